@@ -1,0 +1,63 @@
+//! A Korean agency in the directory: where letters go.
+
+use crate::ids::AgencyId;
+use crate::worker::Province;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyKind {
+    /// 지방고용노동청 / 지청
+    LabourOffice,
+    /// 근로복지공단 and its branches
+    WorkersCompensation,
+    /// 출입국·외국인청 / 사무소 / 출장소, detention centres
+    Immigration,
+    Police,
+    Hospital,
+    /// 외국인노동자지원센터
+    SupportCentre,
+    /// 국가인권위원회
+    HumanRights,
+    /// 대한법률구조공단
+    LegalAid,
+    /// 외교부
+    ForeignMinistry,
+    Employer,
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    pub name_ko: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    pub kind: AgencyKind,
+    #[serde(default)]
+    pub province: Option<Province>,
+    #[serde(default)]
+    pub address_ko: Option<String>,
+    #[serde(default)]
+    pub address_en: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub fax: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub jurisdiction: Option<String>,
+    /// Where the facts come from (a public page), so they can be rechecked.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub verified: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgencyRecord {
+    pub id: AgencyId,
+    #[serde(flatten)]
+    pub agency: Agency,
+}

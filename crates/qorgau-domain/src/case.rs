@@ -1,0 +1,198 @@
+//! A case: one incident (unpaid wages, an injury, a death, a detention …) concerning one or
+//! more workers, with its status workflow, append-only timeline and tasks.
+
+use crate::hlc::Hlc;
+use crate::ids::{AgencyId, CaseId, TaskId, TimelineEntryId, WorkerId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseType {
+    UnpaidWages,
+    WorkplaceInjury,
+    OccupationalDisease,
+    DeathRepatriation,
+    DetentionDeportation,
+    CrimeVictim,
+    DiscriminationAbuse,
+    MedicalEmergency,
+    LostDocuments,
+    TraffickingForcedLabour,
+    Other,
+}
+
+impl CaseType {
+    pub const ALL: [CaseType; 11] = [
+        Self::UnpaidWages,
+        Self::WorkplaceInjury,
+        Self::OccupationalDisease,
+        Self::DeathRepatriation,
+        Self::DetentionDeportation,
+        Self::CrimeVictim,
+        Self::DiscriminationAbuse,
+        Self::MedicalEmergency,
+        Self::LostDocuments,
+        Self::TraffickingForcedLabour,
+        Self::Other,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    #[default]
+    New,
+    InProgress,
+    WaitingOnAgency,
+    Resolved,
+    Closed,
+}
+
+impl CaseStatus {
+    pub const ALL: [CaseStatus; 5] = [
+        Self::New,
+        Self::InProgress,
+        Self::WaitingOnAgency,
+        Self::Resolved,
+        Self::Closed,
+    ];
+
+    /// The workflow: new → in progress → waiting on agency → resolved → closed. Work can go back
+    /// from waiting to in progress, an open case can be resolved directly, and a resolved or
+    /// closed case can be reopened (back to in progress).
+    pub fn can_move_to(self, to: CaseStatus) -> bool {
+        use CaseStatus::*;
+        matches!(
+            (self, to),
+            (New, InProgress)
+                | (New, WaitingOnAgency)
+                | (New, Resolved)
+                | (InProgress, WaitingOnAgency)
+                | (InProgress, Resolved)
+                | (WaitingOnAgency, InProgress)
+                | (WaitingOnAgency, Resolved)
+                | (Resolved, Closed)
+                | (Resolved, InProgress)
+                | (Closed, InProgress)
+        )
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, Self::Resolved | Self::Closed)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnAgency => "waiting_on_agency",
+            Self::Resolved => "resolved",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Low,
+    #[default]
+    Normal,
+    High,
+    Urgent,
+}
+
+/// The editable fields of a case. Timeline entries, tasks and status transitions are separate
+/// records, so they stay append-only and merge cleanly across devices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaseRecord {
+    pub workers: Vec<WorkerId>,
+    pub case_type: Option<CaseType>,
+    pub status: CaseStatus,
+    pub priority: Priority,
+    pub occurred_on: Option<NaiveDate>,
+    pub reported_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    /// Where it happened (workplace, hospital, detention centre …).
+    pub place: Option<String>,
+    pub summary: Option<String>,
+    pub assignee: Option<String>,
+    pub agencies: Vec<AgencyId>,
+    pub amount_claimed_krw: Option<i64>,
+    pub amount_recovered_krw: Option<i64>,
+}
+
+/// A stored case with its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub id: CaseId,
+    #[serde(flatten)]
+    pub record: CaseRecord,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Note,
+    Call,
+    Visit,
+    LetterSent,
+    AgencyReply,
+    DocumentReceived,
+    StatusChange,
+}
+
+/// One entry of a case's timeline. Entries are never edited or deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub id: TimelineEntryId,
+    pub case_id: CaseId,
+    pub kind: TimelineKind,
+    /// When it happened (may be earlier than when it was recorded).
+    pub occurred_on: NaiveDate,
+    pub text: String,
+    pub author: String,
+    pub recorded_at: Hlc,
+}
+
+/// One recorded move through the status workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusTransition {
+    pub case_id: CaseId,
+    pub from: CaseStatus,
+    pub to: CaseStatus,
+    pub author: String,
+    pub reason: Option<String>,
+    pub at: Hlc,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: TaskId,
+    pub case_id: CaseId,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    pub done: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_allows_the_forward_path_and_reopen_only() {
+        use CaseStatus::*;
+        assert!(New.can_move_to(InProgress));
+        assert!(InProgress.can_move_to(WaitingOnAgency));
+        assert!(WaitingOnAgency.can_move_to(Resolved));
+        assert!(Resolved.can_move_to(Closed));
+        assert!(Closed.can_move_to(InProgress));
+        assert!(!Closed.can_move_to(New));
+        assert!(!New.can_move_to(Closed));
+        assert!(!InProgress.can_move_to(InProgress));
+    }
+}

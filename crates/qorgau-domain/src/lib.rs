@@ -1,0 +1,23 @@
+//! Qorgau's domain: the entities a consular caseworker records, their identifiers, the
+//! validation rules for Kazakh and Korean identifiers, cross-script name keys and hybrid
+//! logical clock timestamps. Nothing here performs I/O.
+
+pub mod agency;
+pub mod attachment;
+pub mod case;
+pub mod hlc;
+pub mod ids;
+pub mod issues;
+pub mod names;
+pub mod validation;
+pub mod worker;
+
+pub use agency::{Agency, AgencyKind};
+pub use attachment::AttachmentMeta;
+pub use case::{
+    CaseRecord, CaseStatus, CaseType, Priority, StatusTransition, Task, TimelineEntry, TimelineKind,
+};
+pub use hlc::{Hlc, HlcClock};
+pub use ids::{AgencyId, AttachmentId, CaseId, DeviceId, TaskId, TimelineEntryId, WorkerId};
+pub use issues::{IssueCode, Severity, ValidationIssue, ValidationReport};
+pub use worker::{Province, Sex, StayStatus, Worker};

@@ -1,0 +1,256 @@
+//! A worker: one Kazakh citizen the mission keeps contact with.
+
+use crate::ids::WorkerId;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+/// Korean stay (sojourn) status as written on the alien registration card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum StayStatus {
+    #[serde(rename = "B-1")]
+    B1,
+    #[serde(rename = "C-3")]
+    C3,
+    #[serde(rename = "D-2")]
+    D2,
+    #[serde(rename = "E-9")]
+    E9,
+    #[serde(rename = "F-4")]
+    F4,
+    #[serde(rename = "F-5")]
+    F5,
+    #[serde(rename = "F-6")]
+    F6,
+    #[serde(rename = "G-1")]
+    G1,
+    /// Working visit for ethnic Koreans; no new issuance since 12 Feb 2026.
+    #[serde(rename = "H-2")]
+    H2Legacy,
+    /// Overstayed or never registered.
+    #[serde(rename = "undocumented")]
+    Undocumented,
+    #[default]
+    #[serde(rename = "unknown")]
+    Unknown,
+}
+
+impl StayStatus {
+    pub const ALL: [StayStatus; 11] = [
+        Self::B1,
+        Self::C3,
+        Self::D2,
+        Self::E9,
+        Self::F4,
+        Self::F5,
+        Self::F6,
+        Self::G1,
+        Self::H2Legacy,
+        Self::Undocumented,
+        Self::Unknown,
+    ];
+}
+
+/// The 17 first-level administrative divisions of the Republic of Korea.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Province {
+    Seoul,
+    Busan,
+    Daegu,
+    Incheon,
+    Gwangju,
+    Daejeon,
+    Ulsan,
+    Sejong,
+    Gyeonggi,
+    Gangwon,
+    Chungbuk,
+    Chungnam,
+    Jeonbuk,
+    Jeonnam,
+    Gyeongbuk,
+    Gyeongnam,
+    Jeju,
+}
+
+impl Province {
+    pub const ALL: [Province; 17] = [
+        Self::Seoul,
+        Self::Busan,
+        Self::Daegu,
+        Self::Incheon,
+        Self::Gwangju,
+        Self::Daejeon,
+        Self::Ulsan,
+        Self::Sejong,
+        Self::Gyeonggi,
+        Self::Gangwon,
+        Self::Chungbuk,
+        Self::Chungnam,
+        Self::Jeonbuk,
+        Self::Jeonnam,
+        Self::Gyeongbuk,
+        Self::Gyeongnam,
+        Self::Jeju,
+    ];
+
+    /// The official Korean name.
+    pub fn korean(self) -> &'static str {
+        match self {
+            Self::Seoul => "서울특별시",
+            Self::Busan => "부산광역시",
+            Self::Daegu => "대구광역시",
+            Self::Incheon => "인천광역시",
+            Self::Gwangju => "광주광역시",
+            Self::Daejeon => "대전광역시",
+            Self::Ulsan => "울산광역시",
+            Self::Sejong => "세종특별자치시",
+            Self::Gyeonggi => "경기도",
+            Self::Gangwon => "강원특별자치도",
+            Self::Chungbuk => "충청북도",
+            Self::Chungnam => "충청남도",
+            Self::Jeonbuk => "전북특별자치도",
+            Self::Jeonnam => "전라남도",
+            Self::Gyeongbuk => "경상북도",
+            Self::Gyeongnam => "경상남도",
+            Self::Jeju => "제주특별자치도",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Messenger {
+    Kakaotalk,
+    Whatsapp,
+    Telegram,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessengerHandle {
+    pub kind: Messenger,
+    pub handle: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Employer {
+    pub name: Option<String>,
+    /// 사업자등록번호, ten digits written `123-45-67890`.
+    pub business_reg_no: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub contact_person: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NextOfKin {
+    pub name: Option<String>,
+    pub relation: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentMethod {
+    Written,
+    Oral,
+    Electronic,
+}
+
+/// Consent to the processing of personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consent {
+    pub date: NaiveDate,
+    /// What the worker agreed to, in the caseworker's words.
+    pub scope: String,
+    pub method: ConsentMethod,
+}
+
+/// A worker (a contact). Every field but the id is optional, because a caseworker often learns
+/// a name and a phone number first and the rest later. Field names are the snake_case names
+/// used on the command line, in JSON and in change records.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Worker {
+    /// Cyrillic (Kazakh or Russian) surname.
+    pub surname: Option<String>,
+    pub given_name: Option<String>,
+    pub patronymic: Option<String>,
+    /// The Latin name exactly as in the passport, e.g. `TSOY NURLAN`.
+    pub latin_name: Option<String>,
+    /// The name as Korean documents write it, e.g. `최누를란`.
+    pub hangul_name: Option<String>,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    /// Kazakh individual identification number (ИИН / ЖСН).
+    pub iin: Option<String>,
+    pub passport_no: Option<String>,
+    pub passport_expiry: Option<NaiveDate>,
+    pub id_card_no: Option<String>,
+    /// Korean alien registration number (외국인등록번호).
+    pub arn: Option<String>,
+    pub stay_status: Option<StayStatus>,
+    pub entry_date: Option<NaiveDate>,
+    /// Phone numbers, stored in E.164.
+    pub phones: Vec<String>,
+    pub messengers: Vec<MessengerHandle>,
+    pub address_kr: Option<String>,
+    pub province: Option<Province>,
+    pub employer: Option<Employer>,
+    pub occupation: Option<String>,
+    pub next_of_kin: Option<NextOfKin>,
+    pub consent: Option<Consent>,
+    pub notes: Option<String>,
+}
+
+/// A stored worker with its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerRecord {
+    pub id: WorkerId,
+    #[serde(flatten)]
+    pub worker: Worker,
+}
+
+impl Worker {
+    /// A display name: Cyrillic full name, else the passport Latin name, else the Hangul name.
+    pub fn display_name(&self) -> String {
+        let cyrillic: Vec<&str> = [&self.surname, &self.given_name, &self.patronymic]
+            .into_iter()
+            .filter_map(|p| p.as_deref())
+            .filter(|p| !p.trim().is_empty())
+            .collect();
+        if !cyrillic.is_empty() {
+            return cyrillic.join(" ");
+        }
+        self.latin_name
+            .clone()
+            .or_else(|| self.hangul_name.clone())
+            .unwrap_or_else(|| "(no name)".to_string())
+    }
+
+    /// Every name form, for search and duplicate detection.
+    pub fn name_forms(&self) -> Vec<&str> {
+        [
+            &self.surname,
+            &self.given_name,
+            &self.patronymic,
+            &self.latin_name,
+            &self.hangul_name,
+        ]
+        .into_iter()
+        .filter_map(|p| p.as_deref())
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+    }
+}

@@ -1,0 +1,714 @@
+//! Cases: the incident record, its status workflow, append-only timeline and tasks.
+
+use crate::changes::Writer;
+use crate::error::{StoreError, StoreResult};
+use crate::search;
+use crate::store::Store;
+use crate::workers::{enum_text, unknown_worker};
+use chrono::NaiveDate;
+use qorgau_domain::case::Case;
+use qorgau_domain::issues::{IssueCode, ValidationIssue, ValidationReport};
+use qorgau_domain::validation::validate_case;
+use qorgau_domain::{
+    AgencyId, CaseId, CaseRecord, CaseStatus, CaseType, Hlc, Priority, StatusTransition, Task,
+    TaskId, TimelineEntry, TimelineEntryId, TimelineKind, WorkerId,
+};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+const ENTITY: &str = "case";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub title: String,
+    pub case_type: CaseType,
+    pub status: CaseStatus,
+    pub priority: Priority,
+    pub assignee: Option<String>,
+    pub occurred_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub status: Option<CaseStatus>,
+    pub case_type: Option<CaseType>,
+    pub assignee: Option<String>,
+    pub worker: Option<WorkerId>,
+    /// Only cases with an unfinished task due before this date.
+    pub overdue_on: Option<NaiveDate>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// A timeline entry as the caller gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTimelineEntry {
+    pub kind: TimelineKind,
+    pub occurred_on: Option<NaiveDate>,
+    pub text: String,
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn to_map(c: &CaseRecord) -> StoreResult<Map<String, Value>> {
+    match serde_json::to_value(c)? {
+        Value::Object(map) => Ok(map),
+        _ => unreachable!("a CaseRecord serialises to an object"),
+    }
+}
+
+fn title(c: &CaseRecord, first_worker: &str) -> String {
+    let kind = c
+        .case_type
+        .map(|t| enum_text(&t).unwrap_or_default())
+        .unwrap_or_default();
+    let summary: String = c
+        .summary
+        .as_deref()
+        .unwrap_or("")
+        .chars()
+        .take(80)
+        .collect();
+    if summary.is_empty() {
+        format!("{first_worker} · {kind}")
+    } else {
+        format!("{first_worker} · {kind} · {summary}")
+    }
+}
+
+impl Store {
+    /// Validates and opens a case. New cases start in `new` unless told otherwise.
+    pub fn add_case(&mut self, input: &CaseRecord) -> StoreResult<CaseId> {
+        let (record, report) = validate_case(input, today());
+        if report.has_errors() {
+            return Err(StoreError::Invalid(report));
+        }
+        let worker_rows = self.resolve_links(&record)?;
+        let id = CaseId::new();
+        let first = self.worker(record.workers[0])?.worker.display_name();
+        self.write(|w| insert_case(w, id, &record, &worker_rows, &first))?;
+        Ok(id)
+    }
+
+    /// Adds many cases in one transaction (demo data, benchmarks).
+    pub fn add_cases(&mut self, inputs: &[CaseRecord]) -> StoreResult<Vec<CaseId>> {
+        let mut prepared = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let (record, report) = validate_case(input, today());
+            if report.has_errors() {
+                return Err(StoreError::Invalid(report));
+            }
+            let rows = self.resolve_links(&record)?;
+            let first: String = self.conn.query_row(
+                "SELECT display_name FROM workers WHERE rowid = ?1",
+                [rows[0]],
+                |r| r.get(0),
+            )?;
+            prepared.push((record, rows, first));
+        }
+        self.write(|w| {
+            let mut ids = Vec::with_capacity(prepared.len());
+            for (record, rows, first) in &prepared {
+                let id = CaseId::new();
+                insert_case(w, id, record, rows, first)?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+    }
+
+    pub fn case(&self, id: CaseId) -> StoreResult<Case> {
+        let doc: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT doc FROM cases WHERE id = ?1",
+                [&id.as_bytes()[..]],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let doc = doc.ok_or_else(|| not_found(id))?;
+        Ok(Case {
+            id,
+            record: serde_json::from_str(&doc)?,
+        })
+    }
+
+    /// Partial update of a case's own fields. Status moves go through `set_case_status` so the
+    /// workflow is enforced and recorded.
+    pub fn update_case(
+        &mut self,
+        id: CaseId,
+        patch: &Map<String, Value>,
+    ) -> StoreResult<Vec<String>> {
+        if patch.contains_key("status") {
+            let mut report = ValidationReport::default();
+            report.push(ValidationIssue::error(
+                "status",
+                IssueCode::StatusTransition,
+                "status changes go through `case status`, which records the transition",
+            ));
+            return Err(StoreError::Invalid(report));
+        }
+        let current = self.case(id)?.record;
+        let old = to_map(&current)?;
+        let mut merged = old.clone();
+        for (k, v) in patch {
+            merged.insert(k.clone(), v.clone());
+        }
+        let input: CaseRecord = serde_json::from_value(Value::Object(merged))?;
+        let (record, report) = validate_case(&input, today());
+        if report.has_errors() {
+            return Err(StoreError::Invalid(report));
+        }
+        let worker_rows = self.resolve_links(&record)?;
+        let first = self.worker(record.workers[0])?.worker.display_name();
+        let new = to_map(&record)?;
+        self.write(|w| {
+            let hlc = w.tick();
+            let changed = w.record_fields(ENTITY, id.as_bytes(), hlc, Some(&old), &new)?;
+            if !changed.is_empty() {
+                let rowid = write_case_row(w, id, &record, &first, hlc, false)?;
+                link_workers(w, rowid, &worker_rows)?;
+                w.audit(
+                    hlc,
+                    "update",
+                    ENTITY,
+                    Some(&id.to_string()),
+                    Some(&changed.join(",")),
+                )?;
+            }
+            Ok(changed)
+        })
+    }
+
+    /// Moves a case through the workflow and records the transition (and a timeline entry).
+    pub fn set_case_status(
+        &mut self,
+        id: CaseId,
+        to: CaseStatus,
+        reason: Option<&str>,
+    ) -> StoreResult<StatusTransition> {
+        let mut record = self.case(id)?.record;
+        let from = record.status;
+        if !from.can_move_to(to) {
+            let mut report = ValidationReport::default();
+            report.push(ValidationIssue::error(
+                "status",
+                IssueCode::StatusTransition,
+                format!("a case cannot move from {} to {}", from.name(), to.name()),
+            ));
+            return Err(StoreError::Invalid(report));
+        }
+        let old = to_map(&record)?;
+        record.status = to;
+        record.closed_on = match to {
+            CaseStatus::Closed => Some(today()),
+            CaseStatus::InProgress => None,
+            _ => record.closed_on,
+        };
+        let new = to_map(&record)?;
+        let first = self.worker(record.workers[0])?.worker.display_name();
+        let reason = reason
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        self.write(|w| {
+            let hlc = w.tick();
+            w.record_fields(ENTITY, id.as_bytes(), hlc, Some(&old), &new)?;
+            let rowid = write_case_row(w, id, &record, &first, hlc, false)?;
+            w.tx.prepare_cached(
+                "INSERT INTO status_transitions (case_rowid, from_status, to_status, author, reason, hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![rowid, from.name(), to.name(), w.actor, reason, hlc.0 as i64])?;
+            let text = match &reason {
+                Some(r) => format!("{} → {}: {r}", from.name(), to.name()),
+                None => format!("{} → {}", from.name(), to.name()),
+            };
+            insert_timeline(w, rowid, id, TimelineKind::StatusChange, today(), &text, hlc)?;
+            w.audit(hlc, "status", ENTITY, Some(&id.to_string()), Some(&text))?;
+            Ok(StatusTransition {
+                case_id: id,
+                from,
+                to,
+                author: w.actor.to_string(),
+                reason: reason.clone(),
+                at: hlc,
+            })
+        })
+    }
+
+    /// Appends an entry to a case's timeline.
+    pub fn add_timeline_entry(
+        &mut self,
+        case: CaseId,
+        entry: &NewTimelineEntry,
+    ) -> StoreResult<TimelineEntryId> {
+        let text = entry.text.trim();
+        let mut report = ValidationReport::default();
+        if text.is_empty() {
+            report.push(ValidationIssue::error(
+                "text",
+                IssueCode::EmptyText,
+                "the timeline entry has no text",
+            ));
+        }
+        let occurred = entry.occurred_on.unwrap_or_else(today);
+        qorgau_domain::validation::check_not_future(
+            &mut report,
+            "occurred_on",
+            Some(occurred),
+            today(),
+        );
+        if report.has_errors() {
+            return Err(StoreError::Invalid(report));
+        }
+        let rowid = self.case_rowid(case)?;
+        self.write(|w| {
+            let hlc = w.tick();
+            let id = insert_timeline(w, rowid, case, entry.kind, occurred, text, hlc)?;
+            w.audit(
+                hlc,
+                "timeline",
+                ENTITY,
+                Some(&case.to_string()),
+                Some(&enum_text(&entry.kind)?),
+            )?;
+            Ok(id)
+        })
+    }
+
+    pub fn timeline(&self, case: CaseId) -> StoreResult<Vec<TimelineEntry>> {
+        let rowid = self.case_rowid(case)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, occurred_on, text, author, hlc FROM timeline
+             WHERE case_rowid = ?1 ORDER BY occurred_on, hlc",
+        )?;
+        let rows = stmt.query_map([rowid], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, occurred, text, author, hlc) = row?;
+            out.push(TimelineEntry {
+                id: TimelineEntryId::from_slice(&id).unwrap_or_default(),
+                case_id: case,
+                kind: serde_json::from_value(Value::String(kind))?,
+                occurred_on: occurred.parse().unwrap_or_default(),
+                text,
+                author,
+                recorded_at: Hlc(hlc as u64),
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn status_transitions(&self, case: CaseId) -> StoreResult<Vec<StatusTransition>> {
+        let rowid = self.case_rowid(case)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT from_status, to_status, author, reason, hlc FROM status_transitions
+             WHERE case_rowid = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([rowid], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (from, to, author, reason, hlc) = row?;
+            out.push(StatusTransition {
+                case_id: case,
+                from: serde_json::from_value(Value::String(from))?,
+                to: serde_json::from_value(Value::String(to))?,
+                author,
+                reason,
+                at: Hlc(hlc as u64),
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn add_task(
+        &mut self,
+        case: CaseId,
+        title: &str,
+        due_on: Option<NaiveDate>,
+    ) -> StoreResult<TaskId> {
+        let title = title.trim();
+        if title.is_empty() {
+            let mut report = ValidationReport::default();
+            report.push(ValidationIssue::error(
+                "title",
+                IssueCode::EmptyText,
+                "the task has no title",
+            ));
+            return Err(StoreError::Invalid(report));
+        }
+        let rowid = self.case_rowid(case)?;
+        let id = TaskId::new();
+        self.write(|w| {
+            let hlc = w.tick();
+            w.tx.prepare_cached(
+                "INSERT INTO tasks (id, case_rowid, title, due_on, done, updated_hlc) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            )?
+            .execute(params![&id.as_bytes()[..], rowid, title, due_on.map(|d| d.to_string()), hlc.0 as i64])?;
+            for (field, value) in [
+                ("case_id", Value::String(case.to_string())),
+                ("title", Value::String(title.to_string())),
+                ("due_on", serde_json::to_value(due_on)?),
+                ("done", Value::Bool(false)),
+            ] {
+                w.record_change("task", id.as_bytes(), field, &value, hlc)?;
+            }
+            w.audit(hlc, "task", ENTITY, Some(&case.to_string()), Some(title))?;
+            Ok(id)
+        })
+    }
+
+    pub fn set_task_done(&mut self, task: TaskId, done: bool) -> StoreResult<()> {
+        self.write(|w| {
+            let hlc = w.tick();
+            let n = w.tx.execute(
+                "UPDATE tasks SET done = ?2, updated_hlc = ?3 WHERE id = ?1",
+                params![&task.as_bytes()[..], done, hlc.0 as i64],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound {
+                    entity: "task",
+                    id: task.to_string(),
+                });
+            }
+            w.record_change("task", task.as_bytes(), "done", &Value::Bool(done), hlc)?;
+            w.audit(
+                hlc,
+                "task_done",
+                "task",
+                Some(&task.to_string()),
+                Some(&done.to_string()),
+            )
+        })
+    }
+
+    pub fn tasks(&self, case: CaseId) -> StoreResult<Vec<Task>> {
+        let rowid = self.case_rowid(case)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, title, due_on, done FROM tasks WHERE case_rowid = ?1 ORDER BY due_on IS NULL, due_on, rowid",
+        )?;
+        let rows = stmt.query_map([rowid], |r| {
+            Ok(Task {
+                id: TaskId::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default(),
+                case_id: case,
+                title: r.get(1)?,
+                due_on: r.get::<_, Option<String>>(2)?.and_then(|d| d.parse().ok()),
+                done: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn list_cases(&self, filter: &CaseFilter) -> StoreResult<Vec<CaseSummary>> {
+        let mut sql = String::from(
+            "SELECT c.id, c.title, c.case_type, c.status, c.priority, c.assignee, c.occurred_on
+             FROM cases c WHERE 1 = 1",
+        );
+        let mut args: Vec<Value> = Vec::new();
+        let mut arg = |v: Value, clause: &str, sql: &mut String| {
+            args.push(v);
+            sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+        };
+        if let Some(s) = filter.status {
+            arg(
+                Value::String(s.name().into()),
+                " AND c.status = ?",
+                &mut sql,
+            );
+        }
+        if let Some(t) = filter.case_type {
+            arg(
+                Value::String(enum_text(&t)?),
+                " AND c.case_type = ?",
+                &mut sql,
+            );
+        }
+        if let Some(a) = &filter.assignee {
+            arg(Value::String(a.clone()), " AND c.assignee = ?", &mut sql);
+        }
+        if let Some(w) = filter.worker {
+            arg(
+                Value::String(hex::encode(w.as_bytes())),
+                " AND c.rowid IN (SELECT cw.case_rowid FROM case_workers cw JOIN workers w
+                   ON w.rowid = cw.worker_rowid WHERE hex(w.id) = upper(?))",
+                &mut sql,
+            );
+        }
+        if let Some(d) = filter.overdue_on {
+            arg(
+                Value::String(d.to_string()),
+                " AND c.rowid IN (SELECT case_rowid FROM tasks WHERE done = 0 AND due_on < ?)",
+                &mut sql,
+            );
+        }
+        sql.push_str(&format!(
+            " ORDER BY c.created_hlc DESC LIMIT {} OFFSET {}",
+            filter.limit.unwrap_or(100).clamp(1, 10_000),
+            filter.offset.unwrap_or(0).max(0)
+        ));
+        let params: Vec<rusqlite::types::Value> = args
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => rusqlite::types::Value::Text(s),
+                other => rusqlite::types::Value::Text(other.to_string()),
+            })
+            .collect();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, title, kind, status, priority, assignee, occurred_on) = row?;
+            out.push(CaseSummary {
+                id: CaseId::from_slice(&id).unwrap_or_default(),
+                title,
+                case_type: serde_json::from_value(Value::String(kind))?,
+                status: serde_json::from_value(Value::String(status))?,
+                priority: serde_json::from_value(Value::String(priority))?,
+                assignee,
+                occurred_on,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn case_rowid(&self, id: CaseId) -> StoreResult<i64> {
+        self.conn
+            .query_row(
+                "SELECT rowid FROM cases WHERE id = ?1",
+                [&id.as_bytes()[..]],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| not_found(id))
+    }
+
+    /// Row ids of the case's workers; unknown workers or agencies are refused by field.
+    fn resolve_links(&self, record: &CaseRecord) -> StoreResult<Vec<i64>> {
+        let mut report = ValidationReport::default();
+        let mut rows = Vec::with_capacity(record.workers.len());
+        for (i, worker) in record.workers.iter().enumerate() {
+            let row: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT rowid FROM workers WHERE id = ?1")?
+                .query_row([&worker.as_bytes()[..]], |r| r.get(0))
+                .optional()?;
+            match row {
+                Some(r) => rows.push(r),
+                None => report.push(unknown_worker(&format!("workers[{i}]"), *worker)),
+            }
+        }
+        for (i, agency) in record.agencies.iter().enumerate() {
+            if !self.agency_exists(*agency)? {
+                report.push(unknown_agency(&format!("agencies[{i}]"), *agency));
+            }
+        }
+        if report.has_errors() {
+            return Err(StoreError::Invalid(report));
+        }
+        Ok(rows)
+    }
+}
+
+fn unknown_agency(field: &str, id: AgencyId) -> ValidationIssue {
+    ValidationIssue::error(
+        field,
+        IssueCode::UnknownAgency,
+        format!("{field}: no agency {id}"),
+    )
+}
+
+fn not_found(id: CaseId) -> StoreError {
+    StoreError::NotFound {
+        entity: ENTITY,
+        id: id.to_string(),
+    }
+}
+
+fn insert_case(
+    w: &mut Writer<'_>,
+    id: CaseId,
+    record: &CaseRecord,
+    worker_rows: &[i64],
+    first: &str,
+) -> StoreResult<()> {
+    let hlc = w.tick();
+    w.record_fields(ENTITY, id.as_bytes(), hlc, None, &to_map(record)?)?;
+    let rowid = write_case_row(w, id, record, first, hlc, true)?;
+    link_workers(w, rowid, worker_rows)?;
+    w.audit(hlc, "create", ENTITY, Some(&id.to_string()), None)
+}
+
+fn write_case_row(
+    w: &Writer<'_>,
+    id: CaseId,
+    c: &CaseRecord,
+    first: &str,
+    hlc: Hlc,
+    new: bool,
+) -> StoreResult<i64> {
+    let doc = serde_json::to_string(c)?;
+    let kind = enum_text(&c.case_type.unwrap_or(CaseType::Other))?;
+    let rowid: i64 = if new {
+        w.tx.prepare_cached(
+            "INSERT INTO cases (id, doc, title, case_type, status, priority, assignee, occurred_on, created_hlc, updated_hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        )?
+        .execute(params![
+            &id.as_bytes()[..],
+            doc,
+            title(c, first),
+            kind,
+            c.status.name(),
+            enum_text(&c.priority)?,
+            c.assignee,
+            c.occurred_on.map(|d| d.to_string()),
+            hlc.0 as i64
+        ])?;
+        w.tx.last_insert_rowid()
+    } else {
+        w.tx.prepare_cached(
+            "UPDATE cases SET doc = ?2, title = ?3, case_type = ?4, status = ?5, priority = ?6,
+                    assignee = ?7, occurred_on = ?8, updated_hlc = ?9
+             WHERE id = ?1 RETURNING rowid",
+        )?
+        .query_row(
+            params![
+                &id.as_bytes()[..],
+                doc,
+                title(c, first),
+                kind,
+                c.status.name(),
+                enum_text(&c.priority)?,
+                c.assignee,
+                c.occurred_on.map(|d| d.to_string()),
+                hlc.0 as i64
+            ],
+            |r| r.get(0),
+        )?
+    };
+    let text = [c.summary.as_deref(), c.place.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    search::index_case(&w.tx, rowid, &text)?;
+    Ok(rowid)
+}
+
+fn link_workers(w: &Writer<'_>, case_rowid: i64, worker_rows: &[i64]) -> StoreResult<()> {
+    w.tx.prepare_cached("DELETE FROM case_workers WHERE case_rowid = ?1")?
+        .execute([case_rowid])?;
+    let mut stmt = w.tx.prepare_cached(
+        "INSERT OR IGNORE INTO case_workers (case_rowid, worker_rowid) VALUES (?1, ?2)",
+    )?;
+    for row in worker_rows {
+        stmt.execute([case_rowid, *row])?;
+    }
+    Ok(())
+}
+
+fn insert_timeline(
+    w: &Writer<'_>,
+    case_rowid: i64,
+    case: CaseId,
+    kind: TimelineKind,
+    occurred_on: NaiveDate,
+    text: &str,
+    hlc: Hlc,
+) -> StoreResult<TimelineEntryId> {
+    let id = TimelineEntryId::new();
+    let kind_text = enum_text(&kind)?;
+    w.tx.prepare_cached(
+        "INSERT INTO timeline (id, case_rowid, kind, occurred_on, text, author, hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        &id.as_bytes()[..],
+        case_rowid,
+        kind_text,
+        occurred_on.to_string(),
+        text,
+        w.actor,
+        hlc.0 as i64
+    ])?;
+    let rowid = w.tx.last_insert_rowid();
+    search::index_timeline(&w.tx, rowid, text)?;
+    for (field, value) in [
+        ("case_id", Value::String(case.to_string())),
+        ("kind", Value::String(kind_text)),
+        ("occurred_on", Value::String(occurred_on.to_string())),
+        ("text", Value::String(text.to_string())),
+        ("author", Value::String(w.actor.to_string())),
+    ] {
+        w.record_change("timeline", id.as_bytes(), field, &value, hlc)?;
+    }
+    Ok(id)
+}
+
+/// The timeline entries demo data and imports add in bulk.
+impl Store {
+    pub fn add_timeline_entries(
+        &mut self,
+        entries: &[(CaseId, NewTimelineEntry)],
+    ) -> StoreResult<()> {
+        let mut rows = Vec::with_capacity(entries.len());
+        for (case, _) in entries {
+            rows.push(self.case_rowid(*case)?);
+        }
+        self.write(|w| {
+            for ((case, e), rowid) in entries.iter().zip(rows) {
+                let hlc = w.tick();
+                insert_timeline(
+                    w,
+                    rowid,
+                    *case,
+                    e.kind,
+                    e.occurred_on.unwrap_or_else(today),
+                    e.text.trim(),
+                    hlc,
+                )?;
+            }
+            let hlc = w.tick();
+            w.audit(
+                hlc,
+                "import",
+                "timeline",
+                None,
+                Some(&entries.len().to_string()),
+            )
+        })
+    }
+}

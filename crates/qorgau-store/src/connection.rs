@@ -1,0 +1,80 @@
+//! Opening the SQLCipher database with a raw key, and the checks that make sure it really is
+//! encrypted and really is ours.
+
+use crate::error::{StoreError, StoreResult};
+use crate::secret::DbKey;
+use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
+
+/// Page cache per connection. With the default 2 MB cache SQLCipher decrypts the same pages over
+/// and over; 64 MiB keeps a 100k-worker index in memory (see BENCHMARKS.md).
+const CACHE_KIB: i64 = 64 * 1024;
+
+pub(crate) enum Mode {
+    Create,
+    OpenExisting,
+}
+
+/// Opens (or creates) an encrypted database and proves the key is right by reading from it.
+pub(crate) fn open_encrypted(path: &Path, key: &DbKey, mode: Mode) -> StoreResult<Connection> {
+    let flags = match mode {
+        Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        Mode::OpenExisting => OpenFlags::SQLITE_OPEN_READ_WRITE,
+    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    require_sqlcipher(&conn)?;
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_literal().as_str()))?;
+    // A wrong key is only noticed at the first read; nothing has been written before it.
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            return Err(StoreError::WrongPassphrase);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tune(&conn)?;
+    Ok(conn)
+}
+
+/// Opens a plain SQLite database with the same tuning, only for the benchmark's baseline.
+pub(crate) fn open_plain_for_benchmark(path: &Path) -> StoreResult<Connection> {
+    let conn = Connection::open(path)?;
+    tune(&conn)?;
+    Ok(conn)
+}
+
+fn tune(conn: &Connection) -> StoreResult<()> {
+    conn.execute_batch(&format!(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -{CACHE_KIB};"
+    ))?;
+    Ok(())
+}
+
+/// A SQLite without SQLCipher ignores `PRAGMA key` and writes plaintext; refuse to run on one.
+pub(crate) fn require_sqlcipher(conn: &Connection) -> StoreResult<String> {
+    let version: Option<String> = conn
+        .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+        .ok();
+    match version {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(StoreError::NotSqlCipher),
+    }
+}
+
+/// Changes the key in one step (SQLCipher re-encrypts every page inside one transaction).
+pub(crate) fn rekey(conn: &Connection, new_key: &DbKey) -> StoreResult<()> {
+    conn.execute_batch(&format!(
+        "PRAGMA rekey = {};",
+        new_key.pragma_literal().as_str()
+    ))?;
+    Ok(())
+}

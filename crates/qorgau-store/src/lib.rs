@@ -1,0 +1,36 @@
+//! Qorgau's encrypted local store.
+//!
+//! A workspace is a directory with one SQLCipher database (`qorgau.db`) and a small header
+//! (`workspace.json`) holding the Argon2id parameters and salt. The passphrase goes through
+//! Argon2id to a raw 256-bit key; SQLCipher's own key derivation is skipped. Every mutation is
+//! one transaction that updates the rows, appends field-level change records to the outbox
+//! (what sync ships) and appends to the hash-chained audit log.
+
+mod agencies;
+mod attachments;
+mod audit;
+mod cases;
+mod changes;
+mod connection;
+mod error;
+mod header;
+mod migrations;
+mod search;
+mod secret;
+mod store;
+mod workers;
+
+pub use attachments::NewAttachment;
+pub use audit::{AuditEntry, AuditVerification};
+pub use cases::{CaseFilter, CaseSummary, NewTimelineEntry};
+pub use changes::ChangeRecord;
+pub use error::{StoreError, StoreResult};
+pub use header::{KdfParams, WorkspaceHeader};
+pub use search::{SearchHit, SearchKind};
+pub use secret::Passphrase;
+pub use store::{Store, StoreStats};
+pub use workers::{AddedWorker, WorkerFilter, WorkerSummary};
+
+/// File names inside a workspace directory.
+pub const DB_FILE: &str = "qorgau.db";
+pub const HEADER_FILE: &str = "workspace.json";

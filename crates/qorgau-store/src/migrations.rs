@@ -1,0 +1,245 @@
+//! Versioned, append-only schema migrations. A released migration is never edited: a change of
+//! schema is a new entry at the end. `PRAGMA user_version` records how many have been applied.
+
+use crate::error::{StoreError, StoreResult};
+use rusqlite::Connection;
+
+/// Each entry is applied once, in order, inside one transaction with the version bump.
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: the foundation schema.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE workers (
+        rowid        INTEGER PRIMARY KEY,
+        id           BLOB NOT NULL UNIQUE,
+        doc          TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        iin          TEXT,
+        passport_no  TEXT,
+        birth_date   TEXT,
+        name_keys    TEXT NOT NULL,
+        province     TEXT,
+        stay_status  TEXT,
+        employer     TEXT,
+        created_hlc  INTEGER NOT NULL,
+        updated_hlc  INTEGER NOT NULL
+    );
+    CREATE INDEX workers_iin ON workers(iin) WHERE iin IS NOT NULL;
+    CREATE INDEX workers_passport ON workers(passport_no) WHERE passport_no IS NOT NULL;
+    CREATE INDEX workers_birth_date ON workers(birth_date) WHERE birth_date IS NOT NULL;
+
+    CREATE TABLE agencies (
+        rowid   INTEGER PRIMARY KEY,
+        id      BLOB NOT NULL UNIQUE,
+        doc     TEXT NOT NULL,
+        name_ko TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        updated_hlc INTEGER NOT NULL
+    );
+
+    CREATE TABLE cases (
+        rowid        INTEGER PRIMARY KEY,
+        id           BLOB NOT NULL UNIQUE,
+        doc          TEXT NOT NULL,
+        title        TEXT NOT NULL,
+        case_type    TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        priority     TEXT NOT NULL,
+        assignee     TEXT,
+        occurred_on  TEXT,
+        created_hlc  INTEGER NOT NULL,
+        updated_hlc  INTEGER NOT NULL
+    );
+    CREATE INDEX cases_status ON cases(status);
+
+    -- Which workers a case concerns (derived from the case document, kept for joins).
+    CREATE TABLE case_workers (
+        case_rowid   INTEGER NOT NULL REFERENCES cases(rowid),
+        worker_rowid INTEGER NOT NULL REFERENCES workers(rowid),
+        PRIMARY KEY (case_rowid, worker_rowid)
+    ) WITHOUT ROWID;
+    CREATE INDEX case_workers_worker ON case_workers(worker_rowid);
+
+    CREATE TABLE timeline (
+        rowid       INTEGER PRIMARY KEY,
+        id          BLOB NOT NULL UNIQUE,
+        case_rowid  INTEGER NOT NULL REFERENCES cases(rowid),
+        kind        TEXT NOT NULL,
+        occurred_on TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        hlc         INTEGER NOT NULL
+    );
+    CREATE INDEX timeline_case ON timeline(case_rowid);
+    CREATE TRIGGER timeline_no_update BEFORE UPDATE ON timeline
+        BEGIN SELECT RAISE(ABORT, 'timeline entries are append-only'); END;
+    CREATE TRIGGER timeline_no_delete BEFORE DELETE ON timeline
+        BEGIN SELECT RAISE(ABORT, 'timeline entries are append-only'); END;
+
+    CREATE TABLE status_transitions (
+        rowid       INTEGER PRIMARY KEY,
+        case_rowid  INTEGER NOT NULL REFERENCES cases(rowid),
+        from_status TEXT NOT NULL,
+        to_status   TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        reason      TEXT,
+        hlc         INTEGER NOT NULL
+    );
+    CREATE INDEX status_transitions_case ON status_transitions(case_rowid);
+    CREATE TRIGGER status_transitions_no_update BEFORE UPDATE ON status_transitions
+        BEGIN SELECT RAISE(ABORT, 'status transitions are append-only'); END;
+    CREATE TRIGGER status_transitions_no_delete BEFORE DELETE ON status_transitions
+        BEGIN SELECT RAISE(ABORT, 'status transitions are append-only'); END;
+
+    CREATE TABLE tasks (
+        rowid      INTEGER PRIMARY KEY,
+        id         BLOB NOT NULL UNIQUE,
+        case_rowid INTEGER NOT NULL REFERENCES cases(rowid),
+        title      TEXT NOT NULL,
+        due_on     TEXT,
+        done       INTEGER NOT NULL DEFAULT 0,
+        updated_hlc INTEGER NOT NULL
+    );
+    CREATE INDEX tasks_case ON tasks(case_rowid);
+    CREATE INDEX tasks_open_due ON tasks(due_on) WHERE done = 0;
+
+    CREATE TABLE attachments (
+        rowid     INTEGER PRIMARY KEY,
+        id        BLOB NOT NULL UNIQUE,
+        owner_kind TEXT NOT NULL,
+        owner_id  BLOB NOT NULL,
+        file_name TEXT NOT NULL,
+        mime_type TEXT NOT NULL,
+        size      INTEGER NOT NULL,
+        sha256    TEXT NOT NULL,
+        caption   TEXT,
+        bytes     BLOB NOT NULL,
+        hlc       INTEGER NOT NULL
+    );
+    CREATE INDEX attachments_owner ON attachments(owner_kind, owner_id);
+
+    -- Field-level change records, written in the same transaction as the change they describe.
+    -- The sync engine ships these; the value is the field's new JSON value.
+    CREATE TABLE outbox (
+        seq       INTEGER PRIMARY KEY,
+        entity    TEXT NOT NULL,
+        entity_id BLOB NOT NULL,
+        field     TEXT NOT NULL,
+        value     TEXT NOT NULL,
+        hlc       INTEGER NOT NULL,
+        device_id BLOB NOT NULL
+    );
+
+    -- Who created, changed, exported or printed what. Each entry hashes the previous one.
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        TEXT NOT NULL,
+        hlc       INTEGER NOT NULL,
+        device_id BLOB NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        entity    TEXT NOT NULL,
+        entity_id TEXT,
+        detail    TEXT,
+        prev_hash BLOB NOT NULL,
+        hash      BLOB NOT NULL
+    );
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+    -- Full-text search inside the encrypted database. `names` holds every name form and its
+    -- Latin rendering, `keys` the cross-script skeleton and surname keys, `other` identifiers, phone numbers and the employer;
+    -- Row ids are the workers' row ids.
+    CREATE VIRTUAL TABLE worker_fts USING fts5(
+        names, keys, other,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    -- Case text (summary, place) by case row id, and timeline text by timeline row id.
+    CREATE VIRTUAL TABLE case_fts USING fts5(
+        body,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    CREATE VIRTUAL TABLE timeline_fts USING fts5(
+        body,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    "#,
+];
+
+pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the schema up to date. Refuses a database written by a newer build.
+pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let known = MIGRATIONS.len() as i64;
+    let found = current_version(conn)?;
+    if found > known {
+        return Err(StoreError::SchemaTooNew { found, known });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_apply_from_empty_and_are_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(current_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        migrate(&mut conn).unwrap();
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN
+                 ('workers','cases','outbox','audit_log','worker_fts')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 5);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA user_version = 999").unwrap();
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(StoreError::SchemaTooNew { found: 999, .. })
+        ));
+    }
+
+    #[test]
+    fn append_only_tables_refuse_updates_and_deletes() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO audit_log (at, hlc, device_id, actor, action, entity, prev_hash, hash)
+             VALUES ('t', 1, x'00', 'a', 'create', 'worker', x'00', x'00')",
+            [],
+        )
+        .unwrap();
+        assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+        assert!(
+            conn.execute("UPDATE audit_log SET actor = 'x'", [])
+                .is_err()
+        );
+    }
+}

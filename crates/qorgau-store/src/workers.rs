@@ -1,0 +1,373 @@
+//! Workers: add (with duplicate detection), read, update, list.
+
+use crate::changes::Writer;
+use crate::error::{StoreError, StoreResult};
+use crate::search;
+use crate::store::Store;
+use qorgau_domain::issues::{IssueCode, ValidationIssue};
+use qorgau_domain::validation::validate_worker;
+use qorgau_domain::worker::WorkerRecord;
+use qorgau_domain::{Hlc, Province, StayStatus, Worker, WorkerId, names};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+const ENTITY: &str = "worker";
+
+/// The result of adding a worker: its id, and what a person should look at.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddedWorker {
+    pub id: WorkerId,
+    pub warnings: Vec<ValidationIssue>,
+    /// Workers with the same name skeleton and birth date: probably the same person.
+    pub likely_twins: Vec<WorkerSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkerSummary {
+    pub id: WorkerId,
+    pub display_name: String,
+    pub latin_name: Option<String>,
+    pub hangul_name: Option<String>,
+    pub birth_date: Option<String>,
+    pub province: Option<Province>,
+    pub stay_status: Option<StayStatus>,
+    pub employer: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkerFilter {
+    pub province: Option<Province>,
+    pub stay_status: Option<StayStatus>,
+    /// Case-insensitive substring of the employer's name.
+    pub employer: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// The name keys used for twin detection: every skeleton/surname key of every name form.
+fn twin_keys(w: &Worker) -> Vec<String> {
+    let mut keys = names::name_keys(&w.name_forms().join(" ")).keys;
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+fn to_map(w: &Worker) -> StoreResult<Map<String, Value>> {
+    match serde_json::to_value(w)? {
+        Value::Object(map) => Ok(map),
+        _ => unreachable!("a Worker serialises to an object"),
+    }
+}
+
+impl Store {
+    /// Validates and adds a worker. Refused when the IIN or passport number is already on file
+    /// (the error names the existing worker); a name-and-birth-date match is only a warning.
+    pub fn add_worker(&mut self, input: &Worker) -> StoreResult<AddedWorker> {
+        let (worker, report) = validate_worker(input, today());
+        if report.has_errors() {
+            return Err(StoreError::Invalid(report));
+        }
+        self.check_unique_ids(&worker, None)?;
+        let likely_twins = self.find_twins(&worker, None)?;
+        let id = WorkerId::new();
+        self.write(|w| insert_worker(w, id, &worker))?;
+        Ok(AddedWorker {
+            id,
+            warnings: report.warnings().cloned().collect(),
+            likely_twins,
+        })
+    }
+
+    /// Adds many validated workers in one transaction (imports, demo data, benchmarks).
+    /// Duplicate identifiers are refused as in `add_worker`; twins are not looked for.
+    pub fn add_workers(&mut self, inputs: &[Worker]) -> StoreResult<Vec<WorkerId>> {
+        let mut clean = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let (worker, report) = validate_worker(input, today());
+            if report.has_errors() {
+                return Err(StoreError::Invalid(report));
+            }
+            clean.push(worker);
+        }
+        self.write(|w| {
+            let mut ids = Vec::with_capacity(clean.len());
+            for worker in &clean {
+                check_unique_ids_in(&w.tx, worker, None)?;
+                let id = WorkerId::new();
+                insert_worker(w, id, worker)?;
+                ids.push(id);
+            }
+            Ok(ids)
+        })
+    }
+
+    pub fn worker(&self, id: WorkerId) -> StoreResult<WorkerRecord> {
+        let doc: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT doc FROM workers WHERE id = ?1",
+                [&id.as_bytes()[..]],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let doc = doc.ok_or_else(|| StoreError::NotFound {
+            entity: ENTITY,
+            id: id.to_string(),
+        })?;
+        Ok(WorkerRecord {
+            id,
+            worker: serde_json::from_str(&doc)?,
+        })
+    }
+
+    /// Applies a partial update: each key of `patch` replaces that field (`null` clears it).
+    /// Unknown field names are refused by name. Returns the changed field names.
+    pub fn update_worker(
+        &mut self,
+        id: WorkerId,
+        patch: &Map<String, Value>,
+    ) -> StoreResult<(Vec<String>, Vec<ValidationIssue>)> {
+        let current = self.worker(id)?.worker;
+        let old = to_map(&current)?;
+        let mut merged = old.clone();
+        for (k, v) in patch {
+            merged.insert(k.clone(), v.clone());
+        }
+        let input: Worker = serde_json::from_value(Value::Object(merged))?;
+        let (worker, report) = validate_worker(&input, today());
+        if report.has_errors() {
+            return Err(StoreError::Invalid(report));
+        }
+        self.check_unique_ids(&worker, Some(id))?;
+        let new = to_map(&worker)?;
+        let changed = self.write(|w| {
+            let hlc = w.tick();
+            let changed = w.record_fields(ENTITY, id.as_bytes(), hlc, Some(&old), &new)?;
+            if changed.is_empty() {
+                return Ok(changed);
+            }
+            let rowid = write_worker_row(w, id, &worker, hlc, false)?;
+            search::index_worker(&w.tx, rowid, &worker)?;
+            w.audit(
+                hlc,
+                "update",
+                ENTITY,
+                Some(&id.to_string()),
+                Some(&changed.join(",")),
+            )?;
+            Ok(changed)
+        })?;
+        Ok((changed, report.warnings().cloned().collect()))
+    }
+
+    pub fn list_workers(&self, filter: &WorkerFilter) -> StoreResult<Vec<WorkerSummary>> {
+        let mut sql = String::from("SELECT id, doc FROM workers WHERE 1 = 1");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(p) = filter.province {
+            args.push(enum_text(&p)?);
+            sql.push_str(&format!(" AND province = ?{}", args.len()));
+        }
+        if let Some(s) = filter.stay_status {
+            args.push(enum_text(&s)?);
+            sql.push_str(&format!(" AND stay_status = ?{}", args.len()));
+        }
+        if let Some(e) = &filter.employer {
+            args.push(format!("%{}%", names::normalise(e)));
+            sql.push_str(&format!(" AND employer LIKE ?{}", args.len()));
+        }
+        sql.push_str(&format!(
+            " ORDER BY display_name, rowid LIMIT {} OFFSET {}",
+            filter.limit.unwrap_or(100).clamp(1, 10_000),
+            filter.offset.unwrap_or(0).max(0)
+        ));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, doc) = row?;
+            let worker: Worker = serde_json::from_str(&doc)?;
+            out.push(summary(
+                WorkerId::from_slice(&id).unwrap_or_default(),
+                &worker,
+            ));
+        }
+        Ok(out)
+    }
+
+    fn check_unique_ids(&self, worker: &Worker, except: Option<WorkerId>) -> StoreResult<()> {
+        check_unique_ids_in(&self.conn, worker, except)
+    }
+
+    fn find_twins(
+        &self,
+        worker: &Worker,
+        except: Option<WorkerId>,
+    ) -> StoreResult<Vec<WorkerSummary>> {
+        let Some(birth) = worker.birth_date else {
+            return Ok(Vec::new());
+        };
+        let keys = twin_keys(worker);
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, doc, name_keys FROM workers WHERE birth_date = ?1")?;
+        let rows = stmt.query_map([birth.to_string()], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut twins = Vec::new();
+        for row in rows {
+            let (id, doc, stored_keys) = row?;
+            let id = WorkerId::from_slice(&id).unwrap_or_default();
+            if Some(id) == except {
+                continue;
+            }
+            let shared = stored_keys
+                .split(' ')
+                .filter(|k| !k.is_empty() && keys.binary_search_by(|x| x.as_str().cmp(k)).is_ok())
+                .count();
+            // Surname and given name both agree (or the only name form there is).
+            if shared >= 2 || (shared >= 1 && keys.len() <= 1) {
+                twins.push(summary(id, &serde_json::from_str(&doc)?));
+            }
+        }
+        Ok(twins)
+    }
+}
+
+fn check_unique_ids_in(
+    conn: &rusqlite::Connection,
+    worker: &Worker,
+    except: Option<WorkerId>,
+) -> StoreResult<()> {
+    for (field, column, value) in [
+        ("iin", "iin", worker.iin.as_deref()),
+        ("passport_no", "passport_no", worker.passport_no.as_deref()),
+    ] {
+        let Some(value) = value else { continue };
+        let mut stmt =
+            conn.prepare_cached(&format!("SELECT id FROM workers WHERE {column} = ?1"))?;
+        let found: Vec<Vec<u8>> = stmt
+            .query_map([value], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in found {
+            let existing = WorkerId::from_slice(&id).unwrap_or_default();
+            if Some(existing) != except {
+                return Err(StoreError::DuplicateWorker { field, existing });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn insert_worker(w: &mut Writer<'_>, id: WorkerId, worker: &Worker) -> StoreResult<()> {
+    let hlc = w.tick();
+    w.record_fields(ENTITY, id.as_bytes(), hlc, None, &to_map(worker)?)?;
+    let rowid = write_worker_row(w, id, worker, hlc, true)?;
+    search::index_worker(&w.tx, rowid, worker)?;
+    w.audit(hlc, "create", ENTITY, Some(&id.to_string()), None)
+}
+
+/// Inserts or replaces the worker's row; returns its row id.
+fn write_worker_row(
+    w: &Writer<'_>,
+    id: WorkerId,
+    worker: &Worker,
+    hlc: Hlc,
+    new: bool,
+) -> StoreResult<i64> {
+    let doc = serde_json::to_string(worker)?;
+    let employer = worker
+        .employer
+        .as_ref()
+        .and_then(|e| e.name.as_deref())
+        .map(names::normalise);
+    let keys = twin_keys(worker).join(" ");
+    let province = worker.province.map(|p| enum_text(&p)).transpose()?;
+    let stay = worker.stay_status.map(|s| enum_text(&s)).transpose()?;
+    let birth = worker.birth_date.map(|d| d.to_string());
+    if new {
+        w.tx.prepare_cached(
+            "INSERT INTO workers (id, doc, display_name, iin, passport_no, birth_date, name_keys,
+                                  province, stay_status, employer, created_hlc, updated_hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+        )?
+        .execute(params![
+            &id.as_bytes()[..],
+            doc,
+            worker.display_name(),
+            worker.iin,
+            worker.passport_no,
+            birth,
+            keys,
+            province,
+            stay,
+            employer,
+            hlc.0 as i64
+        ])?;
+        Ok(w.tx.last_insert_rowid())
+    } else {
+        Ok(w.tx
+            .prepare_cached(
+                "UPDATE workers SET doc = ?2, display_name = ?3, iin = ?4, passport_no = ?5,
+                        birth_date = ?6, name_keys = ?7, province = ?8, stay_status = ?9,
+                        employer = ?10, updated_hlc = ?11
+                 WHERE id = ?1 RETURNING rowid",
+            )?
+            .query_row(
+                params![
+                    &id.as_bytes()[..],
+                    doc,
+                    worker.display_name(),
+                    worker.iin,
+                    worker.passport_no,
+                    birth,
+                    keys,
+                    province,
+                    stay,
+                    employer,
+                    hlc.0 as i64
+                ],
+                |r| r.get(0),
+            )?)
+    }
+}
+
+pub(crate) fn summary(id: WorkerId, w: &Worker) -> WorkerSummary {
+    WorkerSummary {
+        id,
+        display_name: w.display_name(),
+        latin_name: w.latin_name.clone(),
+        hangul_name: w.hangul_name.clone(),
+        birth_date: w.birth_date.map(|d| d.to_string()),
+        province: w.province,
+        stay_status: w.stay_status,
+        employer: w.employer.as_ref().and_then(|e| e.name.clone()),
+    }
+}
+
+/// The serde name of a unit enum variant (`"seoul"`, `"F-4"`).
+pub(crate) fn enum_text<T: Serialize>(value: &T) -> StoreResult<String> {
+    match serde_json::to_value(value)? {
+        Value::String(s) => Ok(s),
+        other => Ok(other.to_string()),
+    }
+}
+
+/// An issue for callers that need to report a missing worker as a validation finding.
+pub(crate) fn unknown_worker(field: &str, id: WorkerId) -> ValidationIssue {
+    ValidationIssue::error(
+        field,
+        IssueCode::UnknownWorker,
+        format!("{field}: no worker {id}"),
+    )
+}
