@@ -1,1 +1,21 @@
-fn main() {}
+//! `qorgau`: the scriptable command line beside the desktop app. Glue only: parse arguments,
+//! call qorgau-core, print the result (or JSON with `--json`), exit with a documented code.
+
+mod args;
+mod bench;
+mod commands;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    match commands::run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            output::print_failure(&failure, cli.json);
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}

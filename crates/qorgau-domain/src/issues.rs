@@ -36,6 +36,7 @@ pub enum IssueCode {
     NoWorkers,
     StatusTransition,
     EmptyText,
+    TooShortPassphrase,
 }
 
 impl IssueCode {

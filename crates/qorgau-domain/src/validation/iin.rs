@@ -125,8 +125,9 @@ pub fn check_iin(
     issues
 }
 
-/// The expected 12th digit, or `None` when both passes give 10 (a number never issued).
-fn check_digit(body: &[u8]) -> Option<u8> {
+/// The expected 12th digit for the first 11 digits (values 0–9), or `None` when both passes
+/// give 10 (a number never issued).
+pub fn check_digit(body: &[u8]) -> Option<u8> {
     let pass = |weights: &[u8; 11]| {
         body.iter()
             .zip(weights)

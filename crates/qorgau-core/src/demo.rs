@@ -1,0 +1,538 @@
+//! Realistic synthetic data for demos and benchmarks: workers whose names are written in
+//! Cyrillic, passport Latin and Hangul, valid IINs and passports, Korean and Kazakh phones, and
+//! cases of every type and status with timelines. Deterministic for a given seed. No real
+//! person's data.
+
+use crate::error::CoreError;
+use crate::workspace::Workspace;
+use chrono::{Duration, NaiveDate};
+use qorgau_domain::validation::iin;
+use qorgau_domain::worker::{Employer, Messenger, MessengerHandle, NextOfKin};
+use qorgau_domain::{
+    Agency, AgencyId, AgencyKind, CaseRecord, CaseStatus, CaseType, Priority, Province, Sex,
+    StayStatus, TimelineKind, Worker, WorkerId,
+};
+use qorgau_store::NewTimelineEntry;
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// SplitMix64: tiny, fast and good enough for synthetic data.
+#[derive(Debug, Clone)]
+pub struct DemoRng(u64);
+
+impl DemoRng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.next_u64() % 100 < percent
+    }
+}
+
+/// (Cyrillic, passport Latin, Hangul as Korean documents write it)
+type Name = (&'static str, &'static str, &'static str);
+
+const MALE_GIVEN: &[Name] = &[
+    ("Нұрлан", "NURLAN", "누를란"),
+    ("Ерлан", "YERLAN", "예를란"),
+    ("Қанат", "KANAT", "카낫"),
+    ("Болат", "BOLAT", "볼랏"),
+    ("Дәурен", "DAUREN", "다우렌"),
+    ("Серік", "SERIK", "세릭"),
+    ("Асқар", "ASKAR", "아스카르"),
+    ("Мұрат", "MURAT", "무랏"),
+    ("Ержан", "YERZHAN", "예르잔"),
+    ("Айдос", "AIDOS", "아이도스"),
+    ("Бауыржан", "BAUYRZHAN", "바우르잔"),
+    ("Сергей", "SERGEY", "세르게이"),
+    ("Александр", "ALEXANDR", "알렉산드르"),
+    ("Дмитрий", "DMITRIY", "드미트리"),
+    ("Тимур", "TIMUR", "티무르"),
+    ("Арман", "ARMAN", "아르만"),
+    ("Жандос", "ZHANDOS", "잔도스"),
+    ("Ғалым", "GALYM", "갈림"),
+];
+
+const FEMALE_GIVEN: &[Name] = &[
+    ("Айгерім", "AIGERIM", "아이게림"),
+    ("Әсел", "ASSEL", "아셀"),
+    ("Жанар", "ZHANAR", "자나르"),
+    ("Шынар", "SHYNAR", "시나르"),
+    ("Гүлнар", "GULNAR", "굴나르"),
+    ("Динара", "DINARA", "디나라"),
+    ("Мәдина", "MADINA", "마디나"),
+    ("Салтанат", "SALTANAT", "살타낫"),
+    ("Ақмарал", "AKMARAL", "아크마랄"),
+    ("Елена", "ELENA", "옐레나"),
+    ("Наталья", "NATALYA", "나탈리야"),
+    ("Ирина", "IRINA", "이리나"),
+    ("Камила", "KAMILA", "카밀라"),
+    ("Томирис", "TOMIRIS", "토미리스"),
+];
+
+/// Surnames: (male Cyrillic, female Cyrillic, male Latin, female Latin, Hangul)
+const SURNAMES: &[(&str, &str, &str, &str, &str)] = &[
+    ("Сейітов", "Сейітова", "SEITOV", "SEITOVA", "세이토프"),
+    ("Ахметов", "Ахметова", "AKHMETOV", "AKHMETOVA", "아흐메토프"),
+    (
+        "Жұмабаев",
+        "Жұмабаева",
+        "ZHUMABAYEV",
+        "ZHUMABAYEVA",
+        "주마바예프",
+    ),
+    ("Омаров", "Омарова", "OMAROV", "OMAROVA", "오마로프"),
+    (
+        "Нұрғалиев",
+        "Нұрғалиева",
+        "NURGALIYEV",
+        "NURGALIYEVA",
+        "누르갈리예프",
+    ),
+    (
+        "Сәрсенбаев",
+        "Сәрсенбаева",
+        "SARSENBAYEV",
+        "SARSENBAYEVA",
+        "사르센바예프",
+    ),
+    (
+        "Тоқтаров",
+        "Тоқтарова",
+        "TOKTAROV",
+        "TOKTAROVA",
+        "토크타로프",
+    ),
+    ("Есенов", "Есенова", "YESSENOV", "YESSENOVA", "예세노프"),
+    ("Ким", "Ким", "KIM", "KIM", "김"),
+    ("Пак", "Пак", "PAK", "PAK", "박"),
+    ("Цой", "Цой", "TSOY", "TSOY", "최"),
+    ("Ли", "Ли", "LI", "LI", "이"),
+    ("Тен", "Тен", "TEN", "TEN", "정"),
+    ("Хван", "Хван", "KHVAN", "KHVAN", "황"),
+    ("Югай", "Югай", "YUGAY", "YUGAY", "유"),
+    ("Иванов", "Иванова", "IVANOV", "IVANOVA", "이바노프"),
+];
+
+const EMPLOYERS: &[&str] = &[
+    "(주)대성정밀",
+    "한빛건설 주식회사",
+    "성우금속",
+    "그린팜 영농조합법인",
+    "동해수산",
+    "미래플라스틱",
+    "세진물류",
+    "삼우섬유",
+    "가야식품",
+    "태양자동차부품",
+];
+
+const OCCUPATIONS: &[&str] = &[
+    "press operator",
+    "construction labourer",
+    "farm worker",
+    "fish processing",
+    "warehouse picker",
+    "welder",
+    "cook",
+    "motel cleaner",
+];
+
+const PLACES: &[&str] = &[
+    "factory floor, press line 3",
+    "construction site, 12th floor",
+    "greenhouse",
+    "dormitory",
+    "Hwaseong immigration detention centre",
+    "Ansan Hanyang University Hospital",
+    "fish processing plant",
+    "warehouse loading dock",
+];
+
+fn summary_for(t: CaseType, rng: &mut DemoRng) -> String {
+    let months = 1 + rng.below(6);
+    let amount = (2 + rng.below(18)) * 1_000_000;
+    match t {
+        CaseType::UnpaidWages => format!(
+            "Employer has not paid wages for {months} months ({amount} KRW). Worker asks for help filing a petition with the labour office. 임금체불 진정 지원 요청."
+        ),
+        CaseType::WorkplaceInjury => "Hand crushed in a press; surgery at the local hospital. Employer refuses to report the accident. 산업재해 신청 지원.".to_string(),
+        CaseType::OccupationalDisease => "Chronic cough after two years in a paint shop without a respirator; suspected occupational disease.".to_string(),
+        CaseType::DeathRepatriation => "Worker died on a building site; family in Almaty requests repatriation of remains. Жұмысшы қайтыс болды, мәйітті елге жеткізу.".to_string(),
+        CaseType::DetentionDeportation => "Detained in an immigration raid at the factory; requests consular visit before deportation. Задержан при облаве.".to_string(),
+        CaseType::CrimeVictim => "Assaulted by a supervisor; police report filed, victim fears notification to immigration.".to_string(),
+        CaseType::DiscriminationAbuse => "Passport confiscated by the employer; verbal abuse and 14-hour shifts.".to_string(),
+        CaseType::MedicalEmergency => "Emergency appendectomy; no health insurance, hospital bill of 4,800,000 KRW.".to_string(),
+        CaseType::LostDocuments => "Passport stolen in the dormitory; needs a certificate of return (свидетельство на возвращение).".to_string(),
+        CaseType::TraffickingForcedLabour => "Recruited in Shymkent with a promise of factory work; debt bondage on a farm, phone taken away.".to_string(),
+        CaseType::Other => "Asks for advice on the voluntary-departure programme and unpaid severance.".to_string(),
+    }
+}
+
+/// A deterministic stream of valid, distinct synthetic workers.
+#[derive(Debug)]
+pub struct WorkerGenerator {
+    rng: DemoRng,
+    seen_iins: HashSet<String>,
+    serial: u64,
+    today: NaiveDate,
+}
+
+impl WorkerGenerator {
+    pub fn new(seed: u64, today: NaiveDate) -> Self {
+        Self {
+            rng: DemoRng::new(seed),
+            seen_iins: HashSet::new(),
+            serial: 0,
+            today,
+        }
+    }
+
+    fn iin_for(&mut self, birth: NaiveDate, sex: Sex) -> String {
+        use chrono::Datelike;
+        let century = match (birth.year() >= 2000, sex) {
+            (false, Sex::Male) => 3,
+            (false, Sex::Female) => 4,
+            (true, Sex::Male) => 5,
+            (true, Sex::Female) => 6,
+        };
+        loop {
+            let serial = self.rng.below(10_000);
+            let body = format!("{}{century}{serial:04}", birth.format("%y%m%d"));
+            let digits: Vec<u8> = body.bytes().map(|b| b - b'0').collect();
+            if let Some(check) = iin::check_digit(&digits) {
+                let candidate = format!("{body}{check}");
+                if self.seen_iins.insert(candidate.clone()) {
+                    return candidate;
+                }
+            }
+        }
+    }
+
+    pub fn next_worker(&mut self) -> Worker {
+        self.serial += 1;
+        let rng = &mut self.rng;
+        let sex = if rng.chance(70) {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
+        let given = *rng.pick(if sex == Sex::Male {
+            MALE_GIVEN
+        } else {
+            FEMALE_GIVEN
+        });
+        let (sur_m, sur_f, lat_m, lat_f, sur_ko) = *rng.pick(SURNAMES);
+        let (surname, latin_surname) = if sex == Sex::Male {
+            (sur_m, lat_m)
+        } else {
+            (sur_f, lat_f)
+        };
+        let birth = NaiveDate::from_ymd_opt(1968, 1, 1).unwrap_or_default()
+            + Duration::days(rng.below(365 * 36) as i64);
+        // Mixed scripts: some records only have what a Korean document shows, some only Cyrillic.
+        let script = rng.below(10);
+        let has_cyrillic = script < 8;
+        let has_latin = script >= 2;
+        let has_hangul = script >= 5 || script == 0;
+        let stay = *rng.pick(&[
+            StayStatus::Undocumented,
+            StayStatus::Undocumented,
+            StayStatus::Undocumented,
+            StayStatus::B1,
+            StayStatus::F4,
+            StayStatus::H2Legacy,
+            StayStatus::G1,
+            StayStatus::D2,
+            StayStatus::F6,
+            StayStatus::Unknown,
+        ]);
+        let province = *rng.pick(&Province::ALL);
+        let serial = self.serial;
+        let entry = self.today - Duration::days(30 + rng.below(2500) as i64);
+        let employer = EMPLOYERS[rng.below(EMPLOYERS.len())];
+        let occupation = OCCUPATIONS[rng.below(OCCUPATIONS.len())];
+        // 010-5xxx is partly unassigned; 010-2xxx…9xxx are ordinary mobile ranges.
+        let kr_phone = format!("+8210{}{:07}", 2 + rng.below(3), rng.below(10_000_000));
+        let kz_phone = format!("+7701{:07}", rng.below(10_000_000));
+        let with_kz_phone = rng.chance(40);
+        let with_telegram = rng.chance(50);
+        let with_kin = rng.chance(60);
+        let with_passport = rng.chance(85);
+        let iin = self.iin_for(birth, sex);
+        Worker {
+            surname: has_cyrillic.then(|| surname.to_string()),
+            given_name: has_cyrillic.then(|| given.0.to_string()),
+            patronymic: None,
+            latin_name: has_latin.then(|| format!("{latin_surname} {}", given.1)),
+            hangul_name: has_hangul.then(|| format!("{sur_ko}{}", given.2)),
+            sex: Some(sex),
+            birth_date: Some(birth),
+            iin: Some(iin),
+            passport_no: with_passport.then(|| format!("N{:08}", 10_000_000 + serial)),
+            passport_expiry: with_passport.then(|| entry + Duration::days(3650)),
+            stay_status: Some(stay),
+            entry_date: Some(entry),
+            phones: if with_kz_phone {
+                vec![kr_phone, kz_phone]
+            } else {
+                vec![kr_phone]
+            },
+            messengers: if with_telegram {
+                vec![MessengerHandle {
+                    kind: Messenger::Telegram,
+                    handle: format!("@{}{}", given.1.to_lowercase(), serial),
+                }]
+            } else {
+                Vec::new()
+            },
+            address_kr: Some(format!(
+                "{} 외국인 기숙사 {}호",
+                province.korean(),
+                100 + serial % 400
+            )),
+            province: Some(province),
+            employer: Some(Employer {
+                name: Some(employer.to_string()),
+                ..Employer::default()
+            }),
+            occupation: Some(occupation.to_string()),
+            next_of_kin: with_kin.then(|| NextOfKin {
+                name: Some(format!("{} {}", surname, rng_free_relative(serial))),
+                relation: Some(if serial % 2 == 0 { "mother" } else { "spouse" }.to_string()),
+                phone: Some(format!("+7702{:07}", serial % 10_000_000)),
+                address: Some("Shymkent, Kazakhstan".to_string()),
+            }),
+            ..Worker::default()
+        }
+    }
+}
+
+fn rng_free_relative(serial: u64) -> &'static str {
+    ["Гүлжан", "Сәуле", "Бақыт", "Роза"][(serial % 4) as usize]
+}
+
+/// A deterministic stream of cases over given workers, cycling through every type and status.
+#[derive(Debug)]
+pub struct CaseGenerator {
+    rng: DemoRng,
+    serial: usize,
+    today: NaiveDate,
+}
+
+impl CaseGenerator {
+    pub fn new(seed: u64, today: NaiveDate) -> Self {
+        Self {
+            rng: DemoRng::new(seed),
+            serial: 0,
+            today,
+        }
+    }
+
+    pub fn next_case(&mut self, workers: &[WorkerId], agencies: &[AgencyId]) -> CaseRecord {
+        let n = self.serial;
+        self.serial += 1;
+        let rng = &mut self.rng;
+        let case_type = CaseType::ALL[n % CaseType::ALL.len()];
+        let status = CaseStatus::ALL[(n / CaseType::ALL.len()) % CaseStatus::ALL.len()];
+        let occurred = self.today - Duration::days(1 + rng.below(700) as i64);
+        let mut linked = vec![*rng.pick(workers)];
+        if rng.chance(10) {
+            linked.push(*rng.pick(workers));
+        }
+        let claimed = matches!(case_type, CaseType::UnpaidWages)
+            .then(|| ((1 + rng.below(30)) * 500_000) as i64);
+        CaseRecord {
+            workers: linked,
+            case_type: Some(case_type),
+            status,
+            priority: *rng.pick(&[
+                Priority::Low,
+                Priority::Normal,
+                Priority::Normal,
+                Priority::High,
+                Priority::Urgent,
+            ]),
+            occurred_on: Some(occurred),
+            reported_on: Some(
+                occurred + Duration::days(rng.below(20) as i64).min(self.today - occurred),
+            ),
+            closed_on: (status == CaseStatus::Closed).then_some(self.today),
+            place: Some(rng.pick(PLACES).to_string()),
+            summary: Some(summary_for(case_type, rng)),
+            assignee: Some(
+                rng.pick(&["A. Zhaksylykova", "D. Omarov", "S. Kim"])
+                    .to_string(),
+            ),
+            agencies: if agencies.is_empty() {
+                Vec::new()
+            } else {
+                vec![*rng.pick(agencies)]
+            },
+            amount_claimed_krw: claimed,
+            amount_recovered_krw: claimed
+                .filter(|_| status == CaseStatus::Resolved)
+                .map(|c| c / 2),
+        }
+    }
+}
+
+/// Agencies whose facts have a public source (see shared domain reference, section 1).
+pub fn demo_agencies() -> Vec<Agency> {
+    vec![
+        Agency {
+            name_ko: "국가인권위원회".into(),
+            name_en: Some("National Human Rights Commission of Korea".into()),
+            kind: AgencyKind::HumanRights,
+            province: Some(Province::Seoul),
+            address_ko: Some("서울특별시 중구 삼일대로 340 나라키움 저동빌딩 10층 (04551)".into()),
+            address_en: Some(
+                "10th Floor, Narakium Jeo-dong Bldg., 340 Samil-daero, Jung-gu, Seoul 04551".into(),
+            ),
+            phone: Some("1331".into()),
+            fax: None,
+            email: None,
+            jurisdiction: Some("Nationwide; regional offices in Busan, Gwangju, Daegu".into()),
+            source: Some("humanrights.go.kr/site/homepage/menu/viewMenu?menuid=002004001".into()),
+            verified: true,
+        },
+        Agency {
+            name_ko: "외국인력상담센터".into(),
+            name_en: Some("Counseling Center for Foreign Workers (HUG Korea)".into()),
+            kind: AgencyKind::SupportCentre,
+            province: Some(Province::Gyeonggi),
+            address_ko: None,
+            address_en: None,
+            phone: Some("1577-0071".into()),
+            fax: None,
+            email: None,
+            jurisdiction: Some("Nationwide phone counselling, 15–17 languages".into()),
+            source: Some("etoday.co.kr/news/view/454049".into()),
+            verified: true,
+        },
+        Agency {
+            name_ko: "부산외국인노동자지원센터".into(),
+            name_en: Some("Busan Support Center for Foreign Workers".into()),
+            kind: AgencyKind::SupportCentre,
+            province: Some(Province::Busan),
+            address_ko: Some("부산광역시 연제구 연수로 86 지하1층".into()),
+            address_en: Some("B1F, 86 Yeonsu-ro, Yeonje-gu, Busan".into()),
+            phone: Some("051-868-7606".into()),
+            fax: None,
+            email: None,
+            jurisdiction: None,
+            source: Some("busan.go.kr/bige/daily-busan/view dataNo=69952".into()),
+            verified: true,
+        },
+        Agency {
+            name_ko: "근로복지공단".into(),
+            name_en: Some("Korea Workers' Compensation & Welfare Service".into()),
+            kind: AgencyKind::WorkersCompensation,
+            province: Some(Province::Ulsan),
+            address_ko: Some("울산광역시 중구 종가로 340".into()),
+            address_en: None,
+            phone: Some("1588-0075".into()),
+            fax: None,
+            email: None,
+            jurisdiction: Some("Headquarters; claims go to branches".into()),
+            source: Some("public code (postcode conflicts 44428/44538; recheck)".into()),
+            verified: false,
+        },
+    ]
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoSummary {
+    pub workers: usize,
+    pub cases: usize,
+    pub agencies: usize,
+    pub timeline_entries: usize,
+}
+
+/// Fills a workspace with `workers` workers and `cases` cases (with timelines and tasks).
+pub fn populate(
+    ws: &mut Workspace,
+    workers: usize,
+    cases: usize,
+    seed: u64,
+    today: NaiveDate,
+) -> Result<DemoSummary, CoreError> {
+    let agency_ids: Vec<AgencyId> = demo_agencies()
+        .iter()
+        .map(|a| ws.add_agency(a))
+        .collect::<Result<_, _>>()?;
+    let mut wgen = WorkerGenerator::new(seed, today);
+    let batch: Vec<Worker> = (0..workers).map(|_| wgen.next_worker()).collect();
+    let worker_ids = ws.add_workers(&batch)?;
+    let mut cgen = CaseGenerator::new(seed ^ 0x5eed, today);
+    let records: Vec<CaseRecord> = (0..cases)
+        .map(|_| cgen.next_case(&worker_ids, &agency_ids))
+        .collect();
+    let case_ids = ws.add_cases(&records)?;
+    let mut rng = DemoRng::new(seed ^ 0x7133);
+    let mut entries = Vec::new();
+    for (id, record) in case_ids.iter().zip(&records) {
+        let occurred = record.occurred_on.unwrap_or(today);
+        let notes: &[(TimelineKind, &str)] = &[
+            (
+                TimelineKind::Call,
+                "Called the worker; confirmed the facts and the employer's address.",
+            ),
+            (
+                TimelineKind::Visit,
+                "Visited the worker at the dormitory; collected payslips and the contract.",
+            ),
+            (
+                TimelineKind::Note,
+                "Жұмыс беруші телефонға жауап бермейді. Работодатель не отвечает.",
+            ),
+            (
+                TimelineKind::AgencyReply,
+                "노동청 담당 근로감독관 배정 통보 받음.",
+            ),
+            (
+                TimelineKind::DocumentReceived,
+                "Received the hospital's medical certificate (진단서).",
+            ),
+        ];
+        for k in 0..(1 + rng.below(3)) {
+            let (kind, text) = notes[(k + rng.below(notes.len())) % notes.len()];
+            entries.push((
+                *id,
+                NewTimelineEntry {
+                    kind,
+                    occurred_on: Some((occurred + Duration::days(k as i64 * 3)).min(today)),
+                    text: text.to_string(),
+                },
+            ));
+        }
+    }
+    ws.add_timeline_entries(&entries)?;
+    for id in case_ids.iter().take(cases / 5) {
+        let due = today + Duration::days(rng.below(30) as i64 - 10);
+        ws.add_task(
+            *id,
+            "Call the labour office inspector for an update",
+            Some(due),
+        )?;
+    }
+    Ok(DemoSummary {
+        workers,
+        cases,
+        agencies: agency_ids.len(),
+        timeline_entries: entries.len(),
+    })
+}
