@@ -93,6 +93,14 @@ impl Workspace {
         Ok(Self { store })
     }
 
+    /// A workspace on plain SQLite, only for the baseline of `qorgau bench store`.
+    #[doc(hidden)]
+    pub fn create_unencrypted_for_benchmark(dir: &Path) -> Result<Self> {
+        Ok(Self {
+            store: Store::create_unencrypted_for_benchmark(dir)?,
+        })
+    }
+
     pub fn dir(&self) -> &Path {
         self.store.dir()
     }

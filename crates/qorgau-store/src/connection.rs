@@ -3,6 +3,7 @@
 
 use crate::error::{StoreError, StoreResult};
 use crate::secret::DbKey;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
@@ -24,6 +25,9 @@ pub(crate) fn open_encrypted(path: &Path, key: &DbKey, mode: Mode) -> StoreResul
     let conn = Connection::open_with_flags(path, flags)?;
     require_sqlcipher(&conn)?;
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    // After a crash the WAL is still there, and closing the last connection would checkpoint it
+    // into the database and delete it, whatever the key: a wrong passphrase must not do that.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_literal().as_str()))?;
     // A wrong key is only noticed at the first read; nothing has been written before it.
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
@@ -37,6 +41,7 @@ pub(crate) fn open_encrypted(path: &Path, key: &DbKey, mode: Mode) -> StoreResul
         }
         Err(e) => return Err(e.into()),
     }
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
     tune(&conn)?;
     Ok(conn)
 }

@@ -91,9 +91,23 @@ fn quoted(term: &str) -> String {
     format!("\"{}\"", term.replace('"', "\"\""))
 }
 
+/// A query made only of digits and the separators people write numbers with
+/// (`010-1234-5678`, `+82 10 1234 5678`) is one number: the index holds phones and identifiers
+/// as unbroken digit runs.
+fn as_number(query: &str) -> Option<String> {
+    let numeric = query
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')' | '.'));
+    let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+    (numeric && !digits.is_empty()).then_some(digits)
+}
+
 /// The FTS5 query for worker search, or None when the query has no searchable word.
 fn worker_match(query: &str) -> Option<String> {
-    let words = names::words(query);
+    let words = match as_number(query) {
+        Some(number) => vec![number],
+        None => names::words(query),
+    };
     let mut groups = Vec::new();
     for (i, word) in words.iter().enumerate() {
         // Only the word being typed is incomplete: earlier words match skeletons exactly, which

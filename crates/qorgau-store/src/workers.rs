@@ -57,6 +57,29 @@ fn twin_keys(w: &Worker) -> Vec<String> {
     keys
 }
 
+/// The worker's name keys grouped by name part: the keys of one word form a group, and groups
+/// that share a key merge (the same name in two scripts, or a surname's skeleton and its
+/// Koryo-saram key). Twin detection counts agreeing parts, not agreeing keys, so a shared
+/// surname alone is never two matches.
+fn twin_groups(w: &Worker) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = Vec::new();
+    for word in names::words(&w.name_forms().join(" ")) {
+        let mut keys = names::name_keys(&word).keys;
+        let mut i = 0;
+        while i < groups.len() {
+            if groups[i].iter().any(|k| keys.contains(k)) {
+                keys.extend(groups.swap_remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        if !keys.is_empty() {
+            groups.push(keys);
+        }
+    }
+    groups
+}
+
 fn to_map(w: &Worker) -> StoreResult<Map<String, Value>> {
     match serde_json::to_value(w)? {
         Value::Object(map) => Ok(map),
@@ -213,7 +236,7 @@ impl Store {
         let Some(birth) = worker.birth_date else {
             return Ok(Vec::new());
         };
-        let keys = twin_keys(worker);
+        let groups = twin_groups(worker);
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, doc, name_keys FROM workers WHERE birth_date = ?1")?;
@@ -231,12 +254,13 @@ impl Store {
             if Some(id) == except {
                 continue;
             }
-            let shared = stored_keys
-                .split(' ')
-                .filter(|k| !k.is_empty() && keys.binary_search_by(|x| x.as_str().cmp(k)).is_ok())
+            let stored: Vec<&str> = stored_keys.split(' ').filter(|k| !k.is_empty()).collect();
+            let shared = groups
+                .iter()
+                .filter(|g| g.iter().any(|k| stored.contains(&k.as_str())))
                 .count();
-            // Surname and given name both agree (or the only name form there is).
-            if shared >= 2 || (shared >= 1 && keys.len() <= 1) {
+            // Surname and given name both agree (or the only name part there is).
+            if shared >= 2 || (shared >= 1 && groups.len() <= 1) {
                 twins.push(summary(id, &serde_json::from_str(&doc)?));
             }
         }

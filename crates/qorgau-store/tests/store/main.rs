@@ -1,0 +1,13 @@
+//! Integration tests of the encrypted store, as one test binary (one link of SQLCipher).
+//!
+//! Every test works in its own `tempfile::tempdir()` workspace and, unless it is about the real
+//! key-derivation cost, with `KdfParams::FAST_INSECURE_FOR_TESTS`.
+
+mod attachments;
+mod audit;
+mod cases;
+mod crash;
+mod encryption;
+mod search;
+mod support;
+mod workers;
