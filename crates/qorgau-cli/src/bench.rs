@@ -140,24 +140,6 @@ pub fn store(
     let mut generator = WorkerGenerator::new(SEED, today);
     let population: Vec<Worker> = (0..workers).map(|_| generator.next_worker()).collect();
     let qs = queries(&population, queries_n);
-    if std::env::var("QORGAU_BENCH_PHASES").is_ok() {
-        let t = Instant::now();
-        for w in &population {
-            std::hint::black_box(qorgau_core::domain::validation::validate_worker(w, today));
-        }
-        eprintln!("validate: {:?}", t.elapsed());
-        let t = Instant::now();
-        for w in &population {
-            std::hint::black_box(names::name_keys(&w.name_forms().join(" ")));
-        }
-        eprintln!("name_keys: {:?}", t.elapsed());
-        let t = Instant::now();
-        for w in &population {
-            std::hint::black_box(serde_json::to_value(w).ok());
-            std::hint::black_box(serde_json::to_string(w).ok());
-        }
-        eprintln!("serde: {:?}", t.elapsed());
-    }
     let passphrase = Passphrase::new("benchmark passphrase, not secret");
 
     eprintln!("bench store: {workers} workers, {cases} cases, {queries_n} queries, encrypted …");

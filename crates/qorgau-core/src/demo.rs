@@ -312,7 +312,14 @@ impl WorkerGenerator {
             occupation: Some(occupation.to_string()),
             next_of_kin: with_kin.then(|| NextOfKin {
                 name: Some(format!("{} {}", surname, rng_free_relative(serial))),
-                relation: Some(if serial % 2 == 0 { "mother" } else { "spouse" }.to_string()),
+                relation: Some(
+                    if serial.is_multiple_of(2) {
+                        "mother"
+                    } else {
+                        "spouse"
+                    }
+                    .to_string(),
+                ),
                 phone: Some(format!("+7702{:07}", serial % 10_000_000)),
                 address: Some("Shymkent, Kazakhstan".to_string()),
             }),

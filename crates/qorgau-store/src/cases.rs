@@ -368,14 +368,13 @@ impl Store {
                 "INSERT INTO tasks (id, case_rowid, title, due_on, done, updated_hlc) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
             )?
             .execute(params![&id.as_bytes()[..], rowid, title, due_on.map(|d| d.to_string()), hlc.0 as i64])?;
-            for (field, value) in [
+            let fields = fields_of([
                 ("case_id", Value::String(case.to_string())),
                 ("title", Value::String(title.to_string())),
                 ("due_on", serde_json::to_value(due_on)?),
                 ("done", Value::Bool(false)),
-            ] {
-                w.record_change("task", id.as_bytes(), field, &value, hlc)?;
-            }
+            ]);
+            w.record("task", id.as_bytes(), hlc, &fields)?;
             w.audit(hlc, "task", ENTITY, Some(&case.to_string()), Some(title))?;
             Ok(id)
         })
@@ -394,7 +393,12 @@ impl Store {
                     id: task.to_string(),
                 });
             }
-            w.record_change("task", task.as_bytes(), "done", &Value::Bool(done), hlc)?;
+            w.record(
+                "task",
+                task.as_bytes(),
+                hlc,
+                &fields_of([("done", Value::Bool(done))]),
+            )?;
             w.audit(
                 hlc,
                 "task_done",
@@ -624,7 +628,7 @@ fn write_case_row(
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
-    search::index_case(&w.tx, rowid, &text)?;
+    search::index_case(&w.tx, rowid, &text, !new)?;
     Ok(rowid)
 }
 
@@ -666,16 +670,19 @@ fn insert_timeline(
     ])?;
     let rowid = w.tx.last_insert_rowid();
     search::index_timeline(&w.tx, rowid, text)?;
-    for (field, value) in [
+    let fields = fields_of([
         ("case_id", Value::String(case.to_string())),
         ("kind", Value::String(kind_text)),
         ("occurred_on", Value::String(occurred_on.to_string())),
         ("text", Value::String(text.to_string())),
         ("author", Value::String(w.actor.to_string())),
-    ] {
-        w.record_change("timeline", id.as_bytes(), field, &value, hlc)?;
-    }
+    ]);
+    w.record("timeline", id.as_bytes(), hlc, &fields)?;
     Ok(id)
+}
+
+fn fields_of<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// The timeline entries demo data and imports add in bulk.

@@ -33,32 +33,54 @@ impl Writer<'_> {
         self.clock.now()
     }
 
-    /// Appends one change record.
-    pub(crate) fn record_change(
+    /// Appends the change records of one mutation of one entity: every field in `fields` with
+    /// its new value, all at `hlc`. They are stored as one outbox row (a change set) whose
+    /// `fields` object holds the field-level records; the `outbox_fields` view and
+    /// `read_outbox` give them back one field per record.
+    pub(crate) fn record(
         &self,
         entity: &str,
         entity_id: &[u8; 16],
-        field: &str,
-        value: &Value,
         hlc: Hlc,
+        fields: &Map<String, Value>,
     ) -> StoreResult<()> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO outbox (entity, entity_id, field, value, hlc, device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        stmt.execute(params![
+        if fields.is_empty() {
+            return Ok(());
+        }
+        self.record_json(
             entity,
-            &entity_id[..],
-            field,
-            value.to_string(),
-            hlc.0 as i64,
-            &self.device_id.as_bytes()[..]
-        ])?;
+            entity_id,
+            hlc,
+            &Value::Object(fields.clone()).to_string(),
+        )
+    }
+
+    /// `record` for a change set already encoded as a JSON object (a new record's document).
+    pub(crate) fn record_json(
+        &self,
+        entity: &str,
+        entity_id: &[u8; 16],
+        hlc: Hlc,
+        fields: &str,
+    ) -> StoreResult<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO outbox (entity, entity_id, hlc, device_id, fields)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                entity,
+                &entity_id[..],
+                hlc.0 as i64,
+                &self.device_id.as_bytes()[..],
+                fields
+            ])?;
         Ok(())
     }
 
-    /// Appends a change record for every top-level field that differs between `old` and `new`
-    /// (all set fields when `old` is `None`). Returns the names of the changed fields.
+    /// Records every top-level field that differs between `old` and `new` (all set fields when
+    /// `old` is `None`; a field missing from `new` counts as cleared). Returns the changed
+    /// field names.
     pub(crate) fn record_fields(
         &self,
         entity: &str,
@@ -67,16 +89,21 @@ impl Writer<'_> {
         old: Option<&Map<String, Value>>,
         new: &Map<String, Value>,
     ) -> StoreResult<Vec<String>> {
-        let mut changed = Vec::new();
+        let mut changes = Map::new();
         for (field, value) in new {
             let before = old.and_then(|o| o.get(field)).unwrap_or(&Value::Null);
             if before == value || (old.is_none() && is_empty(value)) {
                 continue;
             }
-            self.record_change(entity, entity_id, field, value, hlc)?;
-            changed.push(field.clone());
+            changes.insert(field.clone(), value.clone());
         }
-        Ok(changed)
+        for (field, before) in old.into_iter().flatten() {
+            if !new.contains_key(field) && !is_empty(before) {
+                changes.insert(field.clone(), Value::Null);
+            }
+        }
+        self.record(entity, entity_id, hlc, &changes)?;
+        Ok(changes.keys().cloned().collect())
     }
 
     pub(crate) fn audit(
@@ -121,14 +148,15 @@ fn is_empty(value: &Value) -> bool {
     }
 }
 
-/// Reads change records after `after_seq`, oldest first.
+/// Reads the field-level change records of the change sets after `after_seq`, oldest first
+/// (`limit` counts change sets). Records of one change set share its `seq`.
 pub(crate) fn read_outbox(
     conn: &rusqlite::Connection,
     after_seq: i64,
     limit: i64,
 ) -> StoreResult<Vec<ChangeRecord>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, entity, entity_id, field, value, hlc, device_id FROM outbox
+        "SELECT seq, entity, entity_id, hlc, device_id, fields FROM outbox
          WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![after_seq, limit], |r| {
@@ -136,24 +164,28 @@ pub(crate) fn read_outbox(
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, Vec<u8>>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, i64>(5)?,
-            r.get::<_, Vec<u8>>(6)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Vec<u8>>(4)?,
+            r.get::<_, String>(5)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (seq, entity, id, field, value, hlc, device) = row?;
-        out.push(ChangeRecord {
-            seq,
-            entity,
-            entity_id: uuid_text(&id),
-            field,
-            value: serde_json::from_str(&value)?,
-            hlc: Hlc(hlc as u64),
-            device_id: DeviceId::from_slice(&device).unwrap_or_default(),
-        });
+        let (seq, entity, id, hlc, device, fields) = row?;
+        let fields: Map<String, Value> = serde_json::from_str(&fields)?;
+        let entity_id = uuid_text(&id);
+        let device_id = DeviceId::from_slice(&device).unwrap_or_default();
+        for (field, value) in fields {
+            out.push(ChangeRecord {
+                seq,
+                entity: entity.clone(),
+                entity_id: entity_id.clone(),
+                field,
+                value,
+                hlc: Hlc(hlc as u64),
+                device_id,
+            });
+        }
     }
     Ok(out)
 }

@@ -122,17 +122,29 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX attachments_owner ON attachments(owner_kind, owner_id);
 
-    -- Field-level change records, written in the same transaction as the change they describe.
-    -- The sync engine ships these; the value is the field's new JSON value.
+    -- Field-level change records, written in the same transaction as the change they describe;
+    -- the sync engine ships them. One row per mutation of one entity (a change set): `fields`
+    -- maps each changed field to its new JSON value, all at `hlc` from `device_id`.
+    -- `outbox_fields` shows them one record per field.
     CREATE TABLE outbox (
         seq       INTEGER PRIMARY KEY,
         entity    TEXT NOT NULL,
         entity_id BLOB NOT NULL,
-        field     TEXT NOT NULL,
-        value     TEXT NOT NULL,
         hlc       INTEGER NOT NULL,
-        device_id BLOB NOT NULL
+        device_id BLOB NOT NULL,
+        fields    TEXT NOT NULL CHECK (json_type(fields) = 'object')
     );
+    CREATE VIEW outbox_fields AS
+        SELECT o.seq, o.entity, o.entity_id, f.key AS field,
+               CASE f.type
+                   WHEN 'text' THEN json_quote(f.value)
+                   WHEN 'null' THEN 'null'
+                   WHEN 'true' THEN 'true'
+                   WHEN 'false' THEN 'false'
+                   ELSE f.value
+               END AS value,
+               o.hlc, o.device_id
+        FROM outbox o, json_each(o.fields) f;
 
     -- Who created, changed, exported or printed what. Each entry hashes the previous one.
     CREATE TABLE audit_log (
@@ -153,22 +165,25 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 
-    -- Full-text search inside the encrypted database. `names` holds every name form and its
+    -- Full-text search inside the encrypted database. The indexes are contentless: results are
+    -- read from the tables, so the text is not stored a second time. `names` holds every name form and its
     -- Latin rendering, `keys` the cross-script skeleton and surname keys, `other` identifiers, phone numbers and the employer;
     -- Row ids are the workers' row ids.
     CREATE VIRTUAL TABLE worker_fts USING fts5(
         names, keys, other,
-        tokenize = 'unicode61 remove_diacritics 2',
-        prefix = '2 3'
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
     );
     -- Case text (summary, place) by case row id, and timeline text by timeline row id.
     CREATE VIRTUAL TABLE case_fts USING fts5(
         body,
+        content = '', contentless_delete = 1,
         tokenize = 'unicode61 remove_diacritics 2',
         prefix = '2 3'
     );
     CREATE VIRTUAL TABLE timeline_fts USING fts5(
         body,
+        content = '',
         tokenize = 'unicode61 remove_diacritics 2',
         prefix = '2 3'
     );

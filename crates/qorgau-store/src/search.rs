@@ -27,11 +27,14 @@ pub struct SearchHit {
     pub score: f64,
 }
 
-/// Column weights for bm25: an exact name form beats a skeleton match beats an identifier.
-const WORKER_WEIGHTS: &str = "10.0, 2.0, 4.0";
-
-pub(crate) fn index_worker(conn: &Connection, rowid: i64, w: &Worker) -> StoreResult<()> {
-    let keys = names::name_keys(&w.name_forms().join(" "));
+/// Indexes a worker; `replace` removes the previous index row first (on update).
+pub(crate) fn index_worker(
+    conn: &Connection,
+    rowid: i64,
+    w: &Worker,
+    keys: &names::NameKeys,
+    replace: bool,
+) -> StoreResult<()> {
     let mut other: Vec<String> = Vec::new();
     for id in [&w.iin, &w.passport_no, &w.id_card_no, &w.arn]
         .into_iter()
@@ -52,8 +55,10 @@ pub(crate) fn index_worker(conn: &Connection, rowid: i64, w: &Worker) -> StoreRe
     if let Some(name) = w.employer.as_ref().and_then(|e| e.name.as_deref()) {
         other.extend(names::name_keys(name).words);
     }
-    conn.prepare_cached("DELETE FROM worker_fts WHERE rowid = ?1")?
-        .execute([rowid])?;
+    if replace {
+        conn.prepare_cached("DELETE FROM worker_fts WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
     conn.prepare_cached(
         "INSERT INTO worker_fts (rowid, names, keys, other) VALUES (?1, ?2, ?3, ?4)",
     )?
@@ -66,9 +71,17 @@ pub(crate) fn index_worker(conn: &Connection, rowid: i64, w: &Worker) -> StoreRe
     Ok(())
 }
 
-pub(crate) fn index_case(conn: &Connection, rowid: i64, text: &str) -> StoreResult<()> {
-    conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?
-        .execute([rowid])?;
+/// Indexes a case's own text; `replace` removes the previous index row first (on update).
+pub(crate) fn index_case(
+    conn: &Connection,
+    rowid: i64,
+    text: &str,
+    replace: bool,
+) -> StoreResult<()> {
+    if replace {
+        conn.prepare_cached("DELETE FROM case_fts WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
     conn.prepare_cached("INSERT INTO case_fts (rowid, body) VALUES (?1, ?2)")?
         .execute(params![rowid, case_body(text)])?;
     Ok(())
@@ -83,7 +96,15 @@ pub(crate) fn index_timeline(conn: &Connection, rowid: i64, text: &str) -> Store
 /// Free text is indexed with its words and their Latin renderings, so a Latin query finds
 /// Cyrillic text too.
 fn case_body(text: &str) -> String {
-    names::name_keys(text).words.join(" ")
+    let mut body: Vec<String> = Vec::new();
+    for word in names::words(text) {
+        let latin = names::to_latin(&word);
+        if latin != word && !latin.is_empty() {
+            body.push(latin);
+        }
+        body.push(word);
+    }
+    body.join(" ")
 }
 
 /// An FTS5 string literal.
@@ -102,31 +123,50 @@ fn as_number(query: &str) -> Option<String> {
     (numeric && !digits.is_empty()).then_some(digits)
 }
 
-/// The FTS5 query for worker search, or None when the query has no searchable word.
-fn worker_match(query: &str) -> Option<String> {
-    let words = match as_number(query) {
+/// How closely a hit matches; better tiers are searched first and ranked higher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tier {
+    /// Every query word is a whole word of the record (a name, an identifier).
+    Exact,
+    /// Every query word starts a word of the record: search as you type.
+    Prefix,
+    /// Cross-script: skeleton and Koryo-saram surname keys.
+    Phonetic,
+}
+
+/// The words of a query; a phone number or identifier typed with separators is one word.
+fn query_words(query: &str) -> Vec<String> {
+    match as_number(query) {
         Some(number) => vec![number],
         None => names::words(query),
-    };
+    }
+}
+
+/// The FTS5 query for worker search at one tier, or None when the query has no searchable word.
+fn worker_match(query: &str, tier: Tier) -> Option<String> {
+    let words = query_words(query);
+    let star = if tier == Tier::Exact { "" } else { "*" };
     let mut groups = Vec::new();
     for (i, word) in words.iter().enumerate() {
-        // Only the word being typed is incomplete: earlier words match skeletons exactly, which
-        // keeps short skeletons from matching half the workspace.
-        let typing = i + 1 == words.len();
         let forms = names::query_keys(word);
         let mut alternatives: Vec<String> = forms
             .words
             .iter()
-            .map(|w| format!("names : {}*", quoted(w)))
+            .map(|w| format!("names : {}{star}", quoted(w)))
             .collect();
-        for key in &forms.keys {
-            let prefix = typing && key.starts_with('s');
-            let star = if prefix { "*" } else { "" };
-            alternatives.push(format!("keys : {}{star}", quoted(key)));
-        }
         let compact: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
         if !compact.is_empty() {
-            alternatives.push(format!("other : {}*", quoted(&compact)));
+            alternatives.push(format!("other : {}{star}", quoted(&compact)));
+        }
+        if tier == Tier::Phonetic {
+            // Only the word being typed is incomplete: earlier words match skeletons exactly,
+            // which keeps short skeletons from matching half the workspace.
+            let typing = i + 1 == words.len();
+            for key in &forms.keys {
+                let prefix = typing && key.starts_with('s');
+                let star = if prefix { "*" } else { "" };
+                alternatives.push(format!("keys : {}{star}", quoted(key)));
+            }
         }
         if !alternatives.is_empty() {
             groups.push(format!("({})", alternatives.join(" OR ")));
@@ -135,7 +175,8 @@ fn worker_match(query: &str) -> Option<String> {
     (!groups.is_empty()).then(|| groups.join(" AND "))
 }
 
-fn text_match(query: &str) -> Option<String> {
+fn text_match(query: &str, tier: Tier) -> Option<String> {
+    let star = if tier == Tier::Exact { "" } else { "*" };
     let groups: Vec<String> = names::words(query)
         .iter()
         .map(|word| {
@@ -143,7 +184,7 @@ fn text_match(query: &str) -> Option<String> {
             let alternatives: Vec<String> = forms
                 .words
                 .iter()
-                .map(|w| format!("{}*", quoted(w)))
+                .map(|w| format!("{}{star}", quoted(w)))
                 .collect();
             format!("({})", alternatives.join(" OR "))
         })
@@ -152,67 +193,135 @@ fn text_match(query: &str) -> Option<String> {
     (!groups.is_empty()).then(|| groups.join(" AND "))
 }
 
+/// Scores keep tiers apart (whole-word worker hits first, phonetic guesses last) and order hits
+/// within a tier by recency.
+fn score(base: f64, position: usize) -> f64 {
+    base - position as f64 * 0.001
+}
+
 impl Store {
-    /// Workers and cases matching `query`, best first.
+    /// Workers and cases matching `query`, best first. Each tier is a separate FTS5 query that
+    /// walks the index newest-first and stops at `limit`, so a common name costs no more than a
+    /// rare one (no ranking function over every match).
     pub fn search(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>> {
-        let mut hits = Vec::new();
-        let limit = limit.clamp(1, 500) as i64;
-        if let Some(m) = worker_match(query) {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT w.id, w.display_name, bm25(worker_fts, {WORKER_WEIGHTS}) AS rank
-                 FROM worker_fts JOIN workers w ON w.rowid = worker_fts.rowid
-                 WHERE worker_fts MATCH ?1 ORDER BY rank LIMIT ?2"
-            ))?;
-            let rows = stmt.query_map(params![m, limit], |r| {
-                Ok((
-                    r.get::<_, Vec<u8>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, f64>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (id, title, rank) = row?;
-                hits.push(SearchHit {
-                    kind: SearchKind::Worker,
-                    id: WorkerId::from_slice(&id).unwrap_or_default().to_string(),
-                    title,
-                    score: -rank,
-                });
-            }
-        }
-        if let Some(m) = text_match(query) {
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT c.id, c.title, min(m.rank) AS best FROM (
-                     SELECT * FROM (
-                         SELECT rowid AS case_rowid, bm25(case_fts) AS rank
-                         FROM case_fts WHERE case_fts MATCH ?1 ORDER BY rank LIMIT ?2)
-                     UNION ALL
-                     SELECT * FROM (
-                         SELECT t.case_rowid, bm25(timeline_fts) AS rank
-                         FROM timeline_fts JOIN timeline t ON t.rowid = timeline_fts.rowid
-                         WHERE timeline_fts MATCH ?1 ORDER BY rank LIMIT ?2)
-                 ) m JOIN cases c ON c.rowid = m.case_rowid
-                 GROUP BY c.rowid ORDER BY best LIMIT ?2",
-            )?;
-            let rows = stmt.query_map(params![m, limit], |r| {
-                Ok((
-                    r.get::<_, Vec<u8>>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, f64>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (id, title, rank) = row?;
-                hits.push(SearchHit {
-                    kind: SearchKind::Case,
-                    id: CaseId::from_slice(&id).unwrap_or_default().to_string(),
-                    title,
-                    score: -rank,
-                });
-            }
+        let limit = limit.clamp(1, 500);
+        let mut hits: Vec<SearchHit> = Vec::new();
+        let mut seen_workers: Vec<i64> = Vec::new();
+        let mut seen_cases: Vec<i64> = Vec::new();
+        let plan = [
+            (SearchKind::Worker, Tier::Exact, 6.0),
+            (SearchKind::Case, Tier::Exact, 5.0),
+            (SearchKind::Worker, Tier::Prefix, 4.0),
+            (SearchKind::Case, Tier::Prefix, 3.0),
+            (SearchKind::Worker, Tier::Phonetic, 2.0),
+        ];
+        for (kind, tier, base) in plan {
+            let found = match kind {
+                SearchKind::Worker => {
+                    if seen_workers.len() >= limit {
+                        continue;
+                    }
+                    let Some(m) = worker_match(query, tier) else {
+                        continue;
+                    };
+                    self.worker_tier(&m, limit, &mut seen_workers)?
+                }
+                SearchKind::Case => {
+                    if seen_cases.len() >= limit {
+                        continue;
+                    }
+                    let Some(m) = text_match(query, tier) else {
+                        continue;
+                    };
+                    self.case_tier(&m, limit, &mut seen_cases)?
+                }
+            };
+            hits.extend(
+                found
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (id, title))| SearchHit {
+                        kind,
+                        id,
+                        title,
+                        score: score(base, i),
+                    }),
+            );
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
-        hits.truncate(limit as usize);
+        hits.truncate(limit);
         Ok(hits)
+    }
+
+    fn worker_tier(
+        &self,
+        fts: &str,
+        limit: usize,
+        seen: &mut Vec<i64>,
+    ) -> StoreResult<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT w.rowid, w.id, w.display_name FROM
+                 (SELECT rowid FROM worker_fts WHERE worker_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m
+             JOIN workers w ON w.rowid = m.rowid ORDER BY w.rowid DESC",
+        )?;
+        let rows = stmt.query_map(params![fts, (limit + seen.len()) as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (rowid, id, title) = row?;
+            if seen.contains(&rowid) || seen.len() >= limit {
+                continue;
+            }
+            seen.push(rowid);
+            out.push((
+                WorkerId::from_slice(&id).unwrap_or_default().to_string(),
+                title,
+            ));
+        }
+        Ok(out)
+    }
+
+    fn case_tier(
+        &self,
+        fts: &str,
+        limit: usize,
+        seen: &mut Vec<i64>,
+    ) -> StoreResult<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.rowid, c.id, c.title FROM (
+                 SELECT case_rowid FROM (
+                     SELECT rowid AS case_rowid FROM case_fts WHERE case_fts MATCH ?1
+                     ORDER BY rowid DESC LIMIT ?2)
+                 UNION
+                 SELECT case_rowid FROM (
+                     SELECT t.case_rowid FROM timeline_fts JOIN timeline t ON t.rowid = timeline_fts.rowid
+                     WHERE timeline_fts MATCH ?1 ORDER BY timeline_fts.rowid DESC LIMIT ?2)
+             ) m JOIN cases c ON c.rowid = m.case_rowid ORDER BY c.rowid DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![fts, (limit + seen.len()) as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (rowid, id, title) = row?;
+            if seen.contains(&rowid) || seen.len() >= limit {
+                continue;
+            }
+            seen.push(rowid);
+            out.push((
+                CaseId::from_slice(&id).unwrap_or_default().to_string(),
+                title,
+            ));
+        }
+        Ok(out)
     }
 }

@@ -219,7 +219,7 @@ impl Store {
             cases: count("cases")?,
             agencies: count("agencies")?,
             attachments: count("attachments")?,
-            outbox: count("outbox")?,
+            outbox: count("outbox_fields")?,
             audit_entries: count("audit_log")?,
             schema_version: migrations::current_version(&self.conn)?,
             cipher_version: connection::require_sqlcipher(&self.conn).unwrap_or_default(),

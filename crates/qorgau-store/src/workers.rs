@@ -49,12 +49,18 @@ fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// The name keys used for twin detection: every skeleton/surname key of every name form.
-fn twin_keys(w: &Worker) -> Vec<String> {
-    let mut keys = names::name_keys(&w.name_forms().join(" ")).keys;
-    keys.sort();
-    keys.dedup();
-    keys
+/// Every name form's search words and keys, computed once per write for the index and the
+/// twin check.
+fn worker_name_keys(w: &Worker) -> names::NameKeys {
+    names::name_keys(&w.name_forms().join(" "))
+}
+
+/// The name keys stored for twin detection: every skeleton/surname key, sorted and unique.
+fn twin_keys(keys: &names::NameKeys) -> String {
+    let mut sorted: Vec<&str> = keys.keys.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted.join(" ")
 }
 
 /// The worker's name keys grouped by name part: the keys of one word form a group, and groups
@@ -108,24 +114,39 @@ impl Store {
 
     /// Adds many validated workers in one transaction (imports, demo data, benchmarks).
     /// Duplicate identifiers are refused as in `add_worker`; twins are not looked for.
+    ///
+    /// Validation (phone parsing dominates it) runs on a second thread while this one writes,
+    /// so the two overlap; an invalid worker anywhere rolls the whole batch back.
     pub fn add_workers(&mut self, inputs: &[Worker]) -> StoreResult<Vec<WorkerId>> {
-        let mut clean = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            let (worker, report) = validate_worker(input, today());
-            if report.has_errors() {
-                return Err(StoreError::Invalid(report));
-            }
-            clean.push(worker);
-        }
-        self.write(|w| {
-            let mut ids = Vec::with_capacity(clean.len());
-            for worker in &clean {
-                check_unique_ids_in(&w.tx, worker, None)?;
-                let id = WorkerId::new();
-                insert_worker(w, id, worker)?;
-                ids.push(id);
-            }
-            Ok(ids)
+        let today = today();
+        std::thread::scope(|scope| {
+            let (sender, receiver) = std::sync::mpsc::sync_channel(256);
+            scope.spawn(move || {
+                for input in inputs {
+                    let (worker, report) = validate_worker(input, today);
+                    let failed = report.has_errors();
+                    let item = if failed { Err(report) } else { Ok(worker) };
+                    if sender.send(item).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            self.write(|w| {
+                let mut ids = Vec::with_capacity(inputs.len());
+                for item in receiver.iter() {
+                    let worker = item.map_err(StoreError::Invalid)?;
+                    check_unique_ids_in(&w.tx, &worker, None)?;
+                    let id = WorkerId::new();
+                    insert_worker(w, id, &worker)?;
+                    ids.push(id);
+                }
+                if ids.len() != inputs.len() {
+                    return Err(StoreError::Kdf(
+                        "the validation thread stopped early".into(),
+                    ));
+                }
+                Ok(ids)
+            })
         })
     }
 
@@ -174,8 +195,10 @@ impl Store {
             if changed.is_empty() {
                 return Ok(changed);
             }
-            let rowid = write_worker_row(w, id, &worker, hlc, false)?;
-            search::index_worker(&w.tx, rowid, &worker)?;
+            let keys = worker_name_keys(&worker);
+            let doc = serde_json::to_string(&worker)?;
+            let rowid = write_worker_row(w, id, &worker, &doc, &keys, hlc, false)?;
+            search::index_worker(&w.tx, rowid, &worker, &keys, true)?;
             w.audit(
                 hlc,
                 "update",
@@ -295,9 +318,13 @@ fn check_unique_ids_in(
 
 fn insert_worker(w: &mut Writer<'_>, id: WorkerId, worker: &Worker) -> StoreResult<()> {
     let hlc = w.tick();
-    w.record_fields(ENTITY, id.as_bytes(), hlc, None, &to_map(worker)?)?;
-    let rowid = write_worker_row(w, id, worker, hlc, true)?;
-    search::index_worker(&w.tx, rowid, worker)?;
+    // Unset fields are left out of the document, so a new worker's document is exactly its
+    // change set.
+    let doc = serde_json::to_string(worker)?;
+    w.record_json(ENTITY, id.as_bytes(), hlc, &doc)?;
+    let keys = worker_name_keys(worker);
+    let rowid = write_worker_row(w, id, worker, &doc, &keys, hlc, true)?;
+    search::index_worker(&w.tx, rowid, worker, &keys, false)?;
     w.audit(hlc, "create", ENTITY, Some(&id.to_string()), None)
 }
 
@@ -306,16 +333,17 @@ fn write_worker_row(
     w: &Writer<'_>,
     id: WorkerId,
     worker: &Worker,
+    doc: &str,
+    name_keys: &names::NameKeys,
     hlc: Hlc,
     new: bool,
 ) -> StoreResult<i64> {
-    let doc = serde_json::to_string(worker)?;
     let employer = worker
         .employer
         .as_ref()
         .and_then(|e| e.name.as_deref())
         .map(names::normalise);
-    let keys = twin_keys(worker).join(" ");
+    let keys = twin_keys(name_keys);
     let province = worker.province.map(|p| enum_text(&p)).transpose()?;
     let stay = worker.stay_status.map(|s| enum_text(&s)).transpose()?;
     let birth = worker.birth_date.map(|d| d.to_string());

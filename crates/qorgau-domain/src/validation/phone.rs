@@ -29,7 +29,7 @@ pub fn normalise_phone(value: &str) -> Result<String, ValidationIssue> {
         )));
     }
 
-    let Some(number) = parse(input).filter(PhoneNumber::is_valid) else {
+    let Some((number, kind)) = parse(input).and_then(valid_with_type) else {
         let message = if input.starts_with('+') || input.starts_with("00") {
             format!("phone number {input:?} is not a valid number for its country code")
         } else {
@@ -40,7 +40,6 @@ pub fn normalise_phone(value: &str) -> Result<String, ValidationIssue> {
         };
         return Err(invalid(message));
     };
-    let kind = number.number_type(&DATABASE);
     if !is_personal_line(kind) {
         return Err(ValidationIssue::error(
             FIELD,
@@ -53,6 +52,13 @@ pub fn normalise_phone(value: &str) -> Result<String, ValidationIssue> {
         ));
     }
     Ok(number.format().mode(Mode::E164).to_string())
+}
+
+/// The number and its type when it is valid. A known type implies validity, so the costly
+/// `is_valid` check only runs for numbers whose type comes back unknown.
+fn valid_with_type(number: PhoneNumber) -> Option<(PhoneNumber, Type)> {
+    let kind = number.number_type(&DATABASE);
+    (kind != Type::Unknown || number.is_valid()).then_some((number, kind))
 }
 
 fn parse(input: &str) -> Option<PhoneNumber> {
@@ -92,7 +98,7 @@ fn parse_international(input: &str) -> Option<PhoneNumber> {
     // leading 0 is stripped, which no +7 number has. Each reading is kept only if valid.
     phonenumber::parse(None, input)
         .ok()
-        .filter(PhoneNumber::is_valid)
+        .filter(|n| n.number_type(&DATABASE) != Type::Unknown || n.is_valid())
         .or_else(|| phonenumber::parse(Some(Id::KR), input).ok())
 }
 
