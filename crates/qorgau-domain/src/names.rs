@@ -37,8 +37,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// The Koryo-saram surname correspondences (`cyrillic,hangul,latin_variants,note`, Latin
 /// variants separated by `;`).
@@ -55,12 +55,22 @@ const SURNAMES_CSV: &str = include_str!("../../../assets/data/koryo-saram-surnam
 /// are kept as they are.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    if text.is_ascii() {
+    // NFKC leaves text that passes its quick check unchanged (most names: precomposed
+    // Cyrillic, Hangul syllables), and composing is the costly part of normalising.
+    if text.chars().all(is_nfkc_starter) || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
         normalise_into(text.chars(), &mut out);
     } else {
         normalise_into(text.nfkc(), &mut out);
     }
     out
+}
+
+/// A character that NFKC keeps as it is whatever surrounds it (quick check Yes, combining
+/// class 0): ASCII, the Cyrillic block without its combining marks, and Hangul syllables. A
+/// text made only of these is already in NFKC, which is cheaper to check here than with
+/// `is_nfkc_quick`'s tables.
+fn is_nfkc_starter(c: char) -> bool {
+    matches!(c, '\0'..='\u{7F}' | '\u{400}'..='\u{482}' | '\u{48A}'..='\u{4FF}' | '\u{AC00}'..='\u{D7A3}')
 }
 
 /// [`normalise`]s `text` and splits it into words.
@@ -82,6 +92,23 @@ fn normalise_into(chars: impl Iterator<Item = char>, out: &mut String) {
                 gap = true;
             }
             continue;
+        }
+        // Fast path for the scripts names are written in: basic Cyrillic and Hangul syllables
+        // are letters without marks, and only А–Я among them change when lowercased.
+        match c {
+            'Й' | 'й' => {
+                push_word_char(out, &mut gap, 'и');
+                continue;
+            }
+            'А'..='Я' => {
+                push_word_char(out, &mut gap, char::from_u32(c as u32 + 0x20).unwrap_or(c));
+                continue;
+            }
+            'а'..='я' | '\u{AC00}'..='\u{D7A3}' => {
+                push_word_char(out, &mut gap, c);
+                continue;
+            }
+            _ => {}
         }
         // A mark that NFKC could not compose is a diacritic: drop it without splitting the
         // word (FTS5 would treat it as a separator).
@@ -668,9 +695,9 @@ impl NameKeys {
 
 fn push_unique(list: &mut Vec<String>, item: &str, prefix: &str) {
     let exists = list.iter().any(|existing| {
-        existing
-            .strip_prefix(prefix)
-            .is_some_and(|rest| rest == item)
+        existing.len() == prefix.len() + item.len()
+            && existing.starts_with(prefix)
+            && existing.as_bytes()[prefix.len()..] == *item.as_bytes()
     });
     if !exists {
         let mut owned = String::with_capacity(prefix.len() + item.len());
@@ -718,6 +745,22 @@ mod tests {
                 "{name} vs {}",
                 names[0]
             );
+        }
+    }
+
+    #[test]
+    fn nfkc_starters_are_stable_under_nfkc() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_nfkc_starter(c))
+        {
+            assert_eq!(
+                is_nfkc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "{c:?}"
+            );
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
         }
     }
 

@@ -66,11 +66,23 @@ fn entry_hash(prev: &[u8], seq: i64, at: &str, e: &NewAuditEntry<'_>) -> [u8; 32
     h.finalize().into()
 }
 
-pub(crate) fn append(conn: &Connection, e: &NewAuditEntry<'_>) -> StoreResult<()> {
-    let last: Option<(i64, Vec<u8>)> = conn
+/// The last entry's sequence number and hash, `None` for an empty log.
+pub(crate) type AuditTail = Option<(i64, Vec<u8>)>;
+
+pub(crate) fn last_entry(conn: &Connection) -> StoreResult<AuditTail> {
+    Ok(conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+        .optional()?)
+}
+
+/// Appends an entry after `last` (which the caller read with [`last_entry`] or got back from
+/// the previous `append` in the same write transaction) and returns the new tail.
+pub(crate) fn append_after(
+    conn: &Connection,
+    last: AuditTail,
+    e: &NewAuditEntry<'_>,
+) -> StoreResult<(i64, Vec<u8>)> {
     let (seq, prev) = match last {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_vec()),
@@ -95,6 +107,11 @@ pub(crate) fn append(conn: &Connection, e: &NewAuditEntry<'_>) -> StoreResult<()
         prev,
         &hash[..]
     ])?;
+    Ok((seq, hash.to_vec()))
+}
+
+pub(crate) fn append(conn: &Connection, e: &NewAuditEntry<'_>) -> StoreResult<()> {
+    append_after(conn, last_entry(conn)?, e)?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use qorgau_domain::{DeviceId, Hlc, HlcClock};
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 
 /// One field-level change, as the outbox holds it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,6 +27,10 @@ pub(crate) struct Writer<'a> {
     pub(crate) clock: &'a mut HlcClock,
     pub(crate) device_id: DeviceId,
     pub(crate) actor: &'a str,
+    /// The audit log's last entry after this transaction's latest append. It is kept only
+    /// after an append succeeded, when the transaction holds the write lock until it ends, so
+    /// no one else can append meanwhile and the next entry need not look the tail up again.
+    pub(crate) audit_tail: RefCell<Option<audit::AuditTail>>,
 }
 
 impl Writer<'_> {
@@ -114,8 +119,13 @@ impl Writer<'_> {
         entity_id: Option<&str>,
         detail: Option<&str>,
     ) -> StoreResult<()> {
-        audit::append(
+        let last = match self.audit_tail.take() {
+            Some(tail) => tail,
+            None => audit::last_entry(&self.tx)?,
+        };
+        let tail = audit::append_after(
             &self.tx,
+            last,
             &audit::NewAuditEntry {
                 hlc,
                 device_id: self.device_id,
@@ -125,7 +135,9 @@ impl Writer<'_> {
                 entity_id,
                 detail,
             },
-        )
+        )?;
+        self.audit_tail.replace(Some(Some(tail)));
+        Ok(())
     }
 
     /// Persists the clock so that timestamps stay monotonic across restarts.

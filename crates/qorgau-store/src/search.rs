@@ -27,14 +27,17 @@ pub struct SearchHit {
     pub score: f64,
 }
 
-/// Indexes a worker; `replace` removes the previous index row first (on update).
-pub(crate) fn index_worker(
-    conn: &Connection,
-    rowid: i64,
-    w: &Worker,
-    keys: &names::NameKeys,
-    replace: bool,
-) -> StoreResult<()> {
+/// A worker's row of the search index, computed from the validated worker before the write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct WorkerIndexRow {
+    names: String,
+    keys: String,
+    other: String,
+}
+
+/// What the index holds for a worker: `keys` are its name keys ([`names::name_keys`] of every
+/// name form).
+pub(crate) fn worker_index_row(w: &Worker, keys: &names::NameKeys) -> WorkerIndexRow {
     let mut other: Vec<String> = Vec::new();
     for id in [&w.iin, &w.passport_no, &w.id_card_no, &w.arn]
         .into_iter()
@@ -55,6 +58,20 @@ pub(crate) fn index_worker(
     if let Some(name) = w.employer.as_ref().and_then(|e| e.name.as_deref()) {
         other.extend(names::name_keys(name).words);
     }
+    WorkerIndexRow {
+        names: keys.words.join(" "),
+        keys: keys.keys.join(" "),
+        other: other.join(" "),
+    }
+}
+
+/// Indexes a worker; `replace` removes the previous index row first (on update).
+pub(crate) fn index_worker(
+    conn: &Connection,
+    rowid: i64,
+    row: &WorkerIndexRow,
+    replace: bool,
+) -> StoreResult<()> {
     if replace {
         conn.prepare_cached("DELETE FROM worker_fts WHERE rowid = ?1")?
             .execute([rowid])?;
@@ -62,12 +79,7 @@ pub(crate) fn index_worker(
     conn.prepare_cached(
         "INSERT INTO worker_fts (rowid, names, keys, other) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute(params![
-        rowid,
-        keys.words.join(" "),
-        keys.keys.join(" "),
-        other.join(" ")
-    ])?;
+    .execute(params![rowid, row.names, row.keys, row.other])?;
     Ok(())
 }
 

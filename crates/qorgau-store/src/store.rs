@@ -11,6 +11,7 @@ use crate::{DB_FILE, HEADER_FILE};
 use qorgau_domain::{DeviceId, Hlc, HlcClock};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 /// An unlocked workspace. Dropping it closes the database.
@@ -167,6 +168,7 @@ impl Store {
             clock: &mut self.clock,
             device_id: self.device_id,
             actor: &self.actor,
+            audit_tail: RefCell::new(None),
         };
         let out = f(&mut writer)?;
         writer.finish()?;

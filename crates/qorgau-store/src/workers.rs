@@ -86,6 +86,51 @@ fn twin_groups(w: &Worker) -> Vec<Vec<String>> {
     groups
 }
 
+/// A validated worker with everything its row and its index row hold besides ids and
+/// timestamps. It depends on nothing but the worker, so it is computed before the write
+/// transaction; `add_workers` computes it on the validation thread.
+///
+/// It holds only what the write needs, not the worker itself, so that the worker's many small
+/// allocations are freed on the thread that made them.
+struct PreparedWorker {
+    iin: Option<String>,
+    passport_no: Option<String>,
+    /// The stored document; for a new worker also its change set.
+    doc: String,
+    display_name: String,
+    twin_keys: String,
+    birth_date: Option<String>,
+    province: Option<String>,
+    stay_status: Option<String>,
+    /// The employer's name, normalised for `LIKE` filters.
+    employer: Option<String>,
+    index: search::WorkerIndexRow,
+}
+
+impl PreparedWorker {
+    fn new(mut worker: Worker) -> StoreResult<Self> {
+        let keys = worker_name_keys(&worker);
+        Ok(Self {
+            // Unset fields are left out of the document, so a new worker's document is exactly
+            // its change set.
+            doc: serde_json::to_string(&worker)?,
+            display_name: worker.display_name(),
+            twin_keys: twin_keys(&keys),
+            birth_date: worker.birth_date.map(|d| d.to_string()),
+            province: worker.province.map(|p| enum_text(&p)).transpose()?,
+            stay_status: worker.stay_status.map(|s| enum_text(&s)).transpose()?,
+            employer: worker
+                .employer
+                .as_ref()
+                .and_then(|e| e.name.as_deref())
+                .map(names::normalise),
+            index: search::worker_index_row(&worker, &keys),
+            iin: worker.iin.take(),
+            passport_no: worker.passport_no.take(),
+        })
+    }
+}
+
 fn to_map(w: &Worker) -> StoreResult<Map<String, Value>> {
     match serde_json::to_value(w)? {
         Value::Object(map) => Ok(map),
@@ -103,8 +148,9 @@ impl Store {
         }
         self.check_unique_ids(&worker, None)?;
         let likely_twins = self.find_twins(&worker, None)?;
+        let prepared = PreparedWorker::new(worker)?;
         let id = WorkerId::new();
-        self.write(|w| insert_worker(w, id, &worker))?;
+        self.write(|w| insert_worker(w, id, &prepared))?;
         Ok(AddedWorker {
             id,
             warnings: report.warnings().cloned().collect(),
@@ -115,29 +161,50 @@ impl Store {
     /// Adds many validated workers in one transaction (imports, demo data, benchmarks).
     /// Duplicate identifiers are refused as in `add_worker`; twins are not looked for.
     ///
-    /// Validation (phone parsing dominates it) runs on a second thread while this one writes,
-    /// so the two overlap; an invalid worker anywhere rolls the whole batch back.
+    /// Validation (phone parsing dominates it) and everything else that depends only on the
+    /// worker (its document, name keys and index text) run on a second thread while this one
+    /// writes, so the two overlap; an invalid worker anywhere rolls the whole batch back.
     pub fn add_workers(&mut self, inputs: &[Worker]) -> StoreResult<Vec<WorkerId>> {
         let today = today();
+        // Workers cross in chunks: one message per worker would wake the writing thread for
+        // each, and the wake-ups cost more than a small insert.
+        const CHUNK: usize = 64;
         std::thread::scope(|scope| {
-            let (sender, receiver) = std::sync::mpsc::sync_channel(256);
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<_>>(8);
             scope.spawn(move || {
-                for input in inputs {
-                    let (worker, report) = validate_worker(input, today);
-                    let failed = report.has_errors();
-                    let item = if failed { Err(report) } else { Ok(worker) };
-                    if sender.send(item).is_err() || failed {
+                for chunk in inputs.chunks(CHUNK) {
+                    let mut items = Vec::with_capacity(chunk.len());
+                    let mut failed = false;
+                    for input in chunk {
+                        let (worker, report) = validate_worker(input, today);
+                        let item = if report.has_errors() {
+                            Err(StoreError::Invalid(report))
+                        } else {
+                            PreparedWorker::new(worker)
+                        };
+                        failed = item.is_err();
+                        items.push(item);
+                        if failed {
+                            break;
+                        }
+                    }
+                    if sender.send(items).is_err() || failed {
                         break;
                     }
                 }
             });
             self.write(|w| {
                 let mut ids = Vec::with_capacity(inputs.len());
-                for item in receiver.iter() {
-                    let worker = item.map_err(StoreError::Invalid)?;
-                    check_unique_ids_in(&w.tx, &worker, None)?;
+                for item in receiver.iter().flatten() {
+                    let prepared = item?;
+                    check_unique_ids_in(
+                        &w.tx,
+                        prepared.iin.as_deref(),
+                        prepared.passport_no.as_deref(),
+                        None,
+                    )?;
                     let id = WorkerId::new();
-                    insert_worker(w, id, &worker)?;
+                    insert_worker(w, id, &prepared)?;
                     ids.push(id);
                 }
                 if ids.len() != inputs.len() {
@@ -189,16 +256,15 @@ impl Store {
         }
         self.check_unique_ids(&worker, Some(id))?;
         let new = to_map(&worker)?;
+        let prepared = PreparedWorker::new(worker)?;
         let changed = self.write(|w| {
             let hlc = w.tick();
             let changed = w.record_fields(ENTITY, id.as_bytes(), hlc, Some(&old), &new)?;
             if changed.is_empty() {
                 return Ok(changed);
             }
-            let keys = worker_name_keys(&worker);
-            let doc = serde_json::to_string(&worker)?;
-            let rowid = write_worker_row(w, id, &worker, &doc, &keys, hlc, false)?;
-            search::index_worker(&w.tx, rowid, &worker, &keys, true)?;
+            let rowid = write_worker_row(w, id, &prepared, hlc, false)?;
+            search::index_worker(&w.tx, rowid, &prepared.index, true)?;
             w.audit(
                 hlc,
                 "update",
@@ -248,7 +314,12 @@ impl Store {
     }
 
     fn check_unique_ids(&self, worker: &Worker, except: Option<WorkerId>) -> StoreResult<()> {
-        check_unique_ids_in(&self.conn, worker, except)
+        check_unique_ids_in(
+            &self.conn,
+            worker.iin.as_deref(),
+            worker.passport_no.as_deref(),
+            except,
+        )
     }
 
     fn find_twins(
@@ -293,16 +364,20 @@ impl Store {
 
 fn check_unique_ids_in(
     conn: &rusqlite::Connection,
-    worker: &Worker,
+    iin: Option<&str>,
+    passport_no: Option<&str>,
     except: Option<WorkerId>,
 ) -> StoreResult<()> {
-    for (field, column, value) in [
-        ("iin", "iin", worker.iin.as_deref()),
-        ("passport_no", "passport_no", worker.passport_no.as_deref()),
+    for (field, sql, value) in [
+        ("iin", "SELECT id FROM workers WHERE iin = ?1", iin),
+        (
+            "passport_no",
+            "SELECT id FROM workers WHERE passport_no = ?1",
+            passport_no,
+        ),
     ] {
         let Some(value) = value else { continue };
-        let mut stmt =
-            conn.prepare_cached(&format!("SELECT id FROM workers WHERE {column} = ?1"))?;
+        let mut stmt = conn.prepare_cached(sql)?;
         let found: Vec<Vec<u8>> = stmt
             .query_map([value], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -316,15 +391,11 @@ fn check_unique_ids_in(
     Ok(())
 }
 
-fn insert_worker(w: &mut Writer<'_>, id: WorkerId, worker: &Worker) -> StoreResult<()> {
+fn insert_worker(w: &mut Writer<'_>, id: WorkerId, prepared: &PreparedWorker) -> StoreResult<()> {
     let hlc = w.tick();
-    // Unset fields are left out of the document, so a new worker's document is exactly its
-    // change set.
-    let doc = serde_json::to_string(worker)?;
-    w.record_json(ENTITY, id.as_bytes(), hlc, &doc)?;
-    let keys = worker_name_keys(worker);
-    let rowid = write_worker_row(w, id, worker, &doc, &keys, hlc, true)?;
-    search::index_worker(&w.tx, rowid, worker, &keys, false)?;
+    w.record_json(ENTITY, id.as_bytes(), hlc, &prepared.doc)?;
+    let rowid = write_worker_row(w, id, prepared, hlc, true)?;
+    search::index_worker(&w.tx, rowid, &prepared.index, false)?;
     w.audit(hlc, "create", ENTITY, Some(&id.to_string()), None)
 }
 
@@ -332,40 +403,30 @@ fn insert_worker(w: &mut Writer<'_>, id: WorkerId, worker: &Worker) -> StoreResu
 fn write_worker_row(
     w: &Writer<'_>,
     id: WorkerId,
-    worker: &Worker,
-    doc: &str,
-    name_keys: &names::NameKeys,
+    p: &PreparedWorker,
     hlc: Hlc,
     new: bool,
 ) -> StoreResult<i64> {
-    let employer = worker
-        .employer
-        .as_ref()
-        .and_then(|e| e.name.as_deref())
-        .map(names::normalise);
-    let keys = twin_keys(name_keys);
-    let province = worker.province.map(|p| enum_text(&p)).transpose()?;
-    let stay = worker.stay_status.map(|s| enum_text(&s)).transpose()?;
-    let birth = worker.birth_date.map(|d| d.to_string());
+    let args = params![
+        &id.as_bytes()[..],
+        p.doc,
+        p.display_name,
+        p.iin,
+        p.passport_no,
+        p.birth_date,
+        p.twin_keys,
+        p.province,
+        p.stay_status,
+        p.employer,
+        hlc.0 as i64
+    ];
     if new {
         w.tx.prepare_cached(
             "INSERT INTO workers (id, doc, display_name, iin, passport_no, birth_date, name_keys,
                                   province, stay_status, employer, created_hlc, updated_hlc)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
         )?
-        .execute(params![
-            &id.as_bytes()[..],
-            doc,
-            worker.display_name(),
-            worker.iin,
-            worker.passport_no,
-            birth,
-            keys,
-            province,
-            stay,
-            employer,
-            hlc.0 as i64
-        ])?;
+        .execute(args)?;
         Ok(w.tx.last_insert_rowid())
     } else {
         Ok(w.tx
@@ -375,22 +436,7 @@ fn write_worker_row(
                         employer = ?10, updated_hlc = ?11
                  WHERE id = ?1 RETURNING rowid",
             )?
-            .query_row(
-                params![
-                    &id.as_bytes()[..],
-                    doc,
-                    worker.display_name(),
-                    worker.iin,
-                    worker.passport_no,
-                    birth,
-                    keys,
-                    province,
-                    stay,
-                    employer,
-                    hlc.0 as i64
-                ],
-                |r| r.get(0),
-            )?)
+            .query_row(args, |r| r.get(0))?)
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::issues::{IssueCode, ValidationIssue};
 use phonenumber::country::Id;
 use phonenumber::metadata::DATABASE;
-use phonenumber::{Mode, PhoneNumber, Type};
+use phonenumber::{PhoneNumber, Type};
 
 const FIELD: &str = "phones";
 
@@ -29,7 +29,7 @@ pub fn normalise_phone(value: &str) -> Result<String, ValidationIssue> {
         )));
     }
 
-    let Some((number, kind)) = parse(input).and_then(valid_with_type) else {
+    let Some((number, kind)) = parse(input) else {
         let message = if input.starts_with('+') || input.starts_with("00") {
             format!("phone number {input:?} is not a valid number for its country code")
         } else {
@@ -51,7 +51,14 @@ pub fn normalise_phone(value: &str) -> Result<String, ValidationIssue> {
             ),
         ));
     }
-    Ok(number.format().mode(Mode::E164).to_string())
+    Ok(e164(&number))
+}
+
+/// The number in E.164: `+`, the country code and the national number with its leading zeros,
+/// which is what `number.format().mode(Mode::E164)` writes, without first choosing a national
+/// format pattern that E.164 does not use.
+fn e164(number: &PhoneNumber) -> String {
+    format!("+{}{}", number.country().code(), number.national())
 }
 
 /// The number and its type when it is valid. A known type implies validity, so the costly
@@ -61,7 +68,8 @@ fn valid_with_type(number: PhoneNumber) -> Option<(PhoneNumber, Type)> {
     (kind != Type::Unknown || number.is_valid()).then_some((number, kind))
 }
 
-fn parse(input: &str) -> Option<PhoneNumber> {
+/// Parses the input and returns it with its type when it is a valid number.
+fn parse(input: &str) -> Option<(PhoneNumber, Type)> {
     if input.starts_with('+') {
         return parse_international(input);
     }
@@ -69,8 +77,12 @@ fn parse(input: &str) -> Option<PhoneNumber> {
         // 00 is the international prefix in Kazakhstan and most of the world; Korea's carrier
         // prefixes (001, 002, 00700, …) are tried next.
         return parse_international(&format!("+{rest}"))
-            .filter(PhoneNumber::is_valid)
-            .or_else(|| phonenumber::parse(Some(Id::KR), input).ok());
+            .filter(|(n, _)| n.is_valid())
+            .or_else(|| {
+                phonenumber::parse(Some(Id::KR), input)
+                    .ok()
+                    .and_then(valid_with_type)
+            });
     }
     let digits: String = input.chars().filter(char::is_ascii_digit).collect();
     let international = if digits.len() == 11 && digits.starts_with("87") {
@@ -89,17 +101,22 @@ fn parse(input: &str) -> Option<PhoneNumber> {
         Some(number) => phonenumber::parse(Some(Id::KZ), number).ok(),
         None => phonenumber::parse(Some(Id::KR), input).ok(),
     }
+    .and_then(valid_with_type)
 }
 
-/// Parses a number written with `+` and a country code.
-fn parse_international(input: &str) -> Option<PhoneNumber> {
+/// Parses a number written with `+` and a country code; the number and its type when valid.
+fn parse_international(input: &str) -> Option<(PhoneNumber, Type)> {
     // Without a region, phonenumber 0.3 strips the target country's trunk prefix even when it
     // is part of the number, so +7 812 … (St Petersburg) loses its 8. With region KR only a
     // leading 0 is stripped, which no +7 number has. Each reading is kept only if valid.
     phonenumber::parse(None, input)
         .ok()
-        .filter(|n| n.number_type(&DATABASE) != Type::Unknown || n.is_valid())
-        .or_else(|| phonenumber::parse(Some(Id::KR), input).ok())
+        .and_then(valid_with_type)
+        .or_else(|| {
+            phonenumber::parse(Some(Id::KR), input)
+                .ok()
+                .and_then(valid_with_type)
+        })
 }
 
 fn is_phone_char(c: char) -> bool {
