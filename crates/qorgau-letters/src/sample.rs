@@ -1,0 +1,234 @@
+//! Sample documents for tests and for `qorgau bench letters`. The people, the company and
+//! the numbers are invented.
+
+use crate::model::{
+    Align, Block, DocMeta, Document, LetterDate, Letterhead, LetterheadLine, Paragraph, Run, Text,
+};
+
+fn letterhead() -> Letterhead {
+    let line = |text: &str, field: &str, emphasis: bool| LetterheadLine {
+        text: Text::field(text, field),
+        emphasis,
+    };
+    Letterhead {
+        lines: vec![
+            line(
+                "Қазақстан Республикасының Корея Республикасындағы Елшілігі",
+                "mission.name_kk",
+                true,
+            ),
+            line(
+                "주대한민국 카자흐스탄공화국 대사관",
+                "mission.name_ko",
+                true,
+            ),
+            line(
+                "Embassy of the Republic of Kazakhstan in the Republic of Korea",
+                "mission.name_en",
+                false,
+            ),
+            line(
+                "04392 서울특별시 용산구 장문로 53 · Tel 02-379-9714 · Fax 02-395-9766 · seoul@mfa.kz",
+                "mission.address",
+                false,
+            ),
+        ],
+    }
+}
+
+fn labelled(label: &str, value: &str, field: &str) -> Block {
+    Block::Labelled {
+        label: Text::plain(label),
+        value: vec![Run::field(value, field)],
+        bold: false,
+    }
+}
+
+fn item(marker: &str, level: u8, runs: Vec<Run>) -> Block {
+    Block::Paragraph(Paragraph {
+        space_after_mm: 0.8,
+        ..Paragraph::new(runs).item(marker, level)
+    })
+}
+
+fn meta(title: &str, date: LetterDate) -> DocMeta {
+    DocMeta {
+        title: title.into(),
+        author: "Embassy of the Republic of Kazakhstan in the Republic of Korea".into(),
+        document_id: *b"qorgau-sample-01",
+        date,
+    }
+}
+
+/// A one-page 공문 to a regional labour office supporting a worker's wage-arrears petition,
+/// in Korean with an English version below, letterhead in Kazakh, Korean and English.
+pub fn sample_bilingual_letter() -> Document {
+    let worker_ko = "Жұмабеков Әлихан(ZHUMABEKOV ALIKHAN, 1994. 3. 15.생)";
+    let blocks = vec![
+        labelled(
+            "수신",
+            "서울지방고용노동청장(근로개선지도과장)",
+            "agency.addressee",
+        ),
+        labelled("(경유)", "", "agency.via"),
+        Block::Labelled {
+            label: Text::plain("제목"),
+            value: vec![Run::field(
+                "카자흐스탄 국민 임금체불 진정 사건 처리 협조 요청",
+                "letter.subject_ko",
+            )],
+            bold: true,
+        },
+        Block::Rule,
+        item(
+            "1.",
+            0,
+            vec![
+                Run::plain("우리 대사관은 카자흐스탄 국민 "),
+                Run::field(worker_ko, "worker.name"),
+                Run::plain("이 2026. 10. 2. 귀 청에 제기한 임금체불 진정 사건(접수번호 "),
+                Run::field("2026-4417", "case.agency_ref"),
+                Run::plain(")과 관련하여 다음과 같이 협조를 요청합니다."),
+            ],
+        ),
+        item(
+            "가.",
+            1,
+            vec![Run::field(
+                "진정인은 2025. 4. 1.부터 2026. 8. 31.까지 (주)한빛정밀(경기도 안산시 단원구 소재)에서 \
+                 근무하였으며, 2026. 6.부터 8.까지 3개월분 임금 7,860,000원과 퇴직금을 받지 못하였다고 \
+                 진술하고 있습니다.",
+                "case.summary_ko",
+            )],
+        ),
+        item(
+            "나.",
+            1,
+            vec![Run::plain(
+                "진정인은 한국어 의사소통이 원활하지 않으므로 출석 조사 시 러시아어 또는 카자흐어 통역을 \
+                 지원하여 주시기 바랍니다.",
+            )],
+        ),
+        item(
+            "다.",
+            1,
+            vec![Run::plain(
+                "사건 처리 결과를 우리 대사관 영사과(02-379-9714)로 알려 주시면 감사하겠습니다.",
+            )],
+        ),
+        Block::Paragraph(Paragraph {
+            space_before_mm: 1.0,
+            ..Paragraph::new(vec![Run::plain(
+                "붙임  1. 진정서 사본 1부.  2. 여권 사본 1부.  끝.",
+            )])
+        }),
+        Block::Signature {
+            lines: vec![
+                Text::field("주대한민국 카자흐스탄공화국 대사관", "mission.name_ko"),
+                Text::field("영사 Серікбаев Нұрлан (직인)", "mission.consul"),
+            ],
+        },
+        labelled(
+            "시행",
+            "KZ-SEL-2026/0142 (2026. 11. 21.)",
+            "letter.registry_number",
+        ),
+        Block::Rule,
+        Block::Paragraph(Paragraph::new(vec![Run::bold("English version")]).aligned(Align::Center)),
+        labelled(
+            "To:",
+            "Head, Seoul Regional Employment and Labor Office (Labor Standards Division)",
+            "agency.addressee_en",
+        ),
+        Block::Labelled {
+            label: Text::plain("Subject:"),
+            value: vec![Run::field(
+                "Wage-arrears petition of a national of Kazakhstan: request for cooperation",
+                "letter.subject_en",
+            )],
+            bold: true,
+        },
+        Block::Paragraph(Paragraph::new(vec![
+            Run::plain(
+                "The Embassy refers to the petition filed with your Office on 2 October 2026 (No. ",
+            ),
+            Run::field("2026-4417", "case.agency_ref"),
+            Run::plain(") by Mr "),
+            Run::field("ZHUMABEKOV Alikhan (Жұмабеков Әлихан)", "worker.name_en"),
+            Run::plain(
+                ", who states that (주)한빛정밀 (Hanbit Precision Co., Ltd.), Ansan, has not paid \
+                 his wages for June to August 2026 (KRW 7,860,000) or his severance pay. As he \
+                 does not speak Korean, the Embassy kindly asks that a Russian or Kazakh \
+                 interpreter attend his hearing, and that the Consular Section be informed of the \
+                 outcome. Attachments: copy of the petition; copy of the passport.",
+            ),
+        ])),
+    ];
+    Document {
+        meta: meta(
+            "임금체불 진정 사건 처리 협조 요청 / Wage-arrears petition",
+            LetterDate::new(2026, 11, 21),
+        ),
+        draft: false,
+        letterhead: Some(letterhead()),
+        blocks,
+    }
+}
+
+/// A letter long enough to run over several pages: `sections` numbered items in Korean,
+/// each with sub-items and a Kazakh and Russian paragraph.
+pub fn sample_long_letter(sections: usize) -> Document {
+    let mut blocks = vec![
+        labelled("수신", "외교부장관(재외동포영사실장)", "agency.addressee"),
+        Block::Labelled {
+            label: Text::plain("제목"),
+            value: vec![Run::plain("카자흐스탄 국민 근로자 보호 협력 현황 보고")],
+            bold: true,
+        },
+        Block::Rule,
+    ];
+    for s in 1..=sections {
+        blocks.push(item(
+            &format!("{s}."),
+            0,
+            vec![Run::plain(format!(
+                "제{s}차 협의 결과, 양측은 외국인 근로자의 임금체불 및 산업재해 사건에 대하여 관할 \
+                 지방고용노동청과 근로복지공단 지사 간의 연락 체계를 강화하고, 통역 지원과 상담 \
+                 창구를 확대하기로 합의하였습니다."
+            ))],
+        ));
+        for (k, marker) in ["가.", "나."].into_iter().enumerate() {
+            blocks.push(item(
+                marker,
+                1,
+                vec![Run::plain(format!(
+                    "세부 사항 {s}-{}: 사업장 변경 신청, 체불 임금 확인서 발급, 대지급금 청구 절차를 \
+                     안내하고 필요한 경우 대한법률구조공단의 법률 상담을 연계합니다.",
+                    k + 1
+                ))],
+            ));
+        }
+        blocks.push(Block::Paragraph(Paragraph {
+            indent_left_mm: crate::layout::ITEM_LEVEL_INDENT_MM,
+            ..Paragraph::new(vec![Run::field(
+                "Қазақстан азаматтарына жалақы, еңбек жарақаты және құжаттар бойынша консулдық көмек \
+                 көрсетіледі; Өтініштер Ғаламтор арқылы да қабылданады. Гражданам Казахстана \
+                 оказывается консульская помощь по вопросам заработной платы и производственных травм.",
+                "case.note_kk_ru",
+            )])
+        }));
+    }
+    blocks.push(Block::Paragraph(Paragraph::new(vec![Run::plain("끝.")])));
+    blocks.push(Block::Signature {
+        lines: vec![
+            Text::plain("주대한민국 카자흐스탄공화국 대사관"),
+            Text::plain("영사 Серікбаев Нұрлан (직인)"),
+        ],
+    });
+    Document {
+        meta: meta("협력 현황 보고", LetterDate::new(2026, 11, 21)),
+        draft: false,
+        letterhead: Some(letterhead()),
+        blocks,
+    }
+}
