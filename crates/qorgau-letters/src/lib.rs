@@ -9,22 +9,35 @@
 //!   numbers pages, marks drafts, embeds subset fonts, and gives the same bytes for the same
 //!   document.
 //!
-//! No I/O, no clock, no randomness: templates, registry and storage live elsewhere.
+//! - [`TemplateSet`]: letter templates as TOML data (`assets/letters/`, embedded, plus an
+//!   optional user directory), validated at load, filled from a [`LetterContext`] into a
+//!   [`Document`].
+//!
+//! No I/O (besides reading a user template directory when asked), no clock, no randomness:
+//! registry and storage live elsewhere.
 
+mod context;
+mod fill;
 mod fonts;
 mod layout;
 mod model;
 mod render;
 mod sample;
 mod subset;
+mod template;
 
+pub use context::{COMPUTED_KEYS, CONTEXT_KEYS, LetterContext, is_known_key};
+pub use fill::{FillError, FillOptions};
 pub use fonts::{Face, Fonts, is_hangul, is_hangul_or_cjk};
 pub use layout::{Chunk, ITEM_LEVEL_INDENT_MM, Line, layout_paragraph};
 pub use model::{
     Align, Block, DocMeta, Document, LetterDate, Letterhead, LetterheadLine, Paragraph, Run, Text,
 };
 pub use render::{BODY_PT, LINE_HEIGHT, MARGINS_MM, check_coverage, render};
-pub use sample::{sample_bilingual_letter, sample_long_letter};
+pub use sample::{sample_bilingual_letter, sample_context, sample_context_for, sample_long_letter};
+pub use template::{
+    Form, RECIPIENT_KINDS, Template, TemplateError, TemplateInfo, TemplateSet, TemplateSource,
+};
 
 /// Why a document could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

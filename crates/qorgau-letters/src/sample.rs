@@ -232,3 +232,170 @@ pub fn sample_long_letter(sections: usize) -> Document {
         blocks,
     }
 }
+
+/// A complete context for filling any shipped template: an invented worker, employer and
+/// case, and the Embassy in Seoul. `worker.stay_status` is left unset, as it is unless the
+/// caseworker chooses to state it.
+pub fn sample_context() -> crate::LetterContext {
+    let pairs: &[(&str, &str)] = &[
+        (
+            "mission.name_kk",
+            "Қазақстан Республикасының Корея Республикасындағы Елшілігі",
+        ),
+        ("mission.name_ko", "주대한민국 카자흐스탄공화국 대사관"),
+        (
+            "mission.name_en",
+            "Embassy of the Republic of Kazakhstan in the Republic of Korea",
+        ),
+        ("mission.address_ko", "04392 서울특별시 용산구 장문로 53"),
+        (
+            "mission.address_en",
+            "53, Jangmun-ro, Yongsan-gu, Seoul 04392",
+        ),
+        ("mission.phone", "02-379-9714"),
+        ("mission.fax", "02-395-9766"),
+        ("mission.email", "seoul@mfa.kz"),
+        ("mission.consul_name_ko", "세릭바예프 누를란"),
+        ("mission.consul_name_en", "Nurlan SERIKBAYEV"),
+        ("mission.consul_title_ko", "영사"),
+        ("mission.consul_title_en", "Consul"),
+        ("mission.section_ko", "영사과"),
+        ("agency.name_ko", "서울지방고용노동청"),
+        (
+            "agency.name_en",
+            "Seoul Regional Employment and Labor Office",
+        ),
+        (
+            "agency.recipient_ko",
+            "서울지방고용노동청장(근로개선지도과장)",
+        ),
+        ("agency.address_ko", "서울특별시 중구 삼일대로 363"),
+        ("agency.address_en", "363, Samil-daero, Jung-gu, Seoul"),
+        ("worker.name_cyrillic", "Жұмабеков Әлихан"),
+        ("worker.latin_name", "ZHUMABEKOV ALIKHAN"),
+        ("worker.hangul_name", "주마베코프 알리한"),
+        ("worker.birth_date_ko", "1994. 3. 15."),
+        ("worker.birth_date_en", "15 March 1994"),
+        ("worker.sex_ko", "남"),
+        ("worker.sex_en", "male"),
+        ("worker.passport_no", "N12345678"),
+        ("worker.iin", "940315300123"),
+        ("worker.arn", "940315-5123456"),
+        ("worker.phone", "010-1234-5678"),
+        ("worker.address_kr", "경기도 안산시 단원구 원곡로 10"),
+        ("worker.occupation", "생산직 근로자"),
+        ("worker.next_of_kin_name", "Жұмабекова Гүлнар"),
+        ("worker.next_of_kin_relation", "배우자"),
+        ("worker.next_of_kin_phone", "+7 701 234 5678"),
+        ("employer.name", "(주)한빛정밀"),
+        ("employer.address", "경기도 안산시 단원구 산단로 123"),
+        ("employer.phone", "031-123-4567"),
+        ("employer.business_reg_no", "123-45-67890"),
+        ("employer.contact_person", "대표이사 김철수"),
+        ("case.type_ko", "임금체불"),
+        ("case.type_en", "unpaid wages"),
+        ("case.occurred_on_ko", "2026. 6. 10."),
+        ("case.occurred_on_en", "10 June 2026"),
+        ("case.reported_on_ko", "2026. 10. 2."),
+        ("case.place", "경기도 안산시 단원구"),
+        (
+            "case.summary",
+            "진정인은 2025. 4. 1.부터 2026. 8. 31.까지 위 사업장에서 근무하였으나 2026. 6.부터 \
+             8.까지 3개월분 임금과 퇴직금을 받지 못하였다고 진술하고 있습니다.",
+        ),
+        ("case.amount_claimed_krw", "7,860,000"),
+        ("case.amount_recovered_krw", "1,000,000"),
+        ("letter.number", "KZ-SEL-2026/0142"),
+        ("letter.date_ko", "2026. 11. 21."),
+        ("letter.date_en", "21 November 2026"),
+        (
+            "letter.details_ko",
+            "진정인의 출석 일정은 우리 대사관 영사과를 통하여 조율하여 주시면 감사하겠습니다.",
+        ),
+        (
+            "letter.details_en",
+            "The Embassy would be grateful if the petitioner's hearing could be scheduled \
+             through its Consular Section.",
+        ),
+        (
+            "letter.attachments_ko",
+            "1. 진정서 사본 1부.  2. 여권 사본 1부.",
+        ),
+        (
+            "letter.attachments_en",
+            "1. Copy of the petition.  2. Copy of the passport.",
+        ),
+    ];
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// [`sample_context`] with an agency of the kind the shipped template `template` is
+/// addressed to (a labour office, a COMWEL branch, an immigration office …), for demo
+/// letters and golden tests. Unknown names get the plain sample context. Addresses are
+/// given only where the domain reference has a source; the others are left empty.
+pub fn sample_context_for(template: &str) -> crate::LetterContext {
+    let mut ctx = sample_context();
+    let agency: Option<[&str; 5]> = match template {
+        "industrial_accident" => Some([
+            "근로복지공단",
+            "Korea Workers' Compensation & Welfare Service",
+            "근로복지공단 이사장",
+            "울산광역시 중구 종가로 340",
+            "340, Jongga-ro, Jung-gu, Ulsan",
+        ]),
+        "consular_access" => Some([
+            "서울출입국·외국인청",
+            "Seoul Immigration Office",
+            "서울출입국·외국인청장",
+            "",
+            "",
+        ]),
+        "death_repatriation" => Some([
+            "서울용산경찰서",
+            "Yongsan Police Station, Seoul",
+            "서울용산경찰서장",
+            "",
+            "",
+        ]),
+        "support_centre" => Some([
+            "부산외국인근로자지원센터",
+            "Busan Support Center for Foreign Workers",
+            "부산외국인근로자지원센터장",
+            "부산광역시 연제구 연수로 86 지하1층",
+            "B1F, 86 Yeonsu-ro, Yeonje-gu, Busan",
+        ]),
+        "human_rights" => Some([
+            "국가인권위원회",
+            "National Human Rights Commission of Korea",
+            "국가인권위원회 위원장",
+            "서울특별시 중구 삼일대로 340 나라키움 저동빌딩",
+            "Narakium Jeo-dong Bldg., 340 Samil-daero, Jung-gu, Seoul 04551",
+        ]),
+        "legal_aid" => Some([
+            "대한법률구조공단",
+            "Korea Legal Aid Corporation",
+            "대한법률구조공단 이사장",
+            "",
+            "",
+        ]),
+        "note_verbale" => Some([
+            "외교부",
+            "Ministry of Foreign Affairs of the Republic of Korea",
+            "외교부장관",
+            "",
+            "",
+        ]),
+        _ => None,
+    };
+    if let Some([name_ko, name_en, recipient_ko, address_ko, address_en]) = agency {
+        ctx.set("agency.name_ko", name_ko)
+            .set("agency.name_en", name_en)
+            .set("agency.recipient_ko", recipient_ko)
+            .set("agency.address_ko", address_ko)
+            .set("agency.address_en", address_en);
+    }
+    ctx
+}

@@ -2,6 +2,7 @@
 //! breaking, and what poppler and qpdf make of the output.
 
 mod support;
+mod templates;
 
 use qorgau_letters::{
     Align, Block, Fonts, LetterDate, Paragraph, RenderError, Run, Text, is_hangul,

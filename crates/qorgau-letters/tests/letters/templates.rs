@@ -1,0 +1,589 @@
+//! The template layer: every shipped template loads, fills from a complete context and
+//! renders; golden text of each letter; validation errors; optional content; drafts.
+
+use std::path::PathBuf;
+
+use qorgau_letters::{
+    Block, Document, FillError, FillOptions, Fonts, LetterContext, LetterDate, RenderError,
+    TemplateError, TemplateSet, TemplateSource, render, sample_context, sample_context_for,
+};
+
+use crate::support::{pdf_tool, run_tool, write_temp};
+
+const SHIPPED: [&str; 10] = [
+    "wage_arrears",
+    "industrial_accident",
+    "consular_access",
+    "death_repatriation",
+    "support_centre",
+    "human_rights",
+    "legal_aid",
+    "employer_payment",
+    "note_verbale",
+    "confirmation",
+];
+
+fn options(draft: bool) -> FillOptions {
+    FillOptions {
+        draft,
+        document_id: *b"qorgau-template!",
+        date: LetterDate::new(2026, 11, 21),
+    }
+}
+
+fn set() -> TemplateSet {
+    TemplateSet::embedded().expect("shipped templates load")
+}
+
+/// Every character of the document, block by block, one line per block.
+fn doc_text(doc: &Document) -> String {
+    let mut out = String::new();
+    if let Some(head) = &doc.letterhead {
+        for line in &head.lines {
+            out.push_str(&line.text.text);
+            out.push('\n');
+        }
+    }
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { text } => out.push_str(&text.text),
+            Block::Paragraph(p) => {
+                if let Some(m) = &p.marker {
+                    out.push_str(&m.text);
+                    out.push(' ');
+                }
+                p.runs.iter().for_each(|r| out.push_str(&r.text));
+            }
+            Block::Labelled { label, value, .. } => {
+                out.push_str(&label.text);
+                out.push_str("  ");
+                value.iter().for_each(|r| out.push_str(&r.text));
+            }
+            Block::Signature { lines } => {
+                for l in lines {
+                    out.push_str(&l.text);
+                    out.push('\n');
+                }
+            }
+            Block::Rule => out.push_str("----"),
+            Block::Spacer(_) | Block::PageBreak => {}
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+#[test]
+fn shipped_templates_are_listed_in_order_with_their_fields() {
+    let infos = set().templates();
+    let names: Vec<&str> = infos.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, SHIPPED);
+    for info in &infos {
+        assert!(!info.recipients.is_empty(), "{}", info.name);
+        assert!(!info.title_ko.is_empty() && !info.title_en.is_empty());
+        assert!(!info.description.is_empty());
+        assert_eq!(info.source, TemplateSource::Embedded);
+        assert!(
+            !info.required.iter().any(|f| f == "worker.stay_status"),
+            "{}: stay status must never be required",
+            info.name
+        );
+    }
+}
+
+#[test]
+fn every_shipped_template_fills_and_renders_to_a_valid_pdf() {
+    let set = set();
+    let ctx = sample_context();
+    for name in SHIPPED {
+        for draft in [false, true] {
+            let doc = set.fill(name, &ctx, &options(draft)).unwrap();
+            assert_eq!(doc.draft, draft);
+            let pdf = render(&doc, Fonts::embedded())
+                .unwrap_or_else(|e| panic!("{name}: render failed: {e}"));
+            assert!(pdf.starts_with(b"%PDF-"), "{name}");
+            let file = write_temp(&pdf);
+            if let Some(out) = run_tool("qpdf", &["--check", file.path()]) {
+                assert!(
+                    out.status.success(),
+                    "{name}: qpdf --check: {}",
+                    String::from_utf8_lossy(&out.stdout)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn golden_text_of_every_template() {
+    let set = set();
+    let update = std::env::var_os("QORGAU_UPDATE_GOLDEN").is_some_and(|v| v == "1");
+    let mut mismatches = Vec::new();
+    for name in SHIPPED {
+        let pdf = render(
+            &set.fill(name, &sample_context_for(name), &options(false))
+                .unwrap(),
+            Fonts::embedded(),
+        )
+        .unwrap();
+        let Some(pages) = pdf_tool::page_texts(&pdf) else {
+            return;
+        };
+        let text: String = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("=== page {} ===\n{}\n", i + 1, p.trim_end()))
+            .collect();
+        let path = golden_dir().join(format!("{name}.txt"));
+        if update {
+            std::fs::create_dir_all(golden_dir()).unwrap();
+            std::fs::write(&path, &text).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+            panic!(
+                "{} is missing: run with QORGAU_UPDATE_GOLDEN=1 and commit it",
+                path.display()
+            )
+        });
+        if expected != text {
+            mismatches.push(format!(
+                "{name}: extracted text differs from {}\n--- got ---\n{text}",
+                path.display()
+            ));
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{}\n(if the change is intended, rerun with QORGAU_UPDATE_GOLDEN=1 and review the diff)",
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn missing_required_fields_are_all_listed() {
+    let mut ctx = sample_context();
+    ctx.remove("employer.address");
+    ctx.set("letter.date_ko", ""); // empty counts as missing
+    let err = set()
+        .fill("wage_arrears", &ctx, &options(false))
+        .unwrap_err();
+    let FillError::Missing {
+        template,
+        mut fields,
+    } = err.clone()
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(template, "wage_arrears");
+    fields.sort();
+    assert_eq!(fields, ["employer.address", "letter.date_ko"]);
+    let message = err.to_string();
+    assert!(message.contains("employer.address") && message.contains("letter.date_ko"));
+
+    // An empty context lists every required field of the template.
+    let set = set();
+    let info = set.get("employer_payment").unwrap().info().clone();
+    let err = set
+        .fill("employer_payment", &LetterContext::new(), &options(false))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        FillError::Missing {
+            template: "employer_payment".into(),
+            fields: info.required.clone(),
+        }
+    );
+}
+
+#[test]
+fn unknown_template_is_an_error() {
+    assert_eq!(
+        set()
+            .fill("no_such", &sample_context(), &options(false))
+            .unwrap_err(),
+        FillError::UnknownTemplate {
+            name: "no_such".into()
+        }
+    );
+}
+
+const USER_TEMPLATE: &str = r#"
+name = "my_letter"
+title_ko = "시험"
+title_en = "Test"
+description = "A user template."
+recipients = ["police"]
+form = "gongmun"
+required = ["agency.recipient_ko", "worker.latin_name"]
+optional = ["worker.arn"]
+
+[[block]]
+kind = "labelled"
+label = "수신"
+text = "{agency.recipient_ko}"
+
+[[block]]
+kind = "item"
+marker = "1."
+text = "대상자 {worker.latin_name}{?worker.arn|, 외국인등록번호 {worker.arn}}"
+
+[[block]]
+kind = "end"
+"#;
+
+fn user_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn user_templates_are_added_and_override_by_name() {
+    let overriding = USER_TEMPLATE.replace("my_letter", "wage_arrears");
+    let dir = user_dir(&[("a.toml", USER_TEMPLATE), ("b.toml", &overriding)]);
+    let set = TemplateSet::with_user_dir(dir.path()).unwrap();
+    let infos = set.templates();
+    assert_eq!(infos.len(), 11);
+    assert_eq!(infos[0].name, "wage_arrears");
+    assert_eq!(infos[0].title_en, "Test");
+    assert!(matches!(infos[0].source, TemplateSource::User(_)));
+    assert_eq!(infos[10].name, "my_letter");
+
+    let doc = set
+        .fill("my_letter", &sample_context(), &options(false))
+        .unwrap();
+    let text = doc_text(&doc);
+    assert!(
+        text.contains("1. 대상자 ZHUMABEKOV ALIKHAN, 외국인등록번호 940315-5123456  끝."),
+        "{text}"
+    );
+    let mut ctx = sample_context();
+    ctx.remove("worker.arn");
+    let text = doc_text(&set.fill("my_letter", &ctx, &options(false)).unwrap());
+    assert!(text.contains("1. 대상자 ZHUMABEKOV ALIKHAN  끝."), "{text}");
+
+    // A directory that does not exist adds nothing.
+    let none = TemplateSet::with_user_dir(dir.path().join("absent")).unwrap();
+    assert_eq!(none.templates().len(), 10);
+}
+
+fn load_user(text: &str) -> TemplateError {
+    let dir = user_dir(&[("bad.toml", text)]);
+    TemplateSet::with_user_dir(dir.path()).unwrap_err()
+}
+
+#[test]
+fn unknown_placeholder_is_an_error_naming_it_and_its_place() {
+    let text = USER_TEMPLATE.replace("대상자 {worker.latin_name}", "대상자 {worker.nickname}");
+    let err = load_user(&text);
+    let TemplateError::UnknownPlaceholder {
+        template,
+        placeholder,
+        location,
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(template, "my_letter");
+    assert_eq!(placeholder, "worker.nickname");
+    let line = text
+        .lines()
+        .position(|l| l.contains("{worker.nickname}"))
+        .unwrap()
+        + 1;
+    assert_eq!(location, &format!("block 2 (line {line})"));
+    assert!(err.to_string().contains("worker.nickname"), "{err}");
+}
+
+#[test]
+fn other_template_errors() {
+    // Used but not declared.
+    let text = USER_TEMPLATE.replace("대상자 {worker.latin_name}", "대상자 {worker.iin}");
+    assert!(matches!(
+        load_user(&text),
+        TemplateError::UndeclaredPlaceholder { placeholder, .. } if placeholder == "worker.iin"
+    ));
+    // An optional field outside `if` / `{?…|…}`.
+    let text = USER_TEMPLATE.replace(
+        "{?worker.arn|, 외국인등록번호 {worker.arn}}",
+        " {worker.arn}",
+    );
+    assert!(matches!(
+        load_user(&text),
+        TemplateError::UnguardedOptional { field, .. } if field == "worker.arn"
+    ));
+    // Stay status can be optional only, and must be guarded.
+    let text = USER_TEMPLATE.replace(
+        "required = [\"agency.recipient_ko\", ",
+        "required = [\"worker.stay_status\", \"agency.recipient_ko\", ",
+    );
+    let err = load_user(&text);
+    assert!(
+        matches!(&err, TemplateError::Invalid { message, .. } if message.contains("worker.stay_status")),
+        "{err:?}"
+    );
+    let text = USER_TEMPLATE
+        .replace(
+            "optional = [\"worker.arn\"]",
+            "optional = [\"worker.arn\", \"worker.stay_status\"]",
+        )
+        .replace(
+            "대상자 {worker.latin_name}",
+            "대상자 {worker.latin_name} {worker.stay_status}",
+        );
+    assert!(matches!(
+        load_user(&text),
+        TemplateError::UnguardedOptional { field, .. } if field == "worker.stay_status"
+    ));
+    // A declared field outside the vocabulary.
+    let text = USER_TEMPLATE.replace(
+        "optional = [\"worker.arn\"]",
+        "optional = [\"worker.shoe_size\"]",
+    );
+    assert!(
+        matches!(load_user(&text), TemplateError::Invalid { message, .. } if message.contains("worker.shoe_size"))
+    );
+    // Malformed TOML: the error has the file and the line.
+    let text = USER_TEMPLATE.replace("kind = \"end\"", "kind = \"end");
+    let err = load_user(&text);
+    let line = text
+        .lines()
+        .position(|l| l.contains("kind = \"end"))
+        .unwrap()
+        + 1;
+    assert!(
+        matches!(&err, TemplateError::Toml { template, line: l, .. } if template == "bad.toml" && *l == line),
+        "{err:?} (expected line {line})"
+    );
+    // An unknown block kind, an attribute the kind does not take.
+    let text = USER_TEMPLATE.replace("kind = \"end\"", "kind = \"footer\"");
+    assert!(
+        matches!(load_user(&text), TemplateError::Invalid { message, .. } if message.contains("footer"))
+    );
+    let text = USER_TEMPLATE.replace("kind = \"end\"", "kind = \"rule\"\nmarker = \"x\"");
+    assert!(
+        matches!(load_user(&text), TemplateError::Invalid { message, .. } if message.contains("marker"))
+    );
+    // A malformed placeholder.
+    let text = USER_TEMPLATE.replace("{agency.recipient_ko}", "{agency.recipient_ko");
+    assert!(matches!(load_user(&text), TemplateError::Invalid { .. }));
+}
+
+#[test]
+fn optional_blocks_are_left_out_when_their_field_is_empty() {
+    let set = set();
+    let full = doc_text(
+        &set.fill("wage_arrears", &sample_context(), &options(false))
+            .unwrap(),
+    );
+    assert!(full.contains("라. 사건 개요: "), "{full}");
+    assert!(
+        full.contains("붙임  1. 진정서 사본 1부.  2. 여권 사본 1부.  끝."),
+        "{full}"
+    );
+    assert!(full.contains("Attachments:"));
+
+    let mut ctx = sample_context();
+    for key in [
+        "case.summary",
+        "letter.attachments_ko",
+        "letter.attachments_en",
+        "letter.details_ko",
+        "letter.details_en",
+        "worker.arn",
+        "mission.fax",
+    ] {
+        ctx.remove(key);
+    }
+    let text = doc_text(&set.fill("wage_arrears", &ctx, &options(false)).unwrap());
+    for gone in [
+        "사건 개요",
+        "붙임",
+        "Attachments:",
+        "외국인등록번호",
+        "Fax",
+        "출석 일정",
+        "scheduled",
+    ] {
+        assert!(!text.contains(gone), "{gone} still in:\n{text}");
+    }
+    // 끝. now follows the last body item, two spaces after its text.
+    assert!(text.contains("밝힙니다.  끝.\n"), "{text}");
+    assert_eq!(text.matches("끝.").count(), 1);
+}
+
+#[test]
+fn stay_status_appears_only_when_the_caseworker_sets_it() {
+    const SENTINEL: &str = "STAYSTATUS-SENTINEL-7731";
+    let set = set();
+    let without = sample_context();
+    assert!(without.get("worker.stay_status").is_none());
+    let mut with = sample_context();
+    with.set("worker.stay_status", SENTINEL);
+    let mut shown = 0;
+    for name in SHIPPED {
+        let pdf = render(
+            &set.fill(name, &without, &options(false)).unwrap(),
+            Fonts::embedded(),
+        )
+        .unwrap();
+        let doc = set.fill(name, &with, &options(false)).unwrap();
+        let text_with = doc_text(&doc);
+        shown += usize::from(text_with.contains(SENTINEL));
+        let text = doc_text(&set.fill(name, &without, &options(false)).unwrap());
+        assert!(
+            !text.contains("체류자격 ") && !text.contains("status of stay"),
+            "{name}:\n{text}"
+        );
+        if let Some(pages) = pdf_tool::page_texts(&pdf) {
+            let all = pages.concat();
+            assert!(!all.contains(SENTINEL), "{name}");
+            assert!(!all.contains("status of stay"), "{name}");
+        }
+        // With the sentinel set, the extracted PDF text has it where the template uses it.
+        if text_with.contains(SENTINEL) {
+            let pdf = render(&doc, Fonts::embedded()).unwrap();
+            if let Some(pages) = pdf_tool::page_texts(&pdf) {
+                assert!(pages.concat().contains(SENTINEL), "{name}");
+            }
+        }
+    }
+    assert!(
+        shown >= 8,
+        "most templates can state the status when asked ({shown})"
+    );
+}
+
+#[test]
+fn a_draft_has_no_number() {
+    let set = set();
+    let ctx = sample_context();
+    let number = ctx.get("letter.number").unwrap().to_owned();
+    for name in SHIPPED {
+        let registered = doc_text(&set.fill(name, &ctx, &options(false)).unwrap());
+        assert!(registered.contains(&number), "{name}");
+        // The number is left out even if the context has one, and is not required.
+        let draft = set.fill(name, &ctx, &options(true)).unwrap();
+        assert!(draft.draft);
+        let text = doc_text(&draft);
+        assert!(!text.contains(&number), "{name}:\n{text}");
+        let mut no_number = ctx.clone();
+        no_number.remove("letter.number");
+        assert_eq!(set.fill(name, &no_number, &options(true)).unwrap(), draft);
+        // A registered letter needs its number.
+        assert!(matches!(
+            set.fill(name, &no_number, &options(false)),
+            Err(FillError::Missing { fields, .. }) if fields == ["letter.number"]
+        ));
+    }
+    let text = doc_text(&set.fill("wage_arrears", &ctx, &options(true)).unwrap());
+    assert!(
+        text.contains("시행  영사과 (2026.\u{a0}11.\u{a0}21.)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn filling_and_rendering_are_deterministic() {
+    let set = set();
+    let ctx = sample_context();
+    for name in SHIPPED {
+        let a = set.fill(name, &ctx, &options(false)).unwrap();
+        let b = TemplateSet::embedded()
+            .unwrap()
+            .fill(name, &ctx, &options(false))
+            .unwrap();
+        assert_eq!(a, b, "{name}");
+        assert_eq!(
+            render(&a, Fonts::embedded()).unwrap(),
+            render(&b, Fonts::embedded()).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn korean_dates_do_not_break_and_fields_are_named() {
+    let set = set();
+    let doc = set
+        .fill("wage_arrears", &sample_context(), &options(false))
+        .unwrap();
+    let text = doc_text(&doc);
+    assert!(text.contains("(2026.\u{a0}11.\u{a0}21.)"), "{text}");
+    assert!(text.contains("1994.\u{a0}3.\u{a0}15.생"), "{text}");
+    assert!(!text.contains("2026. 11. 21."));
+
+    // A character no font covers is reported against the field it was filled from.
+    let mut ctx = sample_context();
+    ctx.set("employer.name", "(주)한빛 😀");
+    let doc = set.fill("employer_payment", &ctx, &options(false)).unwrap();
+    assert!(matches!(
+        render(&doc, Fonts::embedded()),
+        Err(RenderError::UncoveredCharacter { field: Some(f), .. }) if f == "employer.name"
+    ));
+}
+
+#[test]
+fn each_form_has_its_conventional_parts() {
+    use qorgau_letters::Form;
+    let set = set();
+    for info in set.templates() {
+        let doc = set
+            .fill(&info.name, &sample_context_for(&info.name), &options(false))
+            .unwrap();
+        let text = doc_text(&doc);
+        let expected: &[&str] = match info.form {
+            Form::Gongmun => &[
+                "수신  ",
+                "(경유)",
+                "제목  ",
+                "1. ",
+                "  끝.\n",
+                "주대한민국 카자흐스탄공화국 대사관\n",
+                "시행  영사과 KZ-SEL-2026/0142 (2026.\u{a0}11.\u{a0}21.)",
+                "English translation",
+                "To:  ",
+                "Subject:  ",
+                "Ref.:  KZ-SEL-2026/0142, 21 November 2026",
+            ],
+            Form::NoteVerbale => &[
+                "No. KZ-SEL-2026/0142",
+                "구 술 서",
+                "대한민국 외교부에 경의를 표하며",
+                "알려드리게 되어 영광입니다.",
+                "이 기회를 빌려 대한민국 외교부에 최고의 경의를 새로이 표합니다.",
+                "(직인)",
+                "NOTE VERBALE",
+                "presents its compliments to the Ministry of Foreign Affairs of the Republic of \
+                 Korea and has the honour to",
+                "avails itself of this opportunity to renew to the Ministry of Foreign Affairs of \
+                 the Republic of Korea the assurances of its highest consideration.",
+                "(seal)",
+            ],
+            Form::Confirmation => &[
+                "21.11.2026  № KZ-SEL-2026/0142",
+                "АНЫҚТАМА",
+                "СПРАВКА",
+                "Жұмабеков Әлихан",
+                "М.О. / М.П.",
+            ],
+        };
+        for part in expected {
+            assert!(text.contains(part), "{}: no {part:?} in\n{text}", info.name);
+        }
+        if info.form == Form::Gongmun {
+            assert_eq!(text.matches("끝.").count(), 1, "{}", info.name);
+        }
+        if info.form == Form::NoteVerbale {
+            // Third person, unsigned: no consul's name.
+            assert!(!text.contains("SERIKBAYEV") && !text.contains("(서명)"));
+        }
+    }
+}
