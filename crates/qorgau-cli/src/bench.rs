@@ -21,6 +21,8 @@ struct Run {
     search_max_ms: f64,
     hits_per_query: f64,
     open_s: f64,
+    /// The workspace's files after the run, once closed (WAL checkpointed).
+    size_mib: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,6 +74,19 @@ fn queries(workers: &[Worker], count: usize) -> Vec<String> {
     out
 }
 
+/// The total size of the files in `dir`, in MiB.
+fn size_mib(dir: &Path) -> f64 {
+    let bytes: u64 = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    bytes as f64 / (1024.0 * 1024.0)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1e3
@@ -83,19 +98,16 @@ fn run(
     cases: usize,
     qs: &[String],
 ) -> Result<Run, Failure> {
+    // One transaction per BATCH, with validation of the next batch overlapping the commit.
     let start = Instant::now();
     let mut ids = Vec::with_capacity(workers.len());
-    for chunk in workers.chunks(BATCH) {
-        ids.extend(ws.add_workers(chunk)?);
-    }
+    ws.add_workers_batched(workers, BATCH, &mut ids)?;
     let workers_insert = start.elapsed();
 
     let mut generator = CaseGenerator::new(SEED ^ 0xca5e, chrono::Local::now().date_naive());
     let records: Vec<CaseRecord> = (0..cases).map(|_| generator.next_case(&ids, &[])).collect();
     let start = Instant::now();
-    for chunk in records.chunks(BATCH) {
-        ws.add_cases(chunk)?;
-    }
+    ws.add_cases_batched(&records, BATCH, &mut Vec::with_capacity(cases))?;
     let cases_insert = start.elapsed();
 
     for q in qs.iter().take(100) {
@@ -117,6 +129,7 @@ fn run(
         search_max_ms: percentile(&times, 1.0),
         hits_per_query: hits as f64 / qs.len() as f64,
         open_s: 0.0,
+        size_mib: 0.0,
     })
 }
 
@@ -151,6 +164,7 @@ pub fn store(
     let ws = Workspace::open(&enc_dir, &passphrase, "bench")?;
     encrypted.open_s = secs(t.elapsed());
     drop(ws);
+    encrypted.size_mib = size_mib(&enc_dir);
 
     eprintln!("bench store: plain SQLite baseline …");
     let plain_dir = root.join("plain");
@@ -160,6 +174,7 @@ pub fn store(
     let t = Instant::now();
     drop(Workspace::create_unencrypted_for_benchmark(&plain_dir)?);
     plain.open_s = secs(t.elapsed());
+    plain.size_mib = size_mib(&plain_dir);
     let _ = std::fs::remove_dir_all(&root);
 
     let report = Report {
@@ -177,14 +192,15 @@ pub fn store(
     emit(as_json, &report, || {
         let row = |name: &str, r: &Run| {
             format!(
-                "{name:<10} workers {:>7.2} s  cases {:>7.2} s  search p50 {:>6.3} ms  p95 {:>6.3} ms  max {:>7.3} ms  open {:>6.3} s  ({:.1} hits/query)",
+                "{name:<10} workers {:>7.2} s  cases {:>7.2} s  search p50 {:>6.3} ms  p95 {:>6.3} ms  max {:>7.3} ms  open {:>6.3} s  ({:.1} hits/query)  {:.0} MiB",
                 r.workers_insert_s,
                 r.cases_insert_s,
                 r.search_p50_ms,
                 r.search_p95_ms,
                 r.search_max_ms,
                 r.open_s,
-                r.hits_per_query
+                r.hits_per_query,
+                r.size_mib
             )
         };
         format!(

@@ -126,6 +126,17 @@ impl Workspace {
         Ok(self.store.add_workers(workers)?)
     }
 
+    /// A large import, one transaction per `batch` workers: see
+    /// [`Store::add_workers_batched`]. On error `ids` holds the workers that were added.
+    pub fn add_workers_batched(
+        &mut self,
+        workers: &[Worker],
+        batch: usize,
+        ids: &mut Vec<WorkerId>,
+    ) -> Result<()> {
+        Ok(self.store.add_workers_batched(workers, batch, ids)?)
+    }
+
     pub fn worker(&self, id: WorkerId) -> Result<WorkerRecord> {
         Ok(self.store.worker(id)?)
     }
@@ -154,6 +165,17 @@ impl Workspace {
 
     pub fn add_cases(&mut self, cases: &[CaseRecord]) -> Result<Vec<CaseId>> {
         Ok(self.store.add_cases(cases)?)
+    }
+
+    /// A large import, one transaction per `batch` cases: see [`Store::add_cases_batched`].
+    /// On error `ids` holds the cases that were added.
+    pub fn add_cases_batched(
+        &mut self,
+        cases: &[CaseRecord],
+        batch: usize,
+        ids: &mut Vec<CaseId>,
+    ) -> Result<()> {
+        Ok(self.store.add_cases_batched(cases, batch, ids)?)
     }
 
     pub fn case(&self, id: CaseId) -> Result<Case> {

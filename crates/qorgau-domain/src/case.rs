@@ -106,23 +106,35 @@ pub enum Priority {
 }
 
 /// The editable fields of a case. Timeline entries, tasks and status transitions are separate
-/// records, so they stay append-only and merge cleanly across devices.
+/// records, so they stay append-only and merge cleanly across devices. Unset fields (and empty
+/// lists) are left out of the JSON, as for a worker.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CaseRecord {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub workers: Vec<WorkerId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub case_type: Option<CaseType>,
     pub status: CaseStatus,
     pub priority: Priority,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub occurred_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reported_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_on: Option<NaiveDate>,
     /// Where it happened (workplace, hospital, detention centre …).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub agencies: Vec<AgencyId>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_claimed_krw: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_recovered_krw: Option<i64>,
 }
 

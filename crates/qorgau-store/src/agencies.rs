@@ -74,15 +74,6 @@ impl Store {
         })
     }
 
-    pub(crate) fn agency_exists(&self, id: AgencyId) -> StoreResult<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT 1 FROM agencies WHERE id = ?1")?
-            .query_row([&id.as_bytes()[..]], |_| Ok(()))
-            .optional()?
-            .is_some())
-    }
-
     pub fn update_agency(
         &mut self,
         id: AgencyId,
@@ -133,4 +124,12 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+pub(crate) fn agency_exists(conn: &rusqlite::Connection, id: AgencyId) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM agencies WHERE id = ?1")?
+        .query_row([&id.as_bytes()[..]], |_| Ok(()))
+        .optional()?
+        .is_some())
 }

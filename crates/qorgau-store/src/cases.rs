@@ -1,5 +1,6 @@
 //! Cases: the incident record, its status workflow, append-only timeline and tasks.
 
+use crate::agencies::agency_exists;
 use crate::changes::Writer;
 use crate::error::{StoreError, StoreResult};
 use crate::search;
@@ -13,7 +14,7 @@ use qorgau_domain::{
     AgencyId, CaseId, CaseRecord, CaseStatus, CaseType, Hlc, Priority, StatusTransition, Task,
     TaskId, TimelineEntry, TimelineEntryId, TimelineKind, WorkerId,
 };
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -61,22 +62,60 @@ fn to_map(c: &CaseRecord) -> StoreResult<Map<String, Value>> {
     }
 }
 
-fn title(c: &CaseRecord, first_worker: &str) -> String {
-    let kind = c
-        .case_type
-        .map(|t| enum_text(&t).unwrap_or_default())
-        .unwrap_or_default();
-    let summary: String = c
-        .summary
-        .as_deref()
-        .unwrap_or("")
-        .chars()
-        .take(80)
-        .collect();
-    if summary.is_empty() {
-        format!("{first_worker} · {kind}")
-    } else {
-        format!("{first_worker} · {kind} · {summary}")
+/// A validated case with everything its row, its index row and its change set hold besides
+/// ids, timestamps and the first worker's name. It depends on nothing but the case, so it is
+/// computed before the write transaction; `add_cases` computes it on the validation thread.
+struct PreparedCase {
+    workers: Vec<WorkerId>,
+    agencies: Vec<AgencyId>,
+    /// The stored document; for a new case also its change set (unset fields are left out).
+    doc: String,
+    /// The title after the first worker's name: ` · kind` and ` · summary` when there is one.
+    title_rest: String,
+    case_type: String,
+    status: &'static str,
+    priority: String,
+    assignee: Option<String>,
+    occurred_on: Option<String>,
+    /// The search index's text (summary and place).
+    body: String,
+}
+
+impl PreparedCase {
+    fn new(c: CaseRecord) -> StoreResult<Self> {
+        let kind = c.case_type.map(|t| enum_text(&t)).transpose()?;
+        let summary: String = c
+            .summary
+            .as_deref()
+            .unwrap_or("")
+            .chars()
+            .take(80)
+            .collect();
+        let mut title_rest = format!(" · {}", kind.as_deref().unwrap_or(""));
+        if !summary.is_empty() {
+            title_rest.push_str(" · ");
+            title_rest.push_str(&summary);
+        }
+        let text = [c.summary.as_deref(), c.place.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(Self {
+            doc: serde_json::to_string(&c)?,
+            title_rest,
+            case_type: match kind {
+                Some(k) => k,
+                None => enum_text(&CaseType::Other)?,
+            },
+            status: c.status.name(),
+            priority: enum_text(&c.priority)?,
+            occurred_on: c.occurred_on.map(|d| d.to_string()),
+            body: search::case_body(&text),
+            assignee: c.assignee,
+            workers: c.workers,
+            agencies: c.agencies,
+        })
     }
 }
 
@@ -87,38 +126,52 @@ impl Store {
         if report.has_errors() {
             return Err(StoreError::Invalid(report));
         }
-        let worker_rows = self.resolve_links(&record)?;
+        let prepared = PreparedCase::new(record)?;
+        let links = resolve_links(&self.conn, &prepared)?;
         let id = CaseId::new();
-        let first = self.worker(record.workers[0])?.worker.display_name();
-        self.write(|w| insert_case(w, id, &record, &worker_rows, &first))?;
+        self.write(|w| insert_case(w, id, &prepared, &links))?;
         Ok(id)
     }
 
-    /// Adds many cases in one transaction (demo data, benchmarks).
+    /// Adds many cases in one transaction (imports, demo data, benchmarks). Validation and
+    /// everything else that depends only on the case run on a second thread while this one
+    /// writes; an invalid case or an unknown worker or agency rolls the whole batch back.
     pub fn add_cases(&mut self, inputs: &[CaseRecord]) -> StoreResult<Vec<CaseId>> {
-        let mut prepared = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            let (record, report) = validate_case(input, today());
-            if report.has_errors() {
-                return Err(StoreError::Invalid(report));
-            }
-            let rows = self.resolve_links(&record)?;
-            let first: String = self.conn.query_row(
-                "SELECT display_name FROM workers WHERE rowid = ?1",
-                [rows[0]],
-                |r| r.get(0),
-            )?;
-            prepared.push((record, rows, first));
-        }
-        self.write(|w| {
-            let mut ids = Vec::with_capacity(prepared.len());
-            for (record, rows, first) in &prepared {
+        let mut ids = Vec::new();
+        self.add_cases_batched(inputs, inputs.len(), &mut ids)?;
+        Ok(ids)
+    }
+
+    /// [`add_cases`](Self::add_cases) for a large import: one transaction per `batch` cases,
+    /// with one validation thread for the whole import. Each batch is atomic; when a case is
+    /// refused, its batch is rolled back and the error returned, while the batches before it
+    /// stay committed. `ids` receives the ids of each batch as it commits, so on error it holds
+    /// exactly the cases that were added.
+    pub fn add_cases_batched(
+        &mut self,
+        inputs: &[CaseRecord],
+        batch: usize,
+        ids: &mut Vec<CaseId>,
+    ) -> StoreResult<()> {
+        let today = today();
+        self.write_prepared(
+            inputs,
+            batch,
+            ids,
+            |input| {
+                let (record, report) = validate_case(input, today);
+                if report.has_errors() {
+                    return Err(StoreError::Invalid(report));
+                }
+                PreparedCase::new(record)
+            },
+            |w, prepared| {
+                let links = resolve_links(&w.tx, &prepared)?;
                 let id = CaseId::new();
-                insert_case(w, id, record, rows, first)?;
-                ids.push(id);
-            }
-            Ok(ids)
-        })
+                insert_case(w, id, &prepared, &links)?;
+                Ok(id)
+            },
+        )
     }
 
     pub fn case(&self, id: CaseId) -> StoreResult<Case> {
@@ -164,15 +217,15 @@ impl Store {
         if report.has_errors() {
             return Err(StoreError::Invalid(report));
         }
-        let worker_rows = self.resolve_links(&record)?;
-        let first = self.worker(record.workers[0])?.worker.display_name();
         let new = to_map(&record)?;
+        let prepared = PreparedCase::new(record)?;
+        let links = resolve_links(&self.conn, &prepared)?;
         self.write(|w| {
             let hlc = w.tick();
             let changed = w.record_fields(ENTITY, id.as_bytes(), hlc, Some(&old), &new)?;
             if !changed.is_empty() {
-                let rowid = write_case_row(w, id, &record, &first, hlc, false)?;
-                link_workers(w, rowid, &worker_rows)?;
+                let rowid = write_case_row(w, id, &prepared, &links.first_name, hlc, false)?;
+                link_workers(w, rowid, &links.worker_rows, false)?;
                 w.audit(
                     hlc,
                     "update",
@@ -211,7 +264,8 @@ impl Store {
             _ => record.closed_on,
         };
         let new = to_map(&record)?;
-        let first = self.worker(record.workers[0])?.worker.display_name();
+        let prepared = PreparedCase::new(record)?;
+        let first = first_worker_name(&self.conn, &prepared)?;
         let reason = reason
             .map(str::trim)
             .filter(|r| !r.is_empty())
@@ -219,7 +273,7 @@ impl Store {
         self.write(|w| {
             let hlc = w.tick();
             w.record_fields(ENTITY, id.as_bytes(), hlc, Some(&old), &new)?;
-            let rowid = write_case_row(w, id, &record, &first, hlc, false)?;
+            let rowid = write_case_row(w, id, &prepared, &first, hlc, false)?;
             w.tx.prepare_cached(
                 "INSERT INTO status_transitions (case_rowid, from_status, to_status, author, reason, hlc)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -518,32 +572,66 @@ impl Store {
             .optional()?
             .ok_or_else(|| not_found(id))
     }
+}
 
-    /// Row ids of the case's workers; unknown workers or agencies are refused by field.
-    fn resolve_links(&self, record: &CaseRecord) -> StoreResult<Vec<i64>> {
-        let mut report = ValidationReport::default();
-        let mut rows = Vec::with_capacity(record.workers.len());
-        for (i, worker) in record.workers.iter().enumerate() {
-            let row: Option<i64> = self
-                .conn
-                .prepare_cached("SELECT rowid FROM workers WHERE id = ?1")?
-                .query_row([&worker.as_bytes()[..]], |r| r.get(0))
-                .optional()?;
-            match row {
-                Some(r) => rows.push(r),
-                None => report.push(unknown_worker(&format!("workers[{i}]"), *worker)),
-            }
+/// What a case links to, looked up in the database.
+struct Links {
+    /// The row ids of the case's workers, in order.
+    worker_rows: Vec<i64>,
+    /// The first worker's display name, which starts the case's title.
+    first_name: String,
+}
+
+/// Looks up the case's workers (row ids, and the first one's name) and checks that its
+/// agencies exist; unknown workers or agencies are refused by field.
+fn resolve_links(conn: &Connection, c: &PreparedCase) -> StoreResult<Links> {
+    let mut report = ValidationReport::default();
+    let mut worker_rows = Vec::with_capacity(c.workers.len());
+    let mut first_name = String::new();
+    for (i, worker) in c.workers.iter().enumerate() {
+        let key = &worker.as_bytes()[..];
+        // Only the first worker's name is needed; the others are found in the id index alone.
+        let row: Option<i64> = if i == 0 {
+            conn.prepare_cached("SELECT rowid, display_name FROM workers WHERE id = ?1")?
+                .query_row([key], |r| {
+                    first_name = r.get(1)?;
+                    r.get(0)
+                })
+                .optional()?
+        } else {
+            conn.prepare_cached("SELECT rowid FROM workers WHERE id = ?1")?
+                .query_row([key], |r| r.get(0))
+                .optional()?
+        };
+        match row {
+            Some(r) => worker_rows.push(r),
+            None => report.push(unknown_worker(&format!("workers[{i}]"), *worker)),
         }
-        for (i, agency) in record.agencies.iter().enumerate() {
-            if !self.agency_exists(*agency)? {
-                report.push(unknown_agency(&format!("agencies[{i}]"), *agency));
-            }
-        }
-        if report.has_errors() {
-            return Err(StoreError::Invalid(report));
-        }
-        Ok(rows)
     }
+    for (i, agency) in c.agencies.iter().enumerate() {
+        if !agency_exists(conn, *agency)? {
+            report.push(unknown_agency(&format!("agencies[{i}]"), *agency));
+        }
+    }
+    if report.has_errors() {
+        return Err(StoreError::Invalid(report));
+    }
+    Ok(Links {
+        worker_rows,
+        first_name,
+    })
+}
+
+/// The first worker's display name, for a case whose links were checked when it was written.
+fn first_worker_name(conn: &Connection, c: &PreparedCase) -> StoreResult<String> {
+    let first = c.workers.first().copied().unwrap_or_default();
+    conn.prepare_cached("SELECT display_name FROM workers WHERE id = ?1")?
+        .query_row([&first.as_bytes()[..]], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            entity: "worker",
+            id: first.to_string(),
+        })
 }
 
 fn unknown_agency(field: &str, id: AgencyId) -> ValidationIssue {
@@ -564,43 +652,45 @@ fn not_found(id: CaseId) -> StoreError {
 fn insert_case(
     w: &mut Writer<'_>,
     id: CaseId,
-    record: &CaseRecord,
-    worker_rows: &[i64],
-    first: &str,
+    prepared: &PreparedCase,
+    links: &Links,
 ) -> StoreResult<()> {
     let hlc = w.tick();
-    w.record_fields(ENTITY, id.as_bytes(), hlc, None, &to_map(record)?)?;
-    let rowid = write_case_row(w, id, record, first, hlc, true)?;
-    link_workers(w, rowid, worker_rows)?;
+    w.record_json(ENTITY, id.as_bytes(), hlc, &prepared.doc)?;
+    let rowid = write_case_row(w, id, prepared, &links.first_name, hlc, true)?;
+    link_workers(w, rowid, &links.worker_rows, true)?;
     w.audit(hlc, "create", ENTITY, Some(&id.to_string()), None)
 }
 
+/// Inserts or replaces the case's row and its index row; returns its row id.
 fn write_case_row(
     w: &Writer<'_>,
     id: CaseId,
-    c: &CaseRecord,
+    p: &PreparedCase,
     first: &str,
     hlc: Hlc,
     new: bool,
 ) -> StoreResult<i64> {
-    let doc = serde_json::to_string(c)?;
-    let kind = enum_text(&c.case_type.unwrap_or(CaseType::Other))?;
+    let mut title = String::with_capacity(first.len() + p.title_rest.len());
+    title.push_str(first);
+    title.push_str(&p.title_rest);
+    let args = params![
+        &id.as_bytes()[..],
+        p.doc,
+        title,
+        p.case_type,
+        p.status,
+        p.priority,
+        p.assignee,
+        p.occurred_on,
+        hlc.0 as i64
+    ];
     let rowid: i64 = if new {
         w.tx.prepare_cached(
             "INSERT INTO cases (id, doc, title, case_type, status, priority, assignee, occurred_on, created_hlc, updated_hlc)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
         )?
-        .execute(params![
-            &id.as_bytes()[..],
-            doc,
-            title(c, first),
-            kind,
-            c.status.name(),
-            enum_text(&c.priority)?,
-            c.assignee,
-            c.occurred_on.map(|d| d.to_string()),
-            hlc.0 as i64
-        ])?;
+        .execute(args)?;
         w.tx.last_insert_rowid()
     } else {
         w.tx.prepare_cached(
@@ -608,33 +698,23 @@ fn write_case_row(
                     assignee = ?7, occurred_on = ?8, updated_hlc = ?9
              WHERE id = ?1 RETURNING rowid",
         )?
-        .query_row(
-            params![
-                &id.as_bytes()[..],
-                doc,
-                title(c, first),
-                kind,
-                c.status.name(),
-                enum_text(&c.priority)?,
-                c.assignee,
-                c.occurred_on.map(|d| d.to_string()),
-                hlc.0 as i64
-            ],
-            |r| r.get(0),
-        )?
+        .query_row(args, |r| r.get(0))?
     };
-    let text = [c.summary.as_deref(), c.place.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    search::index_case(&w.tx, rowid, &text, !new)?;
+    search::index_case(&w.tx, rowid, &p.body, !new)?;
     Ok(rowid)
 }
 
-fn link_workers(w: &Writer<'_>, case_rowid: i64, worker_rows: &[i64]) -> StoreResult<()> {
-    w.tx.prepare_cached("DELETE FROM case_workers WHERE case_rowid = ?1")?
-        .execute([case_rowid])?;
+/// Links the case to its workers; `new` cases have no links to replace.
+fn link_workers(
+    w: &Writer<'_>,
+    case_rowid: i64,
+    worker_rows: &[i64],
+    new: bool,
+) -> StoreResult<()> {
+    if !new {
+        w.tx.prepare_cached("DELETE FROM case_workers WHERE case_rowid = ?1")?
+            .execute([case_rowid])?;
+    }
     let mut stmt = w.tx.prepare_cached(
         "INSERT OR IGNORE INTO case_workers (case_rowid, worker_rowid) VALUES (?1, ?2)",
     )?;

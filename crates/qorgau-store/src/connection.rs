@@ -7,9 +7,12 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
-/// Page cache per connection. With the default 2 MB cache SQLCipher decrypts the same pages over
-/// and over; 64 MiB keeps a 100k-worker index in memory (see BENCHMARKS.md).
-const CACHE_KIB: i64 = 64 * 1024;
+/// Page cache per connection. Every cache miss on an encrypted database costs a page decryption
+/// (HMAC-SHA512 check and AES), so the encryption overhead grows with the share of the database
+/// that does not fit: with 64 MiB, bulk inserts into a 100k-worker, 300k-case workspace (650 MiB)
+/// ran 1.3–1.45× slower encrypted than plain; with 256 MiB, 1.05–1.10× (see BENCHMARKS.md). The
+/// cache grows only as pages are used, so a small workspace never takes that much memory.
+const CACHE_KIB: i64 = 256 * 1024;
 
 pub(crate) enum Mode {
     Create,

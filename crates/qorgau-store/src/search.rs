@@ -83,11 +83,12 @@ pub(crate) fn index_worker(
     Ok(())
 }
 
-/// Indexes a case's own text; `replace` removes the previous index row first (on update).
+/// Indexes a case's own text (its [`case_body`]); `replace` removes the previous index row
+/// first (on update).
 pub(crate) fn index_case(
     conn: &Connection,
     rowid: i64,
-    text: &str,
+    body: &str,
     replace: bool,
 ) -> StoreResult<()> {
     if replace {
@@ -95,7 +96,7 @@ pub(crate) fn index_case(
             .execute([rowid])?;
     }
     conn.prepare_cached("INSERT INTO case_fts (rowid, body) VALUES (?1, ?2)")?
-        .execute(params![rowid, case_body(text)])?;
+        .execute(params![rowid, body])?;
     Ok(())
 }
 
@@ -107,7 +108,7 @@ pub(crate) fn index_timeline(conn: &Connection, rowid: i64, text: &str) -> Store
 
 /// Free text is indexed with its words and their Latin renderings, so a Latin query finds
 /// Cyrillic text too.
-fn case_body(text: &str) -> String {
+pub(crate) fn case_body(text: &str) -> String {
     let mut body: Vec<String> = Vec::new();
     for word in names::words(text) {
         let latin = names::to_latin(&word);

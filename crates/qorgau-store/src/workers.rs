@@ -165,56 +165,48 @@ impl Store {
     /// worker (its document, name keys and index text) run on a second thread while this one
     /// writes, so the two overlap; an invalid worker anywhere rolls the whole batch back.
     pub fn add_workers(&mut self, inputs: &[Worker]) -> StoreResult<Vec<WorkerId>> {
+        let mut ids = Vec::new();
+        self.add_workers_batched(inputs, inputs.len(), &mut ids)?;
+        Ok(ids)
+    }
+
+    /// [`add_workers`](Self::add_workers) for a large import: one transaction per `batch`
+    /// workers, with one validation thread for the whole import, so validating the next batch
+    /// overlaps with committing the previous one.
+    ///
+    /// Each batch is atomic. When a worker is refused, its batch is rolled back and the error
+    /// returned; the batches before it stay committed. `ids` receives the ids of each batch
+    /// as it commits, so on error it holds exactly the workers that were added.
+    pub fn add_workers_batched(
+        &mut self,
+        inputs: &[Worker],
+        batch: usize,
+        ids: &mut Vec<WorkerId>,
+    ) -> StoreResult<()> {
         let today = today();
-        // Workers cross in chunks: one message per worker would wake the writing thread for
-        // each, and the wake-ups cost more than a small insert.
-        const CHUNK: usize = 64;
-        std::thread::scope(|scope| {
-            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<_>>(8);
-            scope.spawn(move || {
-                for chunk in inputs.chunks(CHUNK) {
-                    let mut items = Vec::with_capacity(chunk.len());
-                    let mut failed = false;
-                    for input in chunk {
-                        let (worker, report) = validate_worker(input, today);
-                        let item = if report.has_errors() {
-                            Err(StoreError::Invalid(report))
-                        } else {
-                            PreparedWorker::new(worker)
-                        };
-                        failed = item.is_err();
-                        items.push(item);
-                        if failed {
-                            break;
-                        }
-                    }
-                    if sender.send(items).is_err() || failed {
-                        break;
-                    }
+        self.write_prepared(
+            inputs,
+            batch,
+            ids,
+            |input| {
+                let (worker, report) = validate_worker(input, today);
+                if report.has_errors() {
+                    return Err(StoreError::Invalid(report));
                 }
-            });
-            self.write(|w| {
-                let mut ids = Vec::with_capacity(inputs.len());
-                for item in receiver.iter().flatten() {
-                    let prepared = item?;
-                    check_unique_ids_in(
-                        &w.tx,
-                        prepared.iin.as_deref(),
-                        prepared.passport_no.as_deref(),
-                        None,
-                    )?;
-                    let id = WorkerId::new();
-                    insert_worker(w, id, &prepared)?;
-                    ids.push(id);
-                }
-                if ids.len() != inputs.len() {
-                    return Err(StoreError::Kdf(
-                        "the validation thread stopped early".into(),
-                    ));
-                }
-                Ok(ids)
-            })
-        })
+                PreparedWorker::new(worker)
+            },
+            |w, prepared| {
+                check_unique_ids_in(
+                    &w.tx,
+                    prepared.iin.as_deref(),
+                    prepared.passport_no.as_deref(),
+                    None,
+                )?;
+                let id = WorkerId::new();
+                insert_worker(w, id, &prepared)?;
+                Ok(id)
+            },
+        )
     }
 
     pub fn worker(&self, id: WorkerId) -> StoreResult<WorkerRecord> {
@@ -455,7 +447,14 @@ pub(crate) fn summary(id: WorkerId, w: &Worker) -> WorkerSummary {
 
 /// The serde name of a unit enum variant (`"seoul"`, `"F-4"`).
 pub(crate) fn enum_text<T: Serialize>(value: &T) -> StoreResult<String> {
-    match serde_json::to_value(value)? {
+    let mut json = serde_json::to_string(value)?;
+    // A variant name is a JSON string without escapes: drop the quotes in place.
+    if json.len() >= 2 && json.starts_with('"') && json.ends_with('"') && !json.contains('\\') {
+        json.pop();
+        json.remove(0);
+        return Ok(json);
+    }
+    match serde_json::from_str::<Value>(&json)? {
         Value::String(s) => Ok(s),
         other => Ok(other.to_string()),
     }

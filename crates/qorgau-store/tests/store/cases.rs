@@ -464,3 +464,37 @@ fn update_case_edits_fields_but_not_the_status() {
     ));
     assert_eq!(store.case(id).unwrap().record.workers, vec![worker]);
 }
+
+#[test]
+fn a_batched_case_import_commits_each_batch_and_stops_at_the_first_refusal() {
+    let (_dir, mut store, worker) = store_with_worker();
+    let ghost = WorkerId::new();
+    let mut records: Vec<CaseRecord> = (0..30)
+        .map(|i| case_for(vec![worker], &format!("Зарплата {i}")))
+        .collect();
+    records[25].workers = vec![worker, ghost];
+    let before = store.stats().unwrap();
+    let mut ids = Vec::new();
+    match store.add_cases_batched(&records, 10, &mut ids) {
+        Err(StoreError::Invalid(report)) => {
+            assert_eq!(report.errors().next().unwrap().field, "workers[1]");
+        }
+        other => panic!("expected an unknown worker, got {other:?}"),
+    }
+    assert_eq!(ids.len(), 20);
+    let after = store.stats().unwrap();
+    assert_eq!(after.cases, before.cases + 20);
+    assert_eq!(after.audit_entries, before.audit_entries + 20);
+    let case = store.case(ids[19]).unwrap();
+    assert_eq!(case.record.summary.as_deref(), Some("Зарплата 19"));
+    assert_eq!(store.list_cases(&CaseFilter::default()).unwrap().len(), 20);
+
+    records[25].workers = vec![worker];
+    store
+        .add_cases_batched(&records[20..], 7, &mut ids)
+        .unwrap();
+    assert_eq!(ids.len(), 30);
+    assert_eq!(store.stats().unwrap().cases, before.cases + 30);
+    let hits = store.search("Зарплата", 100).unwrap();
+    assert_eq!(hits.len(), 30);
+}

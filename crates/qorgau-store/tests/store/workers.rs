@@ -312,6 +312,49 @@ fn a_refused_add_writes_nothing_at_all() {
 }
 
 #[test]
+fn a_batched_import_commits_each_batch_and_stops_at_the_first_refusal() {
+    let (_dir, mut store) = new_store();
+    let mut batch: Vec<Worker> = (0..250u16)
+        .map(|i| {
+            with_iin(
+                cyrillic("Пакетов", "Ерлан"),
+                date(1970, 1, 1),
+                Sex::Male,
+                100 + i * 3,
+            )
+        })
+        .collect();
+    // The 171st worker duplicates the 3rd: batches of 50 commit up to the 150th worker.
+    batch[170].iin = batch[2].iin.clone();
+    let mut ids = Vec::new();
+    assert!(matches!(
+        store.add_workers_batched(&batch, 50, &mut ids),
+        Err(StoreError::DuplicateWorker { field: "iin", existing }) if existing == ids[2]
+    ));
+    assert_eq!(ids.len(), 150);
+    assert_eq!(counts(&store).0, 150);
+    assert_eq!(counts(&store).2, 150);
+    for id in &ids {
+        store.worker(*id).unwrap();
+    }
+
+    // The rest, in batches of 64 (the last one short).
+    batch[170].iin = Some(iin(date(1970, 1, 1), Sex::Male, 9000));
+    store
+        .add_workers_batched(&batch[150..], 64, &mut ids)
+        .unwrap();
+    assert_eq!(ids.len(), 250);
+    assert_eq!(counts(&store), (250, outbox(&store).len() as i64, 250));
+    assert!(matches!(
+        store.verify_audit_log().unwrap(),
+        qorgau_store::AuditVerification::Intact { entries: 250 }
+    ));
+    // Nothing to add is no error.
+    store.add_workers_batched(&[], 10, &mut ids).unwrap();
+    assert_eq!(ids.len(), 250);
+}
+
+#[test]
 fn update_records_only_the_changed_fields() {
     let (_dir, mut store) = new_store();
     let id = store.add_worker(&full_worker()).unwrap().id;
