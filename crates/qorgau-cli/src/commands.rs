@@ -247,7 +247,12 @@ fn worker(cli: &Cli, action: &WorkerAction) -> Result<()> {
             emit(cli.json || out.json, &value, || {
                 let mut text = serde_json::to_string_pretty(&record).unwrap_or_default();
                 for c in &cases {
-                    text.push_str(&format!("\ncase {}  {:?}  {}", c.id, c.status, c.title));
+                    text.push_str(&format!(
+                        "\ncase {}  {}  {}",
+                        c.id,
+                        c.status.name(),
+                        c.title
+                    ));
                 }
                 text
             });
@@ -354,7 +359,7 @@ fn case(cli: &Cli, action: &CaseAction) -> Result<()> {
             let list = ws.list_cases(&filter)?;
             emit(cli.json || out.json, &list, || {
                 list.iter()
-                    .map(|c| format!("{}  {:<18} {}", c.id, format!("{:?}", c.status), c.title))
+                    .map(|c| format!("{}  {:<18} {}", c.id, c.status.name(), c.title))
                     .collect::<Vec<_>>()
                     .join("\n")
             });

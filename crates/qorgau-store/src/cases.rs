@@ -37,7 +37,7 @@ pub struct CaseFilter {
     pub case_type: Option<CaseType>,
     pub assignee: Option<String>,
     pub worker: Option<WorkerId>,
-    /// Only cases with an unfinished task due before this date.
+    /// Only open cases (not resolved or closed) with an unfinished task due before this date.
     pub overdue_on: Option<NaiveDate>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
@@ -518,7 +518,8 @@ impl Store {
         if let Some(d) = filter.overdue_on {
             arg(
                 Value::String(d.to_string()),
-                " AND c.rowid IN (SELECT case_rowid FROM tasks WHERE done = 0 AND due_on < ?)",
+                " AND c.status NOT IN ('resolved', 'closed')
+                  AND c.rowid IN (SELECT case_rowid FROM tasks WHERE done = 0 AND due_on < ?)",
                 &mut sql,
             );
         }

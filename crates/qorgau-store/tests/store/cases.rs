@@ -399,6 +399,15 @@ fn tasks_and_the_overdue_filter() {
     assert!(overdue(&store).is_empty());
     store.set_task_done(late_task, false).unwrap();
     assert_eq!(overdue(&store), vec![late]);
+    // A resolved case's forgotten task is not overdue work; reopening brings it back.
+    store
+        .set_case_status(late, CaseStatus::Resolved, None)
+        .unwrap();
+    assert!(overdue(&store).is_empty());
+    store
+        .set_case_status(late, CaseStatus::InProgress, None)
+        .unwrap();
+    assert_eq!(overdue(&store), vec![late]);
     assert!(matches!(
         store.set_task_done(qorgau_domain::TaskId::new(), true),
         Err(StoreError::NotFound { .. })
