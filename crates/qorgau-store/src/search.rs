@@ -5,9 +5,10 @@
 //! employer (`other`). Every query word becomes a prefix query, so results appear as the
 //! caseworker types; words are AND-ed, and within a word any of its forms may match.
 
+use crate::changes::uuid_text;
 use crate::error::StoreResult;
 use crate::store::Store;
-use qorgau_domain::{CaseId, Worker, WorkerId, names};
+use qorgau_domain::{Worker, names};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
@@ -212,6 +213,21 @@ fn score(base: f64, position: usize) -> f64 {
     base - position as f64 * 0.001
 }
 
+const WORKER_TIER_SQL: &str = "SELECT w.rowid, w.id, w.display_name FROM
+         (SELECT rowid FROM worker_fts WHERE worker_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m
+     JOIN workers w ON w.rowid = m.rowid ORDER BY w.rowid DESC";
+
+/// Cases whose own text or a timeline entry matches, newest case first.
+const CASE_TIER_SQL: &str = "SELECT c.rowid, c.id, c.title FROM (
+         SELECT case_rowid FROM (
+             SELECT rowid AS case_rowid FROM case_fts WHERE case_fts MATCH ?1
+             ORDER BY rowid DESC LIMIT ?2)
+         UNION
+         SELECT case_rowid FROM (
+             SELECT t.case_rowid FROM timeline_fts JOIN timeline t ON t.rowid = timeline_fts.rowid
+             WHERE timeline_fts MATCH ?1 ORDER BY timeline_fts.rowid DESC LIMIT ?2)
+     ) m JOIN cases c ON c.rowid = m.case_rowid ORDER BY c.rowid DESC LIMIT ?2";
+
 impl Store {
     /// Workers and cases matching `query`, best first. Each tier is a separate FTS5 query that
     /// walks the index newest-first and stops at `limit`, so a common name costs no more than a
@@ -237,7 +253,7 @@ impl Store {
                     let Some(m) = worker_match(query, tier) else {
                         continue;
                     };
-                    self.worker_tier(&m, limit, &mut seen_workers)?
+                    self.tier(WORKER_TIER_SQL, &m, limit, &mut seen_workers)?
                 }
                 SearchKind::Case => {
                     if seen_cases.len() >= limit {
@@ -246,7 +262,7 @@ impl Store {
                     let Some(m) = text_match(query, tier) else {
                         continue;
                     };
-                    self.case_tier(&m, limit, &mut seen_cases)?
+                    self.tier(CASE_TIER_SQL, &m, limit, &mut seen_cases)?
                 }
             };
             hits.extend(
@@ -266,17 +282,17 @@ impl Store {
         Ok(hits)
     }
 
-    fn worker_tier(
+    /// One tier's hits: `(id, title)` pairs not already in `seen`, newest first, up to `limit`
+    /// in all. `sql` takes the FTS5 query as ?1 and a row limit as ?2 and returns
+    /// (row id, id, title).
+    fn tier(
         &self,
+        sql: &str,
         fts: &str,
         limit: usize,
         seen: &mut Vec<i64>,
     ) -> StoreResult<Vec<(String, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT w.rowid, w.id, w.display_name FROM
-                 (SELECT rowid FROM worker_fts WHERE worker_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m
-             JOIN workers w ON w.rowid = m.rowid ORDER BY w.rowid DESC",
-        )?;
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(params![fts, (limit + seen.len()) as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -291,49 +307,7 @@ impl Store {
                 continue;
             }
             seen.push(rowid);
-            out.push((
-                WorkerId::from_slice(&id).unwrap_or_default().to_string(),
-                title,
-            ));
-        }
-        Ok(out)
-    }
-
-    fn case_tier(
-        &self,
-        fts: &str,
-        limit: usize,
-        seen: &mut Vec<i64>,
-    ) -> StoreResult<Vec<(String, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.rowid, c.id, c.title FROM (
-                 SELECT case_rowid FROM (
-                     SELECT rowid AS case_rowid FROM case_fts WHERE case_fts MATCH ?1
-                     ORDER BY rowid DESC LIMIT ?2)
-                 UNION
-                 SELECT case_rowid FROM (
-                     SELECT t.case_rowid FROM timeline_fts JOIN timeline t ON t.rowid = timeline_fts.rowid
-                     WHERE timeline_fts MATCH ?1 ORDER BY timeline_fts.rowid DESC LIMIT ?2)
-             ) m JOIN cases c ON c.rowid = m.case_rowid ORDER BY c.rowid DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![fts, (limit + seen.len()) as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (rowid, id, title) = row?;
-            if seen.contains(&rowid) || seen.len() >= limit {
-                continue;
-            }
-            seen.push(rowid);
-            out.push((
-                CaseId::from_slice(&id).unwrap_or_default().to_string(),
-                title,
-            ));
+            out.push((uuid_text(&id), title));
         }
         Ok(out)
     }
