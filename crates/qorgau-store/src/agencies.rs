@@ -1,6 +1,7 @@
 //! The directory of Korean agencies letters go to.
 
 use crate::error::{StoreError, StoreResult};
+use crate::patch;
 use crate::store::Store;
 use crate::workers::enum_text;
 use qorgau_domain::agency::AgencyRecord;
@@ -26,20 +27,13 @@ fn check(agency: &Agency) -> StoreResult<Agency> {
     Ok(a)
 }
 
-fn to_map(a: &Agency) -> StoreResult<Map<String, Value>> {
-    match serde_json::to_value(a)? {
-        Value::Object(map) => Ok(map),
-        _ => unreachable!("an Agency serialises to an object"),
-    }
-}
-
 impl Store {
     pub fn add_agency(&mut self, input: &Agency) -> StoreResult<AgencyId> {
         let agency = check(input)?;
         let id = AgencyId::new();
         self.write(|w| {
             let hlc = w.tick();
-            w.record_fields(ENTITY, id.as_bytes(), hlc, None, &to_map(&agency)?)?;
+            w.record_fields(ENTITY, id.as_bytes(), hlc, None, &patch::to_map(&agency)?)?;
             w.tx.prepare_cached(
                 "INSERT INTO agencies (id, doc, name_ko, kind, updated_hlc) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
@@ -80,13 +74,9 @@ impl Store {
         patch: &Map<String, Value>,
     ) -> StoreResult<Vec<String>> {
         let current = self.agency(id)?.agency;
-        let old = to_map(&current)?;
-        let mut merged = old.clone();
-        for (k, v) in patch {
-            merged.insert(k.clone(), v.clone());
-        }
-        let agency = check(&serde_json::from_value(Value::Object(merged))?)?;
-        let new = to_map(&agency)?;
+        let (old, patched) = patch::apply(&current, patch)?;
+        let agency = check(&patched)?;
+        let new = patch::to_map(&agency)?;
         self.write(|w| {
             let hlc = w.tick();
             let changed = w.record_fields(ENTITY, id.as_bytes(), hlc, Some(&old), &new)?;

@@ -3,6 +3,7 @@
 use crate::agencies::agency_exists;
 use crate::changes::Writer;
 use crate::error::{StoreError, StoreResult};
+use crate::patch;
 use crate::search;
 use crate::store::Store;
 use crate::workers::{enum_text, unknown_worker};
@@ -53,13 +54,6 @@ pub struct NewTimelineEntry {
 
 fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-fn to_map(c: &CaseRecord) -> StoreResult<Map<String, Value>> {
-    match serde_json::to_value(c)? {
-        Value::Object(map) => Ok(map),
-        _ => unreachable!("a CaseRecord serialises to an object"),
-    }
 }
 
 /// A validated case with everything its row, its index row and its change set hold besides
@@ -207,17 +201,12 @@ impl Store {
             return Err(StoreError::Invalid(report));
         }
         let current = self.case(id)?.record;
-        let old = to_map(&current)?;
-        let mut merged = old.clone();
-        for (k, v) in patch {
-            merged.insert(k.clone(), v.clone());
-        }
-        let input: CaseRecord = serde_json::from_value(Value::Object(merged))?;
+        let (old, input) = patch::apply(&current, patch)?;
         let (record, report) = validate_case(&input, today());
         if report.has_errors() {
             return Err(StoreError::Invalid(report));
         }
-        let new = to_map(&record)?;
+        let new = patch::to_map(&record)?;
         let prepared = PreparedCase::new(record)?;
         let links = resolve_links(&self.conn, &prepared)?;
         self.write(|w| {
@@ -256,14 +245,14 @@ impl Store {
             ));
             return Err(StoreError::Invalid(report));
         }
-        let old = to_map(&record)?;
+        let old = patch::to_map(&record)?;
         record.status = to;
         record.closed_on = match to {
             CaseStatus::Closed => Some(today()),
             CaseStatus::InProgress => None,
             _ => record.closed_on,
         };
-        let new = to_map(&record)?;
+        let new = patch::to_map(&record)?;
         let prepared = PreparedCase::new(record)?;
         let first = first_worker_name(&self.conn, &prepared)?;
         let reason = reason

@@ -15,6 +15,7 @@ mod connection;
 mod error;
 mod header;
 mod migrations;
+mod patch;
 mod pipeline;
 mod search;
 mod secret;

@@ -2,6 +2,7 @@
 
 use crate::changes::Writer;
 use crate::error::{StoreError, StoreResult};
+use crate::patch;
 use crate::search;
 use crate::store::Store;
 use qorgau_domain::issues::{IssueCode, ValidationIssue};
@@ -131,13 +132,6 @@ impl PreparedWorker {
     }
 }
 
-fn to_map(w: &Worker) -> StoreResult<Map<String, Value>> {
-    match serde_json::to_value(w)? {
-        Value::Object(map) => Ok(map),
-        _ => unreachable!("a Worker serialises to an object"),
-    }
-}
-
 impl Store {
     /// Validates and adds a worker. Refused when the IIN or passport number is already on file
     /// (the error names the existing worker); a name-and-birth-date match is only a warning.
@@ -236,18 +230,13 @@ impl Store {
         patch: &Map<String, Value>,
     ) -> StoreResult<(Vec<String>, Vec<ValidationIssue>)> {
         let current = self.worker(id)?.worker;
-        let old = to_map(&current)?;
-        let mut merged = old.clone();
-        for (k, v) in patch {
-            merged.insert(k.clone(), v.clone());
-        }
-        let input: Worker = serde_json::from_value(Value::Object(merged))?;
+        let (old, input) = patch::apply(&current, patch)?;
         let (worker, report) = validate_worker(&input, today());
         if report.has_errors() {
             return Err(StoreError::Invalid(report));
         }
         self.check_unique_ids(&worker, Some(id))?;
-        let new = to_map(&worker)?;
+        let new = patch::to_map(&worker)?;
         let prepared = PreparedWorker::new(worker)?;
         let changed = self.write(|w| {
             let hlc = w.tick();
