@@ -6,7 +6,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::patch;
 use crate::search;
 use crate::store::Store;
-use crate::workers::{enum_text, unknown_worker};
+use crate::workers::{enum_text, today, unknown_worker};
 use chrono::NaiveDate;
 use qorgau_domain::case::Case;
 use qorgau_domain::issues::{IssueCode, ValidationIssue, ValidationReport};
@@ -50,10 +50,6 @@ pub struct NewTimelineEntry {
     pub kind: TimelineKind,
     pub occurred_on: Option<NaiveDate>,
     pub text: String,
-}
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 /// A validated case with everything its row, its index row and its change set hold besides

@@ -46,7 +46,8 @@ pub struct WorkerFilter {
     pub offset: Option<i64>,
 }
 
-fn today() -> chrono::NaiveDate {
+/// The local calendar date, against which "not in the future" is checked.
+pub(crate) fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
