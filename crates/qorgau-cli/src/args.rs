@@ -71,6 +71,21 @@ pub enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Letters to Korean agencies and the outgoing-correspondence registry.
+    Letter {
+        #[command(subcommand)]
+        action: LetterAction,
+    },
+    /// The directory of Korean agencies letters go to.
+    Agency {
+        #[command(subcommand)]
+        action: AgencyAction,
+    },
+    /// The mission profile: letterhead, consul, registry numbering.
+    Mission {
+        #[command(subcommand)]
+        action: MissionAction,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -196,6 +211,178 @@ pub enum CaseAction {
     },
 }
 
+/// What a letter is made from.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LetterSpec {
+    /// The case the letter is about.
+    #[arg(long)]
+    pub case: Option<String>,
+    /// Template name (`qorgau letter templates`).
+    #[arg(long)]
+    pub template: Option<String>,
+    /// The agency it is addressed to (`qorgau agency list`).
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// The worker it concerns; the case's first worker by default.
+    #[arg(long)]
+    pub worker: Option<String>,
+    /// The letter's date (YYYY-MM-DD); today by default.
+    #[arg(long)]
+    pub date: Option<String>,
+    /// A further request or remark in Korean (item in the body).
+    #[arg(long)]
+    pub details_ko: Option<String>,
+    /// The same in English.
+    #[arg(long)]
+    pub details_en: Option<String>,
+    /// The 붙임 line: what is enclosed, in Korean.
+    #[arg(long)]
+    pub attachments_ko: Option<String>,
+    /// What is enclosed, in English.
+    #[arg(long)]
+    pub attachments_en: Option<String>,
+    /// State the worker's immigration status in the letter (off by default: a letter never
+    /// states it unless the caseworker decides to).
+    #[arg(long)]
+    pub state_stay_status: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LetterAction {
+    /// The letter templates, with the fields each needs.
+    Templates {
+        #[command(flatten)]
+        out: Out,
+    },
+    /// The required fields a letter would leave empty (exit 1 when any).
+    Check {
+        #[command(flatten)]
+        out: Out,
+        #[command(flatten)]
+        spec: LetterSpec,
+    },
+    /// Write a PDF: a draft preview (--draft: DRAFT mark, no number, nothing stored), or a
+    /// registered letter again (--letter ID: the registered bytes).
+    Render {
+        #[command(flatten)]
+        out: Out,
+        #[command(flatten)]
+        spec: LetterSpec,
+        /// A registered letter to write out again.
+        #[arg(long)]
+        letter: Option<String>,
+        #[arg(long)]
+        draft: bool,
+        /// The PDF file to write.
+        #[arg(long = "out", value_name = "FILE.pdf")]
+        file: PathBuf,
+    },
+    /// Save a draft in the registry (no number yet); prints its id.
+    Draft {
+        #[command(flatten)]
+        out: Out,
+        #[command(flatten)]
+        spec: LetterSpec,
+    },
+    /// Give the letter the next registry number, store it and write the final PDF.
+    Register {
+        #[command(flatten)]
+        out: Out,
+        #[command(flatten)]
+        spec: LetterSpec,
+        /// Register a saved draft instead (with the data it was saved with).
+        #[arg(long)]
+        letter: Option<String>,
+        /// The PDF file to write.
+        #[arg(long = "out", value_name = "FILE.pdf")]
+        file: Option<PathBuf>,
+    },
+    /// The registry, newest first.
+    List {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long)]
+        case: Option<String>,
+    },
+    Show {
+        #[command(flatten)]
+        out: Out,
+        id: String,
+    },
+    /// Mark a letter sent or void (a void letter keeps its number).
+    Mark {
+        #[command(flatten)]
+        out: Out,
+        id: String,
+        /// `sent` or `void`.
+        status: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Check a PDF against the registry: exit 0 when it is exactly a registered letter
+    /// that is not void, 1 otherwise.
+    Verify {
+        #[command(flatten)]
+        out: Out,
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyAction {
+    /// Add an agency from JSON (name_ko and kind required); prints the new id.
+    Add(JsonInput),
+    List {
+        #[command(flatten)]
+        out: Out,
+        /// Only agencies of this kind (labour_office, immigration, …).
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    Show {
+        #[command(flatten)]
+        out: Out,
+        id: String,
+    },
+    /// Change fields: each key of the JSON object replaces that field (null clears it).
+    Update {
+        id: String,
+        #[command(flatten)]
+        input: JsonInput,
+    },
+    /// Add the shipped starter directory's agencies (those not present by Korean name), or
+    /// those of a directory file in the same TOML format.
+    Import {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MissionAction {
+    /// The profile, and which fields are still empty.
+    Show {
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Set the profile: start from a preset (or the current profile), apply a JSON object of
+    /// fields, then FIELD=VALUE pairs (an empty VALUE clears the field).
+    Set {
+        #[command(flatten)]
+        out: Out,
+        /// `seoul` (the Embassy) or `busan` (the Consulate General).
+        #[arg(long)]
+        preset: Option<String>,
+        /// A JSON file of fields, or `-` for standard input.
+        #[arg(long = "from-json", value_name = "FILE")]
+        from_json: Option<PathBuf>,
+        /// FIELD=VALUE pairs, e.g. consul_name_ko="…".
+        fields: Vec<String>,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum AuditAction {
     /// Recompute the hash chain.
@@ -227,6 +414,17 @@ pub enum BenchWhat {
         /// Directory for the benchmark's workspaces (a temporary one by default).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Letter engine: warm render time and size per template, and one cold process.
+    Letters {
+        #[command(flatten)]
+        out: Out,
+        /// Renders per template for the warm timing.
+        #[arg(long, default_value_t = 200)]
+        iterations: usize,
+        /// Cold `qorgau letter render` processes to time.
+        #[arg(long, default_value_t = 10)]
+        cold_runs: usize,
     },
 }
 

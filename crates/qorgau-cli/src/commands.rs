@@ -4,8 +4,9 @@ use crate::args::{
     AuditAction, BenchWhat, CaseAction, Cli, Command, IdentifierArg, JsonInput, PassphraseAction,
     WorkerAction,
 };
-use crate::bench;
 use crate::output::{Failure, emit};
+use crate::{agencies, letters};
+use crate::{bench, bench_letters};
 use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
 use qorgau_core::identifiers::{self, IdentifierKind};
@@ -54,6 +55,9 @@ pub fn run(cli: &Cli) -> Result<()> {
             cases,
             seed,
         } => demo_workspace(cli, cli.json || out.json, *workers, *cases, *seed),
+        Command::Letter { action } => letters::letter(cli, action),
+        Command::Mission { action } => letters::mission(cli, action),
+        Command::Agency { action } => agencies::agency(cli, action),
         Command::Audit { action } => audit(cli, action),
         Command::Status { out } => {
             let ws = open(cli)?;
@@ -94,6 +98,14 @@ pub fn run(cli: &Cli) -> Result<()> {
             *queries,
             dir.as_deref(),
         ),
+        Command::Bench {
+            what:
+                BenchWhat::Letters {
+                    out,
+                    iterations,
+                    cold_runs,
+                },
+        } => bench_letters::letters(cli.json || out.json, *iterations, *cold_runs),
     }
 }
 
@@ -104,14 +116,14 @@ fn kind_name(kind: &qorgau_core::SearchKind) -> &'static str {
     }
 }
 
-fn actor(cli: &Cli) -> String {
+pub(crate) fn actor(cli: &Cli) -> String {
     cli.actor
         .clone()
         .or_else(|| std::env::var("USER").ok())
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn workspace_dir(cli: &Cli) -> Result<PathBuf> {
+pub(crate) fn workspace_dir(cli: &Cli) -> Result<PathBuf> {
     cli.workspace.clone().ok_or_else(|| {
         Failure::Usage("no workspace: pass --workspace DIR or set QORGAU_WORKSPACE".into())
     })
@@ -139,7 +151,7 @@ fn passphrase_from(var: &str, prompt: &str, confirm: bool) -> Result<Passphrase>
     Ok(Passphrase::new(first))
 }
 
-fn open(cli: &Cli) -> Result<Workspace> {
+pub(crate) fn open(cli: &Cli) -> Result<Workspace> {
     let dir = workspace_dir(cli)?;
     let passphrase = passphrase_from("QORGAU_PASSPHRASE", "Passphrase: ", false)?;
     Ok(Workspace::open(&dir, &passphrase, &actor(cli))?)
@@ -169,7 +181,7 @@ fn change_passphrase(cli: &Cli, as_json: bool) -> Result<()> {
     Ok(())
 }
 
-fn read_json(input: &JsonInput) -> Result<Value> {
+pub(crate) fn read_json(input: &JsonInput) -> Result<Value> {
     let text = if input.file == Path::new("-") {
         let mut s = String::new();
         std::io::stdin()
@@ -189,7 +201,7 @@ fn read_json(input: &JsonInput) -> Result<Value> {
 }
 
 /// Parses an enum value given on the command line by its snake_case name.
-fn enum_arg<T: DeserializeOwned>(option: &str, value: &str) -> Result<T> {
+pub(crate) fn enum_arg<T: DeserializeOwned>(option: &str, value: &str) -> Result<T> {
     serde_json::from_value(Value::String(value.to_string())).map_err(|_| {
         Failure::Core(CoreError::new(
             ErrorCode::Invalid,
@@ -198,7 +210,7 @@ fn enum_arg<T: DeserializeOwned>(option: &str, value: &str) -> Result<T> {
     })
 }
 
-fn id_arg<T: std::str::FromStr>(what: &str, value: &str) -> Result<T> {
+pub(crate) fn id_arg<T: std::str::FromStr>(what: &str, value: &str) -> Result<T> {
     value.parse().map_err(|_| {
         Failure::Core(CoreError::new(
             ErrorCode::Invalid,
@@ -207,7 +219,7 @@ fn id_arg<T: std::str::FromStr>(what: &str, value: &str) -> Result<T> {
     })
 }
 
-fn date_arg(option: &str, value: &str) -> Result<NaiveDate> {
+pub(crate) fn date_arg(option: &str, value: &str) -> Result<NaiveDate> {
     value.parse().map_err(|_| {
         Failure::Core(CoreError::new(
             ErrorCode::Invalid,

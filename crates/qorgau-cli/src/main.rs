@@ -1,9 +1,12 @@
 //! `qorgau`: the scriptable command line beside the desktop app. Glue only: parse arguments,
 //! call qorgau-core, print the result (or JSON with `--json`), exit with a documented code.
 
+mod agencies;
 mod args;
 mod bench;
+mod bench_letters;
 mod commands;
+mod letters;
 mod output;
 
 use clap::Parser;

@@ -9,7 +9,7 @@ use chrono::{Duration, NaiveDate};
 use qorgau_domain::validation::iin;
 use qorgau_domain::worker::{Employer, Messenger, MessengerHandle, NextOfKin};
 use qorgau_domain::{
-    Agency, AgencyId, AgencyKind, CaseRecord, CaseStatus, CaseType, Priority, Province, Sex,
+    AgencyId, CaseRecord, CaseStatus, CaseType, MissionProfile, Priority, Province, Sex,
     StayStatus, TimelineKind, Worker, WorkerId,
 };
 use qorgau_store::NewTimelineEntry;
@@ -307,6 +307,12 @@ impl WorkerGenerator {
             province: Some(province),
             employer: Some(Employer {
                 name: Some(employer.to_string()),
+                // Invented, like everything else here.
+                address: Some(format!(
+                    "{} 산업단지로 {}",
+                    province.korean(),
+                    10 + serial % 190
+                )),
                 ..Employer::default()
             }),
             occupation: Some(occupation.to_string()),
@@ -397,68 +403,16 @@ impl CaseGenerator {
     }
 }
 
-/// Agencies whose facts have a public source (see shared domain reference, section 1).
-pub fn demo_agencies() -> Vec<Agency> {
-    vec![
-        Agency {
-            name_ko: "국가인권위원회".into(),
-            name_en: Some("National Human Rights Commission of Korea".into()),
-            kind: AgencyKind::HumanRights,
-            province: Some(Province::Seoul),
-            address_ko: Some("서울특별시 중구 삼일대로 340 나라키움 저동빌딩 10층 (04551)".into()),
-            address_en: Some(
-                "10th Floor, Narakium Jeo-dong Bldg., 340 Samil-daero, Jung-gu, Seoul 04551".into(),
-            ),
-            phone: Some("1331".into()),
-            fax: None,
-            email: None,
-            jurisdiction: Some("Nationwide; regional offices in Busan, Gwangju, Daegu".into()),
-            source: Some("humanrights.go.kr/site/homepage/menu/viewMenu?menuid=002004001".into()),
-            verified: true,
-        },
-        Agency {
-            name_ko: "외국인력상담센터".into(),
-            name_en: Some("Counseling Center for Foreign Workers (HUG Korea)".into()),
-            kind: AgencyKind::SupportCentre,
-            province: Some(Province::Gyeonggi),
-            address_ko: None,
-            address_en: None,
-            phone: Some("1577-0071".into()),
-            fax: None,
-            email: None,
-            jurisdiction: Some("Nationwide phone counselling, 15–17 languages".into()),
-            source: Some("etoday.co.kr/news/view/454049".into()),
-            verified: true,
-        },
-        Agency {
-            name_ko: "부산외국인노동자지원센터".into(),
-            name_en: Some("Busan Support Center for Foreign Workers".into()),
-            kind: AgencyKind::SupportCentre,
-            province: Some(Province::Busan),
-            address_ko: Some("부산광역시 연제구 연수로 86 지하1층".into()),
-            address_en: Some("B1F, 86 Yeonsu-ro, Yeonje-gu, Busan".into()),
-            phone: Some("051-868-7606".into()),
-            fax: None,
-            email: None,
-            jurisdiction: None,
-            source: Some("busan.go.kr/bige/daily-busan/view dataNo=69952".into()),
-            verified: true,
-        },
-        Agency {
-            name_ko: "근로복지공단".into(),
-            name_en: Some("Korea Workers' Compensation & Welfare Service".into()),
-            kind: AgencyKind::WorkersCompensation,
-            province: Some(Province::Ulsan),
-            address_ko: Some("울산광역시 중구 종가로 340".into()),
-            address_en: None,
-            phone: Some("1588-0075".into()),
-            fax: None,
-            email: None,
-            jurisdiction: Some("Headquarters; claims go to branches".into()),
-            source: Some("public code (postcode conflicts 44428/44538; recheck)".into()),
-            verified: false,
-        },
-    ]
+/// The demo's mission profile: the Seoul embassy preset, with an invented consul so that
+/// letters render (a real workspace sets its own with `qorgau mission set`).
+pub fn demo_mission() -> MissionProfile {
+    MissionProfile {
+        consul_name_ko: Some("세릭바예프 누를란 (데모)".into()),
+        consul_name_en: Some("Nurlan SERIKBAYEV (demo)".into()),
+        consul_title_ko: Some("영사".into()),
+        consul_title_en: Some("Consul".into()),
+        ..MissionProfile::embassy_seoul()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -477,10 +431,10 @@ pub fn populate(
     seed: u64,
     today: NaiveDate,
 ) -> Result<DemoSummary, CoreError> {
-    let agency_ids: Vec<AgencyId> = demo_agencies()
-        .iter()
-        .map(|a| ws.add_agency(a))
-        .collect::<Result<_, _>>()?;
+    ws.set_mission(&demo_mission())?;
+    let agency_ids = ws
+        .import_agencies(&crate::directory::shipped_agencies()?)?
+        .added;
     let mut wgen = WorkerGenerator::new(seed, today);
     let batch: Vec<Worker> = (0..workers).map(|_| wgen.next_worker()).collect();
     let worker_ids = ws.add_workers(&batch)?;

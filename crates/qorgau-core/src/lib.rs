@@ -2,16 +2,22 @@
 //! convert their input, call one function here and show the result or the `CoreError`.
 
 pub mod demo;
+pub mod directory;
 mod error;
 pub mod identifiers;
+pub mod letter_data;
+mod letters;
 mod workspace;
 
 pub use error::{CoreError, ErrorCode};
-pub use workspace::{Workspace, WorkspaceOptions};
+pub use letter_data::LetterExtras;
+pub use letters::{LetterRequest, LetterVerification, RenderedLetter, TemplateSummary};
+pub use workspace::{Workspace, WorkspaceOptions, json_object};
 
 pub use qorgau_domain as domain;
+pub use qorgau_letters as letters_engine;
 pub use qorgau_store::{
     AddedWorker, AuditEntry, AuditVerification, CaseFilter, CaseSummary, ChangeRecord, KdfParams,
-    NewAttachment, NewTimelineEntry, Passphrase, SearchHit, SearchKind, StoreStats, WorkerFilter,
-    WorkerSummary,
+    LOCAL_BLOCK_SIZE, NewAttachment, NewTimelineEntry, Passphrase, RegistryBlock, SearchHit,
+    SearchKind, StoreStats, WorkerFilter, WorkerSummary,
 };

@@ -40,7 +40,7 @@ impl Default for WorkspaceOptions {
 
 #[derive(Debug)]
 pub struct Workspace {
-    store: Store,
+    pub(crate) store: Store,
 }
 
 fn check_new_passphrase(p: &Passphrase) -> Result<()> {
@@ -246,6 +246,12 @@ impl Workspace {
 
     pub fn agency(&self, id: AgencyId) -> Result<AgencyRecord> {
         Ok(self.store.agency(id)?)
+    }
+
+    /// Applies a JSON patch to an agency; returns the changed fields.
+    pub fn update_agency(&mut self, id: AgencyId, patch: Value) -> Result<Vec<String>> {
+        let patch = json_object(patch, "the agency patch")?;
+        Ok(self.store.update_agency(id, &patch)?)
     }
 
     pub fn list_agencies(&self) -> Result<Vec<AgencyRecord>> {

@@ -33,6 +33,10 @@ pub struct Agency {
     pub name_ko: String,
     #[serde(default)]
     pub name_en: Option<String>,
+    /// The 수신 line of a Korean official letter: the head of the organisation by title
+    /// (서울지방고용노동청장, 국가인권위원회 위원장). Letters fall back to the Korean name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_ko: Option<String>,
     pub kind: AgencyKind,
     #[serde(default)]
     pub province: Option<Province>,

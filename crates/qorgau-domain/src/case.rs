@@ -152,7 +152,11 @@ pub enum TimelineKind {
     Note,
     Call,
     Visit,
+    /// A letter got its registry number.
+    LetterRegistered,
     LetterSent,
+    /// A registered letter was withdrawn (it keeps its number).
+    LetterVoided,
     AgencyReply,
     DocumentReceived,
     StatusChange,

@@ -20,6 +20,9 @@ macro_rules! uuid_id {
             pub fn as_bytes(&self) -> &[u8; 16] {
                 self.0.as_bytes()
             }
+            pub fn from_bytes(bytes: [u8; 16]) -> Self {
+                Self(Uuid::from_bytes(bytes))
+            }
             pub fn from_slice(bytes: &[u8]) -> Option<Self> {
                 Uuid::from_slice(bytes).ok().map(Self)
             }
@@ -75,6 +78,10 @@ uuid_id!(
 uuid_id!(
     /// A task with a due date inside a case.
     TaskId
+);
+uuid_id!(
+    /// A letter in the outgoing-correspondence registry.
+    LetterId
 );
 uuid_id!(
     /// One laptop (device) holding a replica of the workspace.

@@ -37,6 +37,8 @@ pub enum IssueCode {
     StatusTransition,
     EmptyText,
     TooShortPassphrase,
+    RegistryPattern,
+    LetterStatus,
 }
 
 impl IssueCode {

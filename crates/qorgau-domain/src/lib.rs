@@ -8,6 +8,8 @@ pub mod case;
 pub mod hlc;
 pub mod ids;
 pub mod issues;
+pub mod letter;
+pub mod mission;
 pub mod names;
 pub mod validation;
 pub mod worker;
@@ -18,6 +20,10 @@ pub use case::{
     CaseRecord, CaseStatus, CaseType, Priority, StatusTransition, Task, TimelineEntry, TimelineKind,
 };
 pub use hlc::{Hlc, HlcClock};
-pub use ids::{AgencyId, AttachmentId, CaseId, DeviceId, TaskId, TimelineEntryId, WorkerId};
+pub use ids::{
+    AgencyId, AttachmentId, CaseId, DeviceId, LetterId, TaskId, TimelineEntryId, WorkerId,
+};
 pub use issues::{IssueCode, Severity, ValidationIssue, ValidationReport};
+pub use letter::{LetterRecord, LetterStatus, RegistryNumber};
+pub use mission::{MissionProfile, RegistryPattern};
 pub use worker::{Province, Sex, StayStatus, Worker};

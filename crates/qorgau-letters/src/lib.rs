@@ -39,6 +39,13 @@ pub use template::{
     Form, RECIPIENT_KINDS, Template, TemplateError, TemplateInfo, TemplateSet, TemplateSource,
 };
 
+/// The number of pages of a PDF, `None` when it does not parse.
+pub fn page_count(pdf: &[u8]) -> Option<usize> {
+    lopdf::Document::load_mem(pdf)
+        .ok()
+        .map(|d| d.get_pages().len())
+}
+
 /// Why a document could not be rendered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RenderError {

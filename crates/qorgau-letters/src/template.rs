@@ -310,7 +310,15 @@ pub struct TemplateSet {
     templates: Vec<Template>,
 }
 
+static SHIPPED: std::sync::LazyLock<Result<TemplateSet, TemplateError>> =
+    std::sync::LazyLock::new(TemplateSet::embedded);
+
 impl TemplateSet {
+    /// The shipped templates, parsed and validated once per process.
+    pub fn shipped() -> Result<&'static TemplateSet, TemplateError> {
+        SHIPPED.as_ref().map_err(Clone::clone)
+    }
+
     /// The ten shipped templates.
     pub fn embedded() -> Result<Self, TemplateError> {
         let mut set = Self {

@@ -117,7 +117,7 @@ impl Store {
             id: id.to_string(),
         })?;
         if hex::encode(Sha256::digest(&bytes)) != sha {
-            return Err(StoreError::BadHeader(format!(
+            return Err(StoreError::Corrupt(format!(
                 "attachment {id} does not match its SHA-256"
             )));
         }

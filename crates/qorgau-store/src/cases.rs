@@ -710,7 +710,7 @@ fn link_workers(
     Ok(())
 }
 
-fn insert_timeline(
+pub(crate) fn insert_timeline(
     w: &Writer<'_>,
     case_rowid: i64,
     case: CaseId,

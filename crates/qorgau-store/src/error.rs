@@ -15,6 +15,9 @@ pub enum StoreError {
     NotSqlCipher,
     #[error("the workspace header is damaged: {0}")]
     BadHeader(String),
+    /// Stored bytes no longer match their recorded SHA-256.
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
     #[error(
         "the workspace was written by a newer Qorgau (schema {found}, this build knows {known})"
     )]

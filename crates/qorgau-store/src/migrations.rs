@@ -188,6 +188,70 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         prefix = '2 3'
     );
     "#,
+    // 2: the mission profile and the outgoing-letter registry.
+    r#"
+    CREATE TABLE mission (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        doc         TEXT NOT NULL,
+        updated_hlc INTEGER NOT NULL
+    );
+
+    CREATE TABLE letters (
+        rowid        INTEGER PRIMARY KEY,
+        id           BLOB NOT NULL UNIQUE,
+        case_rowid   INTEGER NOT NULL REFERENCES cases(rowid),
+        agency_id    BLOB,
+        template     TEXT NOT NULL,
+        subject      TEXT NOT NULL,
+        status       TEXT NOT NULL CHECK (status IN ('draft', 'registered', 'sent', 'void')),
+        number_year  INTEGER,
+        number_seq   INTEGER,
+        number       TEXT UNIQUE,
+        letter_date  TEXT NOT NULL,
+        data         TEXT NOT NULL,
+        pdf          BLOB,
+        pdf_sha256   TEXT,
+        created_by   TEXT NOT NULL,
+        created_hlc  INTEGER NOT NULL,
+        updated_hlc  INTEGER NOT NULL,
+        status_note  TEXT,
+        UNIQUE (number_year, number_seq),
+        CHECK ((number IS NULL) = (status = 'draft') OR status = 'void'),
+        CHECK ((number IS NULL) = (number_seq IS NULL))
+    );
+    CREATE INDEX letters_case ON letters(case_rowid);
+    CREATE INDEX letters_sha ON letters(pdf_sha256) WHERE pdf_sha256 IS NOT NULL;
+    -- A letter is never deleted (void it), and once numbered its number, data and bytes are
+    -- fixed: a registered letter can always be verified against its hash.
+    CREATE TRIGGER letters_no_delete BEFORE DELETE ON letters
+        BEGIN SELECT RAISE(ABORT, 'letters are never deleted; void them'); END;
+    CREATE TRIGGER letters_numbered_fixed
+        BEFORE UPDATE OF number, number_year, number_seq, data, pdf, pdf_sha256, letter_date ON letters
+        WHEN OLD.number IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a registered letter keeps its number, data and bytes'); END;
+
+    -- Blocks of registry numbers this device may draw from (see ARCHITECTURE.md, "Letter
+    -- registry"). `next_seq` only grows; a block is never deleted or moved.
+    CREATE TABLE registry_blocks (
+        rowid       INTEGER PRIMARY KEY,
+        year        INTEGER NOT NULL,
+        first_seq   INTEGER NOT NULL,
+        last_seq    INTEGER NOT NULL,
+        next_seq    INTEGER NOT NULL,
+        device_id   BLOB NOT NULL,
+        granted_by  TEXT NOT NULL,
+        granted_hlc INTEGER NOT NULL,
+        CHECK (first_seq >= 1 AND first_seq <= last_seq),
+        CHECK (next_seq BETWEEN first_seq AND last_seq + 1)
+    );
+    CREATE UNIQUE INDEX registry_blocks_start ON registry_blocks(year, first_seq);
+    CREATE TRIGGER registry_blocks_no_delete BEFORE DELETE ON registry_blocks
+        BEGIN SELECT RAISE(ABORT, 'registry blocks are never deleted'); END;
+    CREATE TRIGGER registry_blocks_forward BEFORE UPDATE ON registry_blocks
+        WHEN NEW.next_seq < OLD.next_seq OR NEW.first_seq != OLD.first_seq
+          OR NEW.last_seq != OLD.last_seq OR NEW.year != OLD.year
+        BEGIN SELECT RAISE(ABORT, 'registry blocks only move forward'); END;
+    "#,
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {

@@ -162,7 +162,16 @@ impl Store {
         &mut self,
         f: impl FnOnce(&mut Writer<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
-        let tx = self.conn.transaction()?;
+        self.write_or(f)
+    }
+
+    /// [`Store::write`] for a mutation that can also fail for the caller's own reasons (a
+    /// letter that does not render): any error rolls the whole transaction back.
+    pub(crate) fn write_or<T, E: From<StoreError>>(
+        &mut self,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self.conn.transaction().map_err(StoreError::from)?;
         let mut writer = Writer {
             tx,
             clock: &mut self.clock,

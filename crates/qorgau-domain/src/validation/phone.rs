@@ -54,6 +54,18 @@ pub fn normalise_phone(value: &str) -> Result<String, ValidationIssue> {
     Ok(e164(&number))
 }
 
+/// A stored (E.164) number as a letter to a Korean agency writes it: Korean numbers in the
+/// national form (`010-1234-5678`), others in the international form (`+7 701 234 5678`).
+/// Text that does not parse is returned as it is.
+pub fn phone_for_korean_letter(stored: &str) -> String {
+    use phonenumber::Mode;
+    match phonenumber::parse(None, stored.trim()) {
+        Ok(n) if n.country().code() == 82 => n.format().mode(Mode::National).to_string(),
+        Ok(n) => n.format().mode(Mode::International).to_string(),
+        Err(_) => stored.to_owned(),
+    }
+}
+
 /// The number in E.164: `+`, the country code and the national number with its leading zeros,
 /// which is what `number.format().mode(Mode::E164)` writes, without first choosing a national
 /// format pattern that E.164 does not use.
@@ -336,5 +348,13 @@ mod tests {
                 .message
                 .contains("'a'")
         );
+    }
+
+    #[test]
+    fn letters_write_korean_numbers_in_the_national_form() {
+        assert_eq!(phone_for_korean_letter("+821045808402"), "010-4580-8402");
+        assert_eq!(phone_for_korean_letter("+82313456789"), "031-345-6789");
+        assert_eq!(phone_for_korean_letter("+77012345678"), "+7 701 234 5678");
+        assert_eq!(phone_for_korean_letter("not a number"), "not a number");
     }
 }

@@ -1,0 +1,86 @@
+//! The starter directory of Korean agencies shipped in `assets/agencies/directory.toml`:
+//! only entries with a public source, each with its source and a verified flag.
+
+use crate::error::{CoreError, ErrorCode};
+use crate::workspace::Workspace;
+use qorgau_domain::{Agency, AgencyId};
+use serde::Deserialize;
+
+const DIRECTORY: &str = include_str!("../../../assets/agencies/directory.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DirectoryFile {
+    agency: Vec<Agency>,
+}
+
+/// The shipped directory's entries, in file order.
+pub fn shipped_agencies() -> Result<Vec<Agency>, CoreError> {
+    parse_directory(DIRECTORY)
+}
+
+/// Parses a directory file (the shipped one, or a mission's own in the same format).
+pub fn parse_directory(text: &str) -> Result<Vec<Agency>, CoreError> {
+    toml::from_str::<DirectoryFile>(text)
+        .map(|f| f.agency)
+        .map_err(|e| CoreError::new(ErrorCode::Invalid, format!("agency directory: {e}")))
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct DirectoryImport {
+    pub added: Vec<AgencyId>,
+    /// Entries skipped because an agency with the same Korean name exists.
+    pub skipped: Vec<String>,
+}
+
+impl Workspace {
+    /// Adds the directory's agencies that the workspace does not have yet (matched by Korean
+    /// name); existing entries, which the mission may have corrected, are left alone.
+    pub fn import_agencies(&mut self, agencies: &[Agency]) -> Result<DirectoryImport, CoreError> {
+        let existing: std::collections::HashSet<String> = self
+            .list_agencies()?
+            .into_iter()
+            .map(|a| a.agency.name_ko)
+            .collect();
+        let mut report = DirectoryImport::default();
+        for agency in agencies {
+            if existing.contains(agency.name_ko.trim()) {
+                report.skipped.push(agency.name_ko.clone());
+            } else {
+                report.added.push(self.add_agency(agency)?);
+            }
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_directory_parses_and_every_entry_has_a_source() {
+        let agencies = shipped_agencies().unwrap();
+        assert!(agencies.len() >= 10);
+        for a in &agencies {
+            assert!(
+                a.source.as_deref().is_some_and(|s| !s.trim().is_empty()),
+                "{} has no source",
+                a.name_ko
+            );
+        }
+        assert!(agencies.iter().any(|a| a.verified));
+        assert!(agencies.iter().any(|a| !a.verified));
+    }
+
+    #[test]
+    fn a_bad_directory_names_the_problem() {
+        let err = parse_directory("[[agency]]\nname_ko = \"x\"\nkind = \"embassy\"\n").unwrap_err();
+        assert!(
+            err.message.contains("kind") || err.message.contains("embassy"),
+            "{}",
+            err.message
+        );
+    }
+}

@@ -1,0 +1,396 @@
+//! Letters: preview, register, list, export and verify, over the letter engine and the
+//! registry in the store.
+
+use crate::error::{CoreError, ErrorCode};
+use crate::letter_data::{LetterExtras, letter_context};
+use crate::workspace::Workspace;
+use chrono::{Datelike, NaiveDate};
+use qorgau_domain::{
+    AgencyId, CaseId, LetterId, LetterRecord, LetterStatus, MissionProfile, WorkerId,
+};
+use qorgau_letters::{
+    FillError, FillOptions, Fonts, LetterContext, LetterDate, TemplateInfo, TemplateSet, render,
+};
+use qorgau_store::{NewLetter, RegistryBlock};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+
+type Result<T> = std::result::Result<T, CoreError>;
+
+/// What a letter is made from: a case, a template, usually an agency, and the caseworker's
+/// additions.
+#[derive(Debug, Clone)]
+pub struct LetterRequest {
+    pub case_id: CaseId,
+    pub template: String,
+    pub agency_id: Option<AgencyId>,
+    /// The worker the letter is about; the case's first worker when `None`.
+    pub worker_id: Option<WorkerId>,
+    /// The date the letter carries; today when `None`.
+    pub letter_date: Option<NaiveDate>,
+    pub extras: LetterExtras,
+}
+
+/// A template as the shells list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TemplateSummary {
+    pub name: String,
+    pub title_ko: String,
+    pub title_en: String,
+    pub description: String,
+    pub recipients: Vec<String>,
+    pub form: String,
+    pub required: Vec<String>,
+    pub optional: Vec<String>,
+    /// `embedded`, or the path of the user's file.
+    pub source: String,
+}
+
+impl From<TemplateInfo> for TemplateSummary {
+    fn from(t: TemplateInfo) -> Self {
+        TemplateSummary {
+            source: match t.source {
+                qorgau_letters::TemplateSource::Embedded => "embedded".into(),
+                qorgau_letters::TemplateSource::User(p) => p.display().to_string(),
+            },
+            form: t.form.to_string(),
+            name: t.name,
+            title_ko: t.title_ko,
+            title_en: t.title_en,
+            description: t.description,
+            recipients: t.recipients,
+            required: t.required,
+            optional: t.optional,
+        }
+    }
+}
+
+/// A rendered letter: its bytes and, once registered, its registry record.
+#[derive(Debug, Clone)]
+pub struct RenderedLetter {
+    pub pdf: Vec<u8>,
+    pub record: Option<LetterRecord>,
+}
+
+/// What `verify` found for a file.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterVerification {
+    pub sha256: String,
+    /// The registered letter with exactly these bytes, if any.
+    pub letter: Option<LetterRecord>,
+}
+
+fn template_error(e: qorgau_letters::TemplateError) -> CoreError {
+    CoreError::new(ErrorCode::Invalid, e.to_string())
+}
+
+fn fill_error(e: FillError) -> CoreError {
+    match e {
+        FillError::Missing { template, fields } => CoreError::invalid(
+            fields
+                .into_iter()
+                .map(|f| {
+                    let message = format!("required by template {template}, but empty");
+                    qorgau_domain::ValidationIssue::error(
+                        f,
+                        qorgau_domain::IssueCode::Required,
+                        message,
+                    )
+                })
+                .collect(),
+        ),
+        FillError::UnknownTemplate { .. } => CoreError::new(ErrorCode::NotFound, e.to_string()),
+    }
+}
+
+fn letter_date(d: NaiveDate) -> LetterDate {
+    LetterDate::new(d.year(), d.month() as u8, d.day() as u8)
+}
+
+/// The PDF's file id: from the registry number for a registered letter, so a re-render is
+/// byte-identical; from the case and template for a draft.
+fn document_id(parts: &[&str]) -> [u8; 16] {
+    let mut hasher = Sha256::new();
+    for p in parts {
+        hasher.update(p.as_bytes());
+        hasher.update([0]);
+    }
+    let digest = hasher.finalize();
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&digest[..16]);
+    id
+}
+
+/// The registered form of a letter: numbered, no DRAFT mark, a file id from the number.
+fn final_pdf(
+    set: &TemplateSet,
+    template: &str,
+    ctx: &LetterContext,
+    number: &str,
+    date: NaiveDate,
+) -> Result<Vec<u8>> {
+    let mut ctx = ctx.clone();
+    ctx.set("letter.number", number);
+    let options = FillOptions {
+        draft: false,
+        document_id: document_id(&["registered", number, template]),
+        date: letter_date(date),
+    };
+    let doc = set.fill(template, &ctx, &options).map_err(fill_error)?;
+    render(&doc, Fonts::embedded()).map_err(|e| CoreError::new(ErrorCode::Invalid, e.to_string()))
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+impl Workspace {
+    /// The templates: shipped ones plus the workspace's own (`letters/` in the workspace
+    /// directory), which may replace a shipped one by name.
+    pub fn letter_templates(&self) -> Result<Vec<TemplateSummary>> {
+        Ok(self
+            .template_set()?
+            .templates()
+            .into_iter()
+            .map(TemplateSummary::from)
+            .collect())
+    }
+
+    /// Where this workspace's own templates live.
+    pub fn user_template_dir(&self) -> PathBuf {
+        self.dir().join("letters")
+    }
+
+    fn template_set(&self) -> Result<std::borrow::Cow<'static, TemplateSet>> {
+        let dir = self.user_template_dir();
+        if dir.is_dir() {
+            Ok(std::borrow::Cow::Owned(
+                TemplateSet::with_user_dir(&dir).map_err(template_error)?,
+            ))
+        } else {
+            Ok(std::borrow::Cow::Borrowed(
+                TemplateSet::shipped().map_err(template_error)?,
+            ))
+        }
+    }
+
+    /// The mission profile, if set.
+    pub fn mission(&self) -> Result<Option<MissionProfile>> {
+        Ok(self.store.mission()?)
+    }
+
+    /// Sets the mission profile; returns the changed fields.
+    pub fn set_mission(&mut self, profile: &MissionProfile) -> Result<Vec<String>> {
+        Ok(self.store.set_mission(profile)?)
+    }
+
+    /// The values `request` fills its template with (without a number).
+    pub fn letter_context(&self, request: &LetterRequest) -> Result<LetterContext> {
+        let case = self.case(request.case_id)?;
+        let worker_id = request
+            .worker_id
+            .or_else(|| case.record.workers.first().copied());
+        let worker = worker_id.map(|id| self.worker(id)).transpose()?;
+        if let Some(asked) = request.worker_id
+            && !case.record.workers.contains(&asked)
+        {
+            return Err(CoreError::invalid(vec![
+                qorgau_domain::ValidationIssue::error(
+                    "worker",
+                    qorgau_domain::IssueCode::UnknownWorker,
+                    format!("worker {asked} is not one of this case's workers"),
+                ),
+            ]));
+        }
+        let agency = request.agency_id.map(|id| self.agency(id)).transpose()?;
+        let mission = self.mission()?;
+        Ok(letter_context(
+            mission.as_ref(),
+            agency.as_ref().map(|a| &a.agency),
+            worker.as_ref().map(|w| &w.worker),
+            &case.record,
+            request.letter_date.unwrap_or_else(today),
+            &request.extras,
+        ))
+    }
+
+    /// Required fields of the template that `request` leaves empty (a draft needs no
+    /// number), so a screen can show them before rendering.
+    pub fn letter_missing_fields(&self, request: &LetterRequest) -> Result<Vec<String>> {
+        let set = self.template_set()?;
+        let template = set.get(&request.template).ok_or_else(|| {
+            fill_error(FillError::UnknownTemplate {
+                name: request.template.clone(),
+            })
+        })?;
+        let ctx = self.letter_context(request)?;
+        Ok(template
+            .info()
+            .required
+            .iter()
+            .filter(|f| f.as_str() != "letter.number" && !ctx.has(f))
+            .cloned()
+            .collect())
+    }
+
+    /// Renders a draft: the DRAFT mark, no number, nothing stored.
+    pub fn preview_letter(&self, request: &LetterRequest) -> Result<Vec<u8>> {
+        let ctx = self.letter_context(request)?;
+        let date = request.letter_date.unwrap_or_else(today);
+        let options = FillOptions {
+            draft: true,
+            document_id: document_id(&["draft", &request.case_id.to_string(), &request.template]),
+            date: letter_date(date),
+        };
+        self.render_filled(&request.template, &ctx, &options)
+    }
+
+    fn render_filled(
+        &self,
+        template: &str,
+        ctx: &LetterContext,
+        options: &FillOptions,
+    ) -> Result<Vec<u8>> {
+        let doc = self
+            .template_set()?
+            .fill(template, ctx, options)
+            .map_err(fill_error)?;
+        render(&doc, Fonts::embedded())
+            .map_err(|e| CoreError::new(ErrorCode::Invalid, e.to_string()))
+    }
+
+    fn new_letter(
+        &self,
+        name: &str,
+        request: &LetterRequest,
+        ctx: &LetterContext,
+    ) -> Result<NewLetter> {
+        let set = self.template_set()?;
+        let template = set.get(name).ok_or_else(|| {
+            fill_error(FillError::UnknownTemplate {
+                name: name.to_owned(),
+            })
+        })?;
+        Ok(NewLetter {
+            case_id: request.case_id,
+            agency_id: request.agency_id,
+            template: request.template.clone(),
+            subject: template.info().title_ko.clone(),
+            letter_date: request.letter_date.unwrap_or_else(today),
+            data: ctx
+                .iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        })
+    }
+
+    /// Saves the letter as a draft in the registry (no number).
+    pub fn save_draft_letter(&mut self, request: &LetterRequest) -> Result<LetterRecord> {
+        let ctx = self.letter_context(request)?;
+        let new = self.new_letter(&request.template, request, &ctx)?;
+        let id = self.store.save_draft_letter(&new)?;
+        Ok(self.store.letter(id)?)
+    }
+
+    /// Registers the letter: the next registry number, the final PDF (no DRAFT mark), its
+    /// SHA-256, a timeline entry on the case and an audit entry, in one transaction. A
+    /// letter that does not render (missing data, an uncovered character) uses no number.
+    /// `draft` registers a saved draft with `request`'s current data.
+    pub fn register_letter(
+        &mut self,
+        request: &LetterRequest,
+        draft: Option<LetterId>,
+    ) -> Result<RenderedLetter> {
+        let ctx = self.letter_context(request)?;
+        let new = self.new_letter(&request.template, request, &ctx)?;
+        self.register(&new, &ctx, draft)
+    }
+
+    /// Registers a saved draft with the data it was saved with.
+    pub fn register_draft(&mut self, draft: LetterId) -> Result<RenderedLetter> {
+        let saved = self.store.letter(draft)?;
+        let ctx: LetterContext = saved.data.clone().into_iter().collect();
+        let new = NewLetter {
+            case_id: saved.case_id,
+            agency_id: saved.agency_id,
+            template: saved.template,
+            subject: saved.subject,
+            letter_date: saved.letter_date,
+            data: saved.data,
+        };
+        self.register(&new, &ctx, Some(draft))
+    }
+
+    fn register(
+        &mut self,
+        new: &NewLetter,
+        ctx: &LetterContext,
+        draft: Option<LetterId>,
+    ) -> Result<RenderedLetter> {
+        let set = self.template_set()?.into_owned();
+        let mut pdf = Vec::new();
+        let record = self.store.register_letter(new, draft, |number| {
+            pdf = final_pdf(&set, &new.template, ctx, number, new.letter_date)?;
+            Ok::<_, CoreError>(pdf.clone())
+        })?;
+        Ok(RenderedLetter {
+            pdf,
+            record: Some(record),
+        })
+    }
+
+    /// Re-renders a registered letter from its stored data with the current template and
+    /// says whether the bytes are the registered ones (they are unless the template or the
+    /// engine changed since).
+    pub fn rerender_letter(&self, id: LetterId) -> Result<(Vec<u8>, bool)> {
+        let saved = self.store.letter(id)?;
+        let number = saved.number.as_ref().ok_or_else(|| {
+            CoreError::new(
+                ErrorCode::Invalid,
+                format!("letter {id} is a draft: it has no number"),
+            )
+        })?;
+        let ctx: LetterContext = saved.data.clone().into_iter().collect();
+        let set = self.template_set()?;
+        let pdf = final_pdf(&set, &saved.template, &ctx, &number.text, saved.letter_date)?;
+        let same = saved.pdf_sha256.as_deref() == Some(hex::encode(Sha256::digest(&pdf)).as_str());
+        Ok((pdf, same))
+    }
+
+    pub fn letter(&self, id: LetterId) -> Result<LetterRecord> {
+        Ok(self.store.letter(id)?)
+    }
+
+    /// Letters, newest first; only `case`'s when given.
+    pub fn letters(&self, case: Option<CaseId>) -> Result<Vec<LetterRecord>> {
+        Ok(self.store.letters(case)?)
+    }
+
+    /// The registered PDF, checked against its hash.
+    pub fn letter_pdf(&self, id: LetterId) -> Result<Vec<u8>> {
+        Ok(self.store.letter_pdf(id)?)
+    }
+
+    /// Marks a letter sent or void (void keeps its number).
+    pub fn mark_letter(
+        &mut self,
+        id: LetterId,
+        status: LetterStatus,
+        note: Option<&str>,
+    ) -> Result<LetterRecord> {
+        Ok(self.store.set_letter_status(id, status, note)?)
+    }
+
+    /// Finds the registered letter whose bytes are exactly `pdf`.
+    pub fn verify_letter_bytes(&self, pdf: &[u8]) -> Result<LetterVerification> {
+        let sha256 = hex::encode(Sha256::digest(pdf));
+        let letter = self.store.letter_by_sha256(&sha256)?;
+        Ok(LetterVerification { sha256, letter })
+    }
+
+    /// The registry number blocks this device holds.
+    pub fn registry_blocks(&self) -> Result<Vec<RegistryBlock>> {
+        Ok(self.store.registry_blocks()?)
+    }
+}
