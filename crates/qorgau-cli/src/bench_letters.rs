@@ -173,17 +173,28 @@ fn cold_processes(
         actor: "bench".into(),
     };
     let mut ws = Workspace::create(&dir, &passphrase, &options)?;
-    qorgau_core::demo::populate(&mut ws, 5, 5, 7, chrono::Local::now().date_naive())?;
-    let case = ws
-        .list_cases(&qorgau_core::CaseFilter::default())?
-        .into_iter()
-        .next()
-        .ok_or_else(|| engine_error("the demo workspace has no case"))?;
+    qorgau_core::demo::populate(&mut ws, 20, 20, 7, chrono::Local::now().date_naive())?;
     let agency = ws
         .list_agencies()?
         .into_iter()
         .find(|a| a.agency.kind == qorgau_core::domain::AgencyKind::LabourOffice)
         .ok_or_else(|| engine_error("the demo workspace has no labour office"))?;
+    let mut case = None;
+    for summary in ws.list_cases(&qorgau_core::CaseFilter::default())? {
+        let request = qorgau_core::LetterRequest {
+            case_id: summary.id,
+            template: "wage_arrears".into(),
+            agency_id: Some(agency.id),
+            worker_id: None,
+            letter_date: None,
+            extras: qorgau_core::LetterExtras::default(),
+        };
+        if ws.letter_missing_fields(&request)?.is_empty() {
+            case = Some(summary);
+            break;
+        }
+    }
+    let case = case.ok_or_else(|| engine_error("no demo case has a wage-arrears letter's data"))?;
     drop(ws);
     let t = Instant::now();
     drop(Workspace::open(&dir, &passphrase, "bench")?);
@@ -204,6 +215,7 @@ fn cold_processes(
             .arg("--out")
             .arg(&out)
             .env("QORGAU_PASSPHRASE", passphrase_text)
+            .stdout(std::process::Stdio::null())
             .status()
             .map_err(|e| engine_error(format!("cannot run {}: {e}", exe.display())))?;
         times.push(ms(t.elapsed()));

@@ -9,7 +9,8 @@ use qorgau_domain::{
     AgencyId, CaseId, LetterId, LetterRecord, LetterStatus, MissionProfile, WorkerId,
 };
 use qorgau_letters::{
-    FillError, FillOptions, Fonts, LetterContext, LetterDate, TemplateInfo, TemplateSet, render,
+    COMPUTED_KEYS, FillError, FillOptions, Fonts, LetterContext, LetterDate, TemplateInfo,
+    TemplateSet, render,
 };
 use qorgau_store::{NewLetter, RegistryBlock};
 use serde::Serialize;
@@ -229,7 +230,9 @@ impl Workspace {
             .info()
             .required
             .iter()
-            .filter(|f| f.as_str() != "letter.number" && !ctx.has(f))
+            .filter(|f| {
+                f.as_str() != "letter.number" && !COMPUTED_KEYS.contains(&f.as_str()) && !ctx.has(f)
+            })
             .cloned()
             .collect())
     }

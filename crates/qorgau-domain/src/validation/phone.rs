@@ -55,14 +55,52 @@ pub fn normalise_phone(value: &str) -> Result<String, ValidationIssue> {
 }
 
 /// A stored (E.164) number as a letter to a Korean agency writes it: Korean numbers in the
-/// national form (`010-1234-5678`), others in the international form (`+7 701 234 5678`).
-/// Text that does not parse is returned as it is.
+/// national form (`010-1234-5678`, `02-379-9714`, `1588-0075`), Kazakh ones grouped
+/// (`+7 701 234 5678`). Anything else is returned as it is. Plain string work: the phone
+/// metadata takes ~200 ms to load, too slow for a letter rendered in a fresh process.
 pub fn phone_for_korean_letter(stored: &str) -> String {
-    use phonenumber::Mode;
-    match phonenumber::parse(None, stored.trim()) {
-        Ok(n) if n.country().code() == 82 => n.format().mode(Mode::National).to_string(),
-        Ok(n) => n.format().mode(Mode::International).to_string(),
-        Err(_) => stored.to_owned(),
+    let stored = stored.trim();
+    let digits_only = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(national) = stored.strip_prefix("+82").filter(|n| digits_only(n)) {
+        return korean_national(national).unwrap_or_else(|| stored.to_owned());
+    }
+    if let Some(national) = stored
+        .strip_prefix("+7")
+        .filter(|n| digits_only(n) && n.len() == 10)
+    {
+        return format!(
+            "+7 {} {} {}",
+            &national[..3],
+            &national[3..6],
+            &national[6..]
+        );
+    }
+    stored.to_owned()
+}
+
+/// `national` is the number after +82, without the trunk 0.
+fn korean_national(national: &str) -> Option<String> {
+    let n = national.len();
+    let split = |area: usize| -> String {
+        let rest = &national[area..];
+        let middle = rest.len() - 4;
+        format!(
+            "0{}-{}-{}",
+            &national[..area],
+            &rest[..middle],
+            &rest[middle..]
+        )
+    };
+    match national.as_bytes().first()? {
+        // Seoul: 02-XXX-XXXX or 02-XXXX-XXXX.
+        b'2' if (9..=10).contains(&(n + 1)) => Some(split(1)),
+        // Nationwide service numbers: 1588-0075.
+        b'1' if n == 8 && ["15", "16", "18"].iter().any(|p| national.starts_with(p)) => {
+            Some(format!("{}-{}", &national[..4], &national[4..]))
+        }
+        // Mobile (010), area codes (031–064), 070 and the like: three digits with the 0.
+        b'1' | b'3'..=b'7' if (10..=11).contains(&(n + 1)) => Some(split(2)),
+        _ => None,
     }
 }
 
@@ -355,6 +393,11 @@ mod tests {
         assert_eq!(phone_for_korean_letter("+821045808402"), "010-4580-8402");
         assert_eq!(phone_for_korean_letter("+82313456789"), "031-345-6789");
         assert_eq!(phone_for_korean_letter("+77012345678"), "+7 701 234 5678");
+        assert_eq!(phone_for_korean_letter("+8223799714"), "02-379-9714");
+        assert_eq!(phone_for_korean_letter("+82212345678"), "02-1234-5678");
+        assert_eq!(phone_for_korean_letter("+8215880075"), "1588-0075");
+        assert_eq!(phone_for_korean_letter("+827012345678"), "070-1234-5678");
+        assert_eq!(phone_for_korean_letter("+4930123456"), "+4930123456");
         assert_eq!(phone_for_korean_letter("not a number"), "not a number");
     }
 }

@@ -8,6 +8,7 @@ mod audit;
 mod cases;
 mod crash;
 mod encryption;
+mod letters;
 mod search;
 mod support;
 mod workers;

@@ -1,0 +1,297 @@
+//! Letters from real workspace data: every shipped template renders for a demo case, the
+//! registry numbers and verifies them, and the worker's immigration status appears only when
+//! the caseworker chooses.
+
+use chrono::NaiveDate;
+use qorgau_core::domain::case::Case;
+use qorgau_core::domain::{Agency, AgencyId, AgencyKind, CaseType, LetterStatus};
+use qorgau_core::{
+    CaseFilter, ErrorCode, KdfParams, LetterExtras, LetterRequest, Passphrase, Workspace,
+    WorkspaceOptions, demo,
+};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn demo_workspace() -> (tempfile::TempDir, Workspace) {
+    let dir = tempfile::tempdir().unwrap();
+    let options = WorkspaceOptions {
+        kdf: KdfParams::FAST_INSECURE_FOR_TESTS,
+        actor: "test".into(),
+    };
+    let mut ws = Workspace::create(
+        dir.path(),
+        &Passphrase::new("letters test passphrase"),
+        &options,
+    )
+    .unwrap();
+    demo::populate(&mut ws, 40, 60, 11, date(2026, 11, 21)).unwrap();
+    (dir, ws)
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// The text layer of a PDF, through poppler's pdftotext (installed by scripts/install-deps.sh).
+fn pdf_text(pdf: &[u8]) -> String {
+    let mut child = Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) must be installed");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// An agency the template is addressed to: from the shipped directory, or (police and
+/// hospitals, which the directory does not list) one a caseworker adds.
+fn agency_for(ws: &mut Workspace, kinds: &[String]) -> Option<AgencyId> {
+    if kinds
+        .iter()
+        .all(|k| k == "worker" || k == "family" || k == "employer")
+    {
+        return None;
+    }
+    let found = ws
+        .list_agencies()
+        .unwrap()
+        .into_iter()
+        .find(|a| {
+            kinds.contains(
+                &serde_json::to_value(a.agency.kind)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            )
+        })
+        .map(|a| a.id);
+    found.or_else(|| {
+        Some(
+            ws.add_agency(&Agency {
+                name_ko: "서울용산경찰서".into(),
+                name_en: Some("Yongsan Police Station, Seoul".into()),
+                recipient_ko: Some("서울용산경찰서장".into()),
+                kind: AgencyKind::Police,
+                province: None,
+                address_ko: None,
+                address_en: None,
+                phone: None,
+                fax: None,
+                email: None,
+                jurisdiction: None,
+                source: Some("added by the test, as a caseworker would".into()),
+                verified: false,
+            })
+            .unwrap(),
+        )
+    })
+}
+
+fn preferred_type(template: &str) -> Option<CaseType> {
+    Some(match template {
+        "wage_arrears" | "employer_payment" | "legal_aid" => CaseType::UnpaidWages,
+        "industrial_accident" => CaseType::WorkplaceInjury,
+        "consular_access" => CaseType::DetentionDeportation,
+        "death_repatriation" => CaseType::DeathRepatriation,
+        "human_rights" => CaseType::DiscriminationAbuse,
+        _ => return None,
+    })
+}
+
+/// A demo case of the template's type (any case otherwise) whose data the template finds
+/// complete.
+fn complete_request(
+    ws: &Workspace,
+    template: &str,
+    agency: Option<AgencyId>,
+    cases: &[Case],
+) -> LetterRequest {
+    let wanted = preferred_type(template);
+    let mut ordered: Vec<&Case> = cases
+        .iter()
+        .filter(|c| wanted.is_none_or(|t| c.record.case_type == Some(t)))
+        .collect();
+    ordered.extend(cases.iter());
+    for case in ordered {
+        let request = LetterRequest {
+            case_id: case.id,
+            template: template.into(),
+            agency_id: agency,
+            worker_id: None,
+            letter_date: Some(date(2026, 11, 21)),
+            extras: LetterExtras::default(),
+        };
+        if ws.letter_missing_fields(&request).unwrap().is_empty() {
+            return request;
+        }
+    }
+    panic!("no demo case has the data template {template} needs");
+}
+
+fn all_cases(ws: &Workspace) -> Vec<Case> {
+    ws.list_cases(&CaseFilter {
+        limit: Some(1000),
+        ..CaseFilter::default()
+    })
+    .unwrap()
+    .into_iter()
+    .map(|c| ws.case(c.id).unwrap())
+    .collect()
+}
+
+#[test]
+fn every_shipped_template_renders_and_registers_for_a_demo_case() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let templates = ws.letter_templates().unwrap();
+    assert_eq!(templates.len(), 10);
+    let mut numbers = Vec::new();
+    for t in &templates {
+        let agency = agency_for(&mut ws, &t.recipients);
+        let request = complete_request(&ws, &t.name, agency, &cases);
+
+        let draft = ws.preview_letter(&request).unwrap();
+        assert_eq!(
+            draft,
+            ws.preview_letter(&request).unwrap(),
+            "{}: deterministic",
+            t.name
+        );
+        // A draft has no number (the engine's own tests check its DRAFT mark).
+        let draft_text = pdf_text(&draft);
+        assert!(
+            !draft_text.contains("SEL-2026/"),
+            "{}: draft without number",
+            t.name
+        );
+
+        let registered = ws.register_letter(&request, None).unwrap();
+        let record = registered.record.unwrap();
+        let number = record.number.clone().unwrap().text;
+        let text = pdf_text(&registered.pdf);
+        assert!(text.contains(&number), "{}: the number is printed", t.name);
+        assert_ne!(registered.pdf, draft, "{}", t.name);
+        if t.name != "confirmation" {
+            assert!(text.contains("2026. 11. 21."), "{}: Korean date", t.name);
+        }
+        // The registered bytes verify, and re-rendering the stored data gives them again.
+        let found = ws.verify_letter_bytes(&registered.pdf).unwrap();
+        assert_eq!(found.letter.unwrap().id, record.id);
+        let (again, same) = ws.rerender_letter(record.id).unwrap();
+        assert!(same, "{}: re-render differs", t.name);
+        assert_eq!(again, registered.pdf);
+        assert_eq!(ws.letter_pdf(record.id).unwrap(), registered.pdf);
+        numbers.push(number);
+    }
+    let expected: Vec<String> = (1..=10).map(|n| format!("SEL-2026/{n:04}")).collect();
+    assert_eq!(numbers, expected);
+    assert_eq!(ws.letters(None).unwrap().len(), 10);
+}
+
+#[test]
+fn missing_data_refuses_the_letter_naming_every_field_and_uses_no_number() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let labour = agency_for(&mut ws, &["labour_office".to_string()]);
+    let mut request = complete_request(&ws, "wage_arrears", labour, &cases);
+    // Without an agency the 수신 line and the English recipient are missing.
+    request.agency_id = None;
+    let missing = ws.letter_missing_fields(&request).unwrap();
+    assert_eq!(missing, ["agency.recipient_ko", "agency.name_en"]);
+    let err = ws.register_letter(&request, None).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Invalid);
+    let fields: Vec<&str> = err.issues.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(fields, ["agency.recipient_ko", "agency.name_en"]);
+    assert!(err.issues[0].message.contains("wage_arrears"));
+    assert!(ws.letters(None).unwrap().is_empty());
+
+    request.agency_id = labour;
+    let ok = ws.register_letter(&request, None).unwrap();
+    assert_eq!(ok.record.unwrap().number.unwrap().seq, 1);
+}
+
+#[test]
+fn stay_status_appears_only_when_the_caseworker_chooses() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let labour = agency_for(&mut ws, &["labour_office".to_string()]);
+    let mut request = complete_request(&ws, "wage_arrears", labour, &cases);
+    let worker = ws.case(request.case_id).unwrap().record.workers[0];
+    ws.update_worker(worker, serde_json::json!({ "stay_status": "E-9" }))
+        .unwrap();
+
+    let quiet = pdf_text(&ws.preview_letter(&request).unwrap());
+    assert!(
+        !quiet.contains("E-9") && !quiet.contains("체류자격 "),
+        "{quiet}"
+    );
+
+    request.extras.state_stay_status = true;
+    let stated = ws.register_letter(&request, None).unwrap();
+    let text = pdf_text(&stated.pdf);
+    assert!(text.contains("체류자격 E-9"), "{text}");
+    assert_eq!(
+        stated
+            .record
+            .unwrap()
+            .data
+            .get("worker.stay_status")
+            .map(String::as_str),
+        Some("E-9")
+    );
+}
+
+#[test]
+fn void_keeps_the_number_and_verification_reports_it() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let labour = agency_for(&mut ws, &["labour_office".to_string()]);
+    let request = complete_request(&ws, "wage_arrears", labour, &cases);
+    let first = ws.register_letter(&request, None).unwrap();
+    let id = first.record.as_ref().unwrap().id;
+    let void = ws
+        .mark_letter(id, LetterStatus::Void, Some("sent to the wrong office"))
+        .unwrap();
+    assert_eq!(void.number.unwrap().text, "SEL-2026/0001");
+    let found = ws.verify_letter_bytes(&first.pdf).unwrap();
+    assert_eq!(found.letter.unwrap().status, LetterStatus::Void);
+    let second = ws.register_letter(&request, None).unwrap();
+    assert_eq!(second.record.unwrap().number.unwrap().text, "SEL-2026/0002");
+    // A changed byte is not a registered letter.
+    let mut forged = first.pdf.clone();
+    let last = forged.len() - 10;
+    forged[last] ^= 1;
+    assert!(ws.verify_letter_bytes(&forged).unwrap().letter.is_none());
+}
+
+#[test]
+fn a_workspace_template_replaces_a_shipped_one_and_a_bad_one_is_refused() {
+    let (dir, ws) = demo_workspace();
+    let letters = dir.path().join("letters");
+    std::fs::create_dir_all(&letters).unwrap();
+    let shipped = include_str!("../../../assets/letters/confirmation.toml");
+    std::fs::write(
+        letters.join("confirmation.toml"),
+        shipped.replace("title_en = \"", "title_en = \"Mission's own: "),
+    )
+    .unwrap();
+    let list = ws.letter_templates().unwrap();
+    let confirmation = list.iter().find(|t| t.name == "confirmation").unwrap();
+    assert!(confirmation.title_en.starts_with("Mission's own: "));
+    assert!(confirmation.source.ends_with("confirmation.toml"));
+
+    std::fs::write(
+        letters.join("broken.toml"),
+        shipped
+            .replace("name = \"confirmation\"", "name = \"broken\"")
+            .replacen("{worker.", "{worker.nickname_", 1),
+    )
+    .unwrap();
+    let err = ws.letter_templates().unwrap_err();
+    assert_eq!(err.code, ErrorCode::Invalid);
+    assert!(err.message.contains("nickname"), "{}", err.message);
+}
