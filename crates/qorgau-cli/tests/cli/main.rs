@@ -471,3 +471,5 @@ fn demo_fills_a_workspace_with_every_case_type_and_status() {
         .count();
     assert!(hangul > 0);
 }
+
+mod letters;
