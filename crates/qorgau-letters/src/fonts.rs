@@ -8,6 +8,7 @@
 use std::sync::LazyLock;
 
 use printpdf::ParsedFont;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::subset::Sfnt;
 
@@ -70,6 +71,51 @@ pub struct Fonts {
     sfnts: [Option<Sfnt>; 4],
     /// `units_per_em` of each face.
     upem: [f32; 4],
+    /// Glyph id and advance of each Basic Multilingual Plane character, per face, looked up
+    /// once: the font's own cmap search was a tenth of a render.
+    glyphs: [GlyphTable; 4],
+}
+
+/// A lazily filled table of `(glyph id, advance in font units)` by BMP code point.
+struct GlyphTable {
+    slots: Box<[AtomicU64]>,
+}
+
+/// Slot bits: looked up; has a glyph; advance in bits 16..32; glyph id in bits 0..16.
+const LOOKED_UP: u64 = 1 << 63;
+const HAS_GLYPH: u64 = 1 << 62;
+
+impl GlyphTable {
+    fn new() -> Self {
+        GlyphTable {
+            slots: (0..=0xFFFF).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    /// The glyph id and advance of `ch`, from the table or, the first time, from `font`.
+    fn get(&self, font: &ParsedFont, ch: char) -> Option<(u16, u16)> {
+        let lookup = || {
+            font.lookup_glyph_index(ch as u32)
+                .map(|gid| (gid, font.get_horizontal_advance(gid)))
+        };
+        let Some(slot) = self.slots.get(ch as usize) else {
+            return lookup();
+        };
+        let value = slot.load(Ordering::Relaxed);
+        if value & LOOKED_UP != 0 {
+            return (value & HAS_GLYPH != 0)
+                .then_some(((value & 0xFFFF) as u16, ((value >> 16) & 0xFFFF) as u16));
+        }
+        let found = lookup();
+        let packed = match found {
+            Some((gid, advance)) => {
+                LOOKED_UP | HAS_GLYPH | (u64::from(advance) << 16) | u64::from(gid)
+            }
+            None => LOOKED_UP,
+        };
+        slot.store(packed, Ordering::Relaxed);
+        found
+    }
 }
 
 impl std::fmt::Debug for Fonts {
@@ -98,7 +144,13 @@ impl Fonts {
         let faces = [a?, b?, c?, d?];
         let upem = std::array::from_fn(|i| f32::from(faces[i].pdf_font_metrics.units_per_em));
         let sfnts = bytes.map(Sfnt::parse);
-        Some(Fonts { faces, sfnts, upem })
+        let glyphs = std::array::from_fn(|_| GlyphTable::new());
+        Some(Fonts {
+            faces,
+            sfnts,
+            upem,
+            glyphs,
+        })
     }
 
     /// The raw tables of `face`, if this crate's subsetter can read them.
@@ -126,7 +178,12 @@ impl Fonts {
 
     /// Whether `face` has a real glyph (not .notdef) for `ch`.
     pub fn covers(&self, face: Face, ch: char) -> bool {
-        matches!(self.parsed(face).lookup_glyph_index(ch as u32), Some(gid) if gid != 0)
+        matches!(self.glyph(face, ch), Some((gid, _)) if gid != 0)
+    }
+
+    /// Glyph id and advance (font units) of `ch` in `face`.
+    pub(crate) fn glyph(&self, face: Face, ch: char) -> Option<(u16, u16)> {
+        self.glyphs[face.index()].get(self.parsed(face), ch)
     }
 
     /// Advance of `ch` in `face`, in thousandths of an em.
@@ -134,11 +191,10 @@ impl Fonts {
     /// Truncated to an integer exactly as printpdf fills the PDF's `/W` widths, so a
     /// position computed from these advances is where a viewer puts the glyph.
     pub fn advance_milli_em(&self, face: Face, ch: char) -> i64 {
-        let font = self.parsed(face);
-        let Some(gid) = font.lookup_glyph_index(ch as u32) else {
+        let Some((_, advance)) = self.glyph(face, ch) else {
             return 0;
         };
-        let units = f32::from(font.get_horizontal_advance(gid));
+        let units = f32::from(advance);
         (units * 1000.0 / self.upem[face.index()]) as i64
     }
 

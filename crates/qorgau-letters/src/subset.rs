@@ -99,8 +99,13 @@ impl Sfnt {
     }
 
     /// A font with glyph 0, the glyphs of `chars` (`(char, original gid)`, which must
-    /// include the space) and their components, without hinting.
-    pub(crate) fn subset(&self, chars: &[(char, u16)]) -> Option<Vec<u8>> {
+    /// include the space) and their components, without hinting; and its metrics-only twin:
+    /// the same font with every outline empty (same cmap, advances and glyph ids).
+    ///
+    /// printpdf reads a glyph's advance by decoding its outline, which for a fresh font is
+    /// a fifth of a render; given the twin it has nothing to decode. The twin is what
+    /// printpdf embeds, and the real subset replaces its bytes in the file afterwards.
+    pub(crate) fn subset(&self, chars: &[(char, u16)]) -> Option<Subset> {
         // Old gid -> new gid, in order of first use; .notdef stays 0.
         let mut order: Vec<u16> = vec![0];
         let mut new_id: BTreeMap<u16, u16> = BTreeMap::from([(0, 0)]);
@@ -168,8 +173,23 @@ impl Sfnt {
             tables.push((*b"OS/2", os2.to_vec()));
         }
         tables.sort_by_key(|(tag, _)| *tag);
-        Some(write_sfnt(&tables))
+        let font = write_sfnt(&tables);
+        for (tag, data) in &mut tables {
+            match &*tag {
+                b"glyf" => data.clear(),
+                b"loca" => data.fill(0),
+                _ => {}
+            }
+        }
+        let metrics_only = write_sfnt(&tables);
+        Some(Subset { font, metrics_only })
     }
+}
+
+/// A subset font and its metrics-only twin (see [`Sfnt::subset`]).
+pub(crate) struct Subset {
+    pub(crate) font: Vec<u8>,
+    pub(crate) metrics_only: Vec<u8>,
 }
 
 /// Copies one glyph without its instructions; composite components are renumbered with
