@@ -55,29 +55,42 @@ fn engine_error(e: impl std::fmt::Display) -> Failure {
     Failure::Core(CoreError::new(ErrorCode::Invalid, e.to_string()))
 }
 
-fn time_letter(
-    name: &str,
-    iterations: usize,
-    make: impl Fn() -> Result<Vec<u8>, Failure>,
-) -> Result<Row, Failure> {
-    let first = make()?;
-    let mut times = Vec::with_capacity(iterations);
+/// One letter to time: its name and how to make it.
+type Maker<'a> = (String, Box<dyn Fn() -> Result<Vec<u8>, Failure> + 'a>);
+
+/// Times every letter `iterations` times, round-robin, so that a noisy stretch of the
+/// machine's time falls on all letters alike rather than on whichever ran then.
+fn time_letters(letters: &[Maker<'_>], iterations: usize) -> Result<Vec<Row>, Failure> {
+    let firsts: Vec<Vec<u8>> = letters
+        .iter()
+        .map(|(_, make)| make())
+        .collect::<Result<_, _>>()?;
+    let mut times = vec![Vec::with_capacity(iterations); letters.len()];
     for _ in 0..iterations {
-        let t = Instant::now();
-        let pdf = make()?;
-        times.push(ms(t.elapsed()));
-        if pdf != first {
-            return Err(engine_error(format!("{name}: two renders differ")));
+        for (i, (name, make)) in letters.iter().enumerate() {
+            let t = Instant::now();
+            let pdf = make()?;
+            times[i].push(ms(t.elapsed()));
+            if pdf != firsts[i] {
+                return Err(engine_error(format!("{name}: two renders differ")));
+            }
         }
     }
-    let (median_ms, p95_ms) = quantiles(times);
-    Ok(Row {
-        name: name.to_owned(),
-        median_ms,
-        p95_ms,
-        bytes: first.len(),
-        pages: page_count(&first).unwrap_or(0),
-    })
+    Ok(letters
+        .iter()
+        .zip(firsts)
+        .zip(times)
+        .map(|(((name, _), first), times)| {
+            let (median_ms, p95_ms) = quantiles(times);
+            Row {
+                name: name.clone(),
+                median_ms,
+                p95_ms,
+                bytes: first.len(),
+                pages: page_count(&first).unwrap_or(0),
+            }
+        })
+        .collect())
 }
 
 pub fn letters(as_json: bool, iterations: usize, cold_runs: usize) -> Result<(), Failure> {
@@ -87,26 +100,35 @@ pub fn letters(as_json: bool, iterations: usize, cold_runs: usize) -> Result<(),
     let font_parse_ms = ms(t.elapsed());
     let set = TemplateSet::shipped().map_err(engine_error)?;
 
-    let mut rows = Vec::new();
     let sample = sample_bilingual_letter();
-    rows.push(time_letter(
-        "sample_one_page_bilingual",
-        iterations,
-        || render(&sample, fonts).map_err(engine_error),
-    )?);
     let options = FillOptions {
         draft: false,
         document_id: *b"qorgau-bench-let",
         date: LetterDate::new(2026, 11, 21),
     };
-    for info in set.templates() {
-        let ctx = sample_context_for(&info.name);
-        eprintln!("bench letters: {} …", info.name);
-        rows.push(time_letter(&info.name, iterations, || {
-            let doc = set.fill(&info.name, &ctx, &options).map_err(engine_error)?;
-            render(&doc, fonts).map_err(engine_error)
-        })?);
+    let contexts: Vec<_> = set
+        .templates()
+        .into_iter()
+        .map(|info| (info.name.clone(), sample_context_for(&info.name)))
+        .collect();
+    let mut letters: Vec<Maker<'_>> = vec![(
+        "sample_one_page_bilingual".into(),
+        Box::new(|| render(&sample, fonts).map_err(engine_error)),
+    )];
+    for (name, ctx) in &contexts {
+        letters.push((
+            name.clone(),
+            Box::new(move || {
+                let doc = set.fill(name, ctx, &options).map_err(engine_error)?;
+                render(&doc, fonts).map_err(engine_error)
+            }),
+        ));
     }
+    eprintln!(
+        "bench letters: {} letters x {iterations} renders, round-robin …",
+        letters.len()
+    );
+    let rows = time_letters(&letters, iterations)?;
 
     let mut cold = Vec::new();
     if cold_runs > 0 {
