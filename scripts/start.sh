@@ -34,6 +34,25 @@ tour case list --overdue --limit 5
 tour validate iin 791028302728
 tour validate phone "010-1234-5678"
 tour validate arn 911124-5678906
+
+# A letter: the first wage-arrears case whose data is complete, to the Seoul labour office.
+mkdir -p "$QORGAU_WORKSPACE/out"
+labour=$("$QORGAU" agency list --kind labour_office --json | sed -n 's/.*"id": "\([^"]*\)".*/\1/p' | head -1)
+letter_case=""
+for c in $("$QORGAU" case list --type unpaid_wages --json --limit 50 | sed -n 's/^    "id": "\([^"]*\)".*/\1/p'); do
+  if "$QORGAU" letter check --case "$c" --template wage_arrears --agency "$labour" >/dev/null 2>&1; then
+    letter_case=$c
+    break
+  fi
+done
+tour mission show
+tour letter templates
+if [ -n "$letter_case" ]; then
+  tour letter register --case "$letter_case" --template wage_arrears --agency "$labour" \
+    --out "$QORGAU_WORKSPACE/out/wage-arrears-letter.pdf"
+  tour letter verify "$QORGAU_WORKSPACE/out/wage-arrears-letter.pdf"
+  tour letter list --case "$letter_case"
+fi
 tour audit verify
 
 cat <<MSG

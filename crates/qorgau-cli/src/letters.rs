@@ -292,11 +292,18 @@ pub fn mission(cli: &Cli, action: &MissionAction) -> Result<()> {
                         "no mission profile yet: `qorgau mission set --preset seoul` (or busan)"
                             .into()
                     }
-                    Some(p) => format!(
-                        "{}\nempty: {}",
-                        serde_json::to_string_pretty(p).unwrap_or_default(),
-                        p.empty_fields().join(", ")
-                    ),
+                    Some(p) => {
+                        let empty = p.empty_fields();
+                        format!(
+                            "{}\nempty fields: {}",
+                            serde_json::to_string_pretty(p).unwrap_or_default(),
+                            if empty.is_empty() {
+                                "none".into()
+                            } else {
+                                empty.join(", ")
+                            }
+                        )
+                    }
                 },
             );
         }
