@@ -245,6 +245,9 @@ pub struct LetterSpec {
     /// states it unless the caseworker decides to).
     #[arg(long)]
     pub state_stay_status: bool,
+    /// Quote the case summary in the letter (off by default: it is the caseworker's own note).
+    #[arg(long)]
+    pub include_summary: bool,
 }
 
 #[derive(Debug, Subcommand)]

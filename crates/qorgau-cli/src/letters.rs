@@ -40,6 +40,7 @@ fn request(spec: &LetterSpec) -> Result<LetterRequest> {
             attachments_ko: spec.attachments_ko.clone(),
             attachments_en: spec.attachments_en.clone(),
             state_stay_status: spec.state_stay_status,
+            include_summary: spec.include_summary,
         },
     })
 }

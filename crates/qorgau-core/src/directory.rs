@@ -38,17 +38,17 @@ impl Workspace {
     /// Adds the directory's agencies that the workspace does not have yet (matched by Korean
     /// name); existing entries, which the mission may have corrected, are left alone.
     pub fn import_agencies(&mut self, agencies: &[Agency]) -> Result<DirectoryImport, CoreError> {
-        let existing: std::collections::HashSet<String> = self
+        let mut existing: std::collections::HashSet<String> = self
             .list_agencies()?
             .into_iter()
             .map(|a| a.agency.name_ko)
             .collect();
         let mut report = DirectoryImport::default();
         for agency in agencies {
-            if existing.contains(agency.name_ko.trim()) {
-                report.skipped.push(agency.name_ko.clone());
-            } else {
+            if existing.insert(agency.name_ko.trim().to_owned()) {
                 report.added.push(self.add_agency(agency)?);
+            } else {
+                report.skipped.push(agency.name_ko.clone());
             }
         }
         Ok(report)

@@ -19,6 +19,10 @@ pub struct LetterExtras {
     /// State the worker's immigration status in the letter. Off unless the caseworker
     /// decides the letter needs it: a letter never states it otherwise.
     pub state_stay_status: bool,
+    /// Quote the case summary. Off by default: the summary is the caseworker's own note and
+    /// may say things (a raid, a fear of being reported) that must not reach an employer or
+    /// the police unless the caseworker decides so.
+    pub include_summary: bool,
 }
 
 /// `2026. 11. 21.`, as Korean official documents write dates.
@@ -174,7 +178,9 @@ pub fn letter_context(
     set("case.occurred_on_en", case.occurred_on.map(english_date));
     set("case.reported_on_ko", case.reported_on.map(korean_date));
     set("case.place", case.place.clone());
-    set("case.summary", case.summary.clone());
+    if extras.include_summary {
+        set("case.summary", case.summary.clone());
+    }
     set("case.amount_claimed_krw", case.amount_claimed_krw.map(krw));
     set(
         "case.amount_recovered_krw",
@@ -250,6 +256,32 @@ mod tests {
             },
         );
         assert!(stated.get("worker.stay_status").unwrap().contains("미등록"));
+    }
+
+    #[test]
+    fn the_case_summary_is_quoted_only_when_the_caseworker_chooses() {
+        let case = CaseRecord {
+            summary: Some("Detained in an immigration raid".into()),
+            ..CaseRecord::default()
+        };
+        let d = date(2026, 11, 21);
+        let quiet = letter_context(None, None, None, &case, d, &LetterExtras::default());
+        assert!(!quiet.has("case.summary"));
+        let quoted = letter_context(
+            None,
+            None,
+            None,
+            &case,
+            d,
+            &LetterExtras {
+                include_summary: true,
+                ..Default::default()
+            },
+        );
+        assert_eq!(
+            quoted.get("case.summary"),
+            Some("Detained in an immigration raid")
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! registry in the store.
 
 use crate::error::{CoreError, ErrorCode};
-use crate::letter_data::{LetterExtras, letter_context};
+use crate::letter_data::{LetterExtras, english_date, korean_date, letter_context};
 use crate::workspace::Workspace;
 use chrono::{Datelike, NaiveDate};
 use qorgau_domain::{
@@ -275,14 +275,18 @@ impl Workspace {
                 name: name.to_owned(),
             })
         })?;
+        // Only what the template can print is kept (and replicated), not the whole record.
+        let info = template.info();
+        let used = |k: &str| info.required.iter().chain(&info.optional).any(|f| f == k);
         Ok(NewLetter {
             case_id: request.case_id,
             agency_id: request.agency_id,
             template: request.template.clone(),
-            subject: template.info().title_ko.clone(),
+            subject: info.title_ko.clone(),
             letter_date: request.letter_date.unwrap_or_else(today),
             data: ctx
                 .iter()
+                .filter(|(k, _)| used(k))
                 .map(|(k, v)| (k.to_owned(), v.to_owned()))
                 .collect(),
         })
@@ -305,22 +309,45 @@ impl Workspace {
         request: &LetterRequest,
         draft: Option<LetterId>,
     ) -> Result<RenderedLetter> {
+        if let Some(date) = request.letter_date
+            && date > today()
+        {
+            return Err(CoreError::invalid(vec![
+                qorgau_domain::ValidationIssue::error(
+                    "date",
+                    qorgau_domain::IssueCode::DateInFuture,
+                    format!("a letter cannot be registered with a future date ({date})"),
+                ),
+            ]));
+        }
         let ctx = self.letter_context(request)?;
         let new = self.new_letter(&request.template, request, &ctx)?;
+        let ctx: LetterContext = new.data.clone().into_iter().collect();
         self.register(&new, &ctx, draft)
     }
 
-    /// Registers a saved draft with the data it was saved with.
+    /// Registers a saved draft with the data it was saved with, dated today (a draft's date
+    /// was only a proposal: a letter numbered in January must not carry December's date).
     pub fn register_draft(&mut self, draft: LetterId) -> Result<RenderedLetter> {
         let saved = self.store.letter(draft)?;
-        let ctx: LetterContext = saved.data.clone().into_iter().collect();
+        let date = today();
+        let mut data = saved.data;
+        for (key, value) in [
+            ("letter.date_ko", korean_date(date)),
+            ("letter.date_en", english_date(date)),
+        ] {
+            if data.contains_key(key) {
+                data.insert(key.to_owned(), value);
+            }
+        }
+        let ctx: LetterContext = data.clone().into_iter().collect();
         let new = NewLetter {
             case_id: saved.case_id,
             agency_id: saved.agency_id,
             template: saved.template,
             subject: saved.subject,
-            letter_date: saved.letter_date,
-            data: saved.data,
+            letter_date: date,
+            data,
         };
         self.register(&new, &ctx, Some(draft))
     }

@@ -234,14 +234,55 @@ fn stay_status_appears_only_when_the_caseworker_chooses() {
     let stated = ws.register_letter(&request, None).unwrap();
     let text = pdf_text(&stated.pdf);
     assert!(text.contains("체류자격 E-9"), "{text}");
+    let record = stated.record.unwrap();
     assert_eq!(
-        stated
-            .record
-            .unwrap()
-            .data
-            .get("worker.stay_status")
-            .map(String::as_str),
+        record.data.get("worker.stay_status").map(String::as_str),
         Some("E-9")
+    );
+    // The registry keeps only what the template can print: the wage-arrears letter has no
+    // use for the IIN or the next of kin, so they are not stored (nor replicated) with it.
+    assert!(!record.data.contains_key("worker.iin"));
+    assert!(!record.data.contains_key("worker.next_of_kin_name"));
+}
+
+#[test]
+fn the_case_summary_is_quoted_only_when_the_caseworker_chooses() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let labour = agency_for(&mut ws, &["labour_office".to_string()]);
+    let mut request = complete_request(&ws, "wage_arrears", labour, &cases);
+    ws.update_case(
+        request.case_id,
+        serde_json::json!({ "summary": "Detained in an immigration raid" }),
+    )
+    .unwrap();
+    let quiet = pdf_text(&ws.preview_letter(&request).unwrap());
+    assert!(!quiet.contains("immigration raid"), "{quiet}");
+    request.extras.include_summary = true;
+    let quoted = pdf_text(&ws.preview_letter(&request).unwrap());
+    assert!(quoted.contains("immigration raid"), "{quoted}");
+}
+
+#[test]
+fn a_future_date_is_refused_and_a_registered_draft_is_dated_today() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let labour = agency_for(&mut ws, &["labour_office".to_string()]);
+    let mut request = complete_request(&ws, "wage_arrears", labour, &cases);
+    let today = chrono::Local::now().date_naive();
+    request.letter_date = Some(today + chrono::Duration::days(3));
+    let err = ws.register_letter(&request, None).unwrap_err();
+    assert_eq!(err.issues[0].field, "date");
+    assert!(ws.letters(None).unwrap().is_empty());
+
+    request.letter_date = Some(date(2026, 1, 5));
+    let draft = ws.save_draft_letter(&request).unwrap();
+    let registered = ws.register_draft(draft.id).unwrap().record.unwrap();
+    assert_eq!(registered.id, draft.id);
+    assert_eq!(registered.letter_date, today);
+    assert_eq!(
+        registered.data["letter.date_ko"],
+        qorgau_core::letter_data::korean_date(today)
     );
 }
 

@@ -163,9 +163,16 @@ impl RegistryPattern {
         let mut parts = Vec::new();
         let mut rest = pattern;
         let (mut years, mut seqs) = (0, 0);
+        let literal = |text: &str| -> Result<Part, String> {
+            if text.contains('}') {
+                Err(format!("`}}` without an opening `{{` in {pattern:?}"))
+            } else {
+                Ok(Part::Literal(text.to_owned()))
+            }
+        };
         while let Some(open) = rest.find('{') {
             if open > 0 {
-                parts.push(Part::Literal(rest[..open].to_owned()));
+                parts.push(literal(&rest[..open])?);
             }
             let after = &rest[open + 1..];
             let close = after
@@ -182,10 +189,14 @@ impl RegistryPattern {
                     seqs += 1;
                     Part::Seq { width: 0 }
                 }
-                _ => match name.strip_prefix("seq:0").map(str::parse::<usize>) {
-                    Some(Ok(width)) if (1..=9).contains(&width) => {
+                _ => match name.strip_prefix("seq:0") {
+                    Some(digit)
+                        if digit.len() == 1 && matches!(digit.as_bytes()[0], b'1'..=b'9') =>
+                    {
                         seqs += 1;
-                        Part::Seq { width }
+                        Part::Seq {
+                            width: usize::from(digit.as_bytes()[0] - b'0'),
+                        }
                     }
                     _ => {
                         return Err(format!(
@@ -196,11 +207,8 @@ impl RegistryPattern {
             });
             rest = &after[close + 1..];
         }
-        if rest.contains('}') {
-            return Err(format!("`}}` without an opening `{{` in {pattern:?}"));
-        }
         if !rest.is_empty() {
-            parts.push(Part::Literal(rest.to_owned()));
+            parts.push(literal(rest)?);
         }
         if seqs != 1 || years != 1 {
             return Err(format!(

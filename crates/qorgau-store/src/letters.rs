@@ -66,6 +66,9 @@ fn letter_from_row(r: &Row<'_>) -> rusqlite::Result<(LetterRecord, String, Strin
         _ => None,
     };
     let date: String = r.get(9)?;
+    let letter_date = date.parse().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
+    })?;
     let record = LetterRecord {
         id: LetterId::from_bytes(r.get(0)?),
         case_id: CaseId::from_bytes(r.get(1)?),
@@ -74,7 +77,7 @@ fn letter_from_row(r: &Row<'_>) -> rusqlite::Result<(LetterRecord, String, Strin
         subject: r.get(4)?,
         status: LetterStatus::Draft,
         number,
-        letter_date: date.parse().unwrap_or_default(),
+        letter_date,
         data: BTreeMap::new(),
         pdf_sha256: r.get(11)?,
         pdf_size: r.get::<_, Option<i64>>(12)?.map(|n| n as u64),
@@ -174,10 +177,22 @@ impl Store {
             let current = self.letter(draft)?;
             if current.status != LetterStatus::Draft {
                 return Err(StoreError::Invalid(status_report(format!(
-                    "letter {draft} is {:?}, not a draft: only a draft can be registered",
-                    current.status
+                    "letter {draft} is {}, not a draft: only a draft can be registered",
+                    enum_text(&current.status)?
                 )))
                 .into());
+            }
+            if current.case_id != new.case_id {
+                let mut report = ValidationReport::default();
+                report.push(ValidationIssue::error(
+                    "case",
+                    IssueCode::Required,
+                    format!(
+                        "draft {draft} belongs to case {}, not {}",
+                        current.case_id, new.case_id
+                    ),
+                ));
+                return Err(StoreError::Invalid(report).into());
             }
         }
         let year = new.letter_date.year();
@@ -189,6 +204,7 @@ impl Store {
                 seq,
                 text: pattern.format(&mission.code, year, seq),
             };
+            refuse_taken_number(w, &number.text)?;
             let pdf = render(&number.text)?;
             let id = match draft {
                 Some(id) => {
@@ -243,10 +259,22 @@ impl Store {
         self.write(|w| {
             let hlc = w.tick();
             let status = enum_text(&to)?;
-            w.tx.execute(
-                "UPDATE letters SET status = ?2, status_note = ?3, updated_hlc = ?4 WHERE id = ?1",
-                params![&id.as_bytes()[..], status, note, hlc.0 as i64],
+            let changed = w.tx.execute(
+                "UPDATE letters SET status = ?2, status_note = ?3, updated_hlc = ?4
+                 WHERE id = ?1 AND status = ?5",
+                params![
+                    &id.as_bytes()[..],
+                    status,
+                    note,
+                    hlc.0 as i64,
+                    enum_text(&current.status)?
+                ],
             )?;
+            if changed != 1 {
+                return Err(StoreError::Invalid(status_report(format!(
+                    "letter {id} changed while it was being marked; try again"
+                ))));
+            }
             let mut fields = Map::new();
             fields.insert("status".into(), Value::String(status.clone()));
             if let Some(note) = note {
@@ -295,7 +323,8 @@ impl Store {
         let case_rowid = case.map(|c| self.case_rowid(c)).transpose()?;
         let sql = format!(
             "SELECT {COLUMNS} FROM letters l JOIN cases c ON c.rowid = l.case_rowid
-             WHERE ?1 IS NULL OR l.case_rowid = ?1 ORDER BY l.created_hlc DESC"
+             WHERE ?1 IS NULL OR l.case_rowid = ?1
+             ORDER BY coalesce(l.registered_hlc, l.created_hlc) DESC"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([case_rowid], letter_from_row)?;
@@ -360,6 +389,29 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// Two numbers can print alike when the mission code or pattern changed within a year
+/// (`SEL1` + 2 and `SEL` + 12 under `{mission}{seq}`); the registry must not hold both.
+fn refuse_taken_number(w: &Writer<'_>, text: &str) -> StoreResult<()> {
+    let taken: bool = w.tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM letters WHERE number = ?1)",
+        [text],
+        |r| r.get(0),
+    )?;
+    if taken {
+        let mut report = ValidationReport::default();
+        report.push(ValidationIssue::error(
+            "registry_pattern",
+            IssueCode::RegistryPattern,
+            format!(
+                "the next number prints as {text}, which an earlier letter already has: the \
+                 mission code or registry pattern changed; choose one that keeps numbers apart"
+            ),
+        ));
+        return Err(StoreError::Invalid(report));
+    }
+    Ok(())
 }
 
 fn status_report(message: String) -> ValidationReport {
@@ -464,8 +516,8 @@ fn insert_letter(
     w.tx.execute(
         "INSERT INTO letters (id, case_rowid, agency_id, template, subject, status, number_year,
             number_seq, number, letter_date, data, pdf, pdf_sha256, created_by, created_hlc,
-            updated_hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+            updated_hlc, registered_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15, ?16)",
         params![
             &id.as_bytes()[..],
             case_rowid,
@@ -482,6 +534,7 @@ fn insert_letter(
             sha,
             w.actor,
             hlc.0 as i64,
+            number.map(|_| hlc.0 as i64),
         ],
     )?;
     let fields = letter_fields(new, status, number, sha.as_deref())?;
@@ -500,7 +553,7 @@ fn promote_draft(
     let changed = w.tx.execute(
         "UPDATE letters SET agency_id = ?2, template = ?3, subject = ?4, status = 'registered',
             number_year = ?5, number_seq = ?6, number = ?7, letter_date = ?8, data = ?9, pdf = ?10,
-            pdf_sha256 = ?11, updated_hlc = ?12
+            pdf_sha256 = ?11, updated_hlc = ?12, registered_hlc = ?12
          WHERE id = ?1 AND status = 'draft'",
         params![
             &id.as_bytes()[..],

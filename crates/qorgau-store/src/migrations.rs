@@ -214,6 +214,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         created_by   TEXT NOT NULL,
         created_hlc  INTEGER NOT NULL,
         updated_hlc  INTEGER NOT NULL,
+        -- When it got its number: the registry book's order.
+        registered_hlc INTEGER,
         status_note  TEXT,
         UNIQUE (number_year, number_seq),
         CHECK ((number IS NULL) = (status = 'draft') OR status = 'void'),
@@ -226,9 +228,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER letters_no_delete BEFORE DELETE ON letters
         BEGIN SELECT RAISE(ABORT, 'letters are never deleted; void them'); END;
     CREATE TRIGGER letters_numbered_fixed
-        BEFORE UPDATE OF number, number_year, number_seq, data, pdf, pdf_sha256, letter_date ON letters
+        BEFORE UPDATE OF number, number_year, number_seq, data, pdf, pdf_sha256, letter_date,
+            template, subject, agency_id, case_rowid, registered_hlc ON letters
         WHEN OLD.number IS NOT NULL
         BEGIN SELECT RAISE(ABORT, 'a registered letter keeps its number, data and bytes'); END;
+    -- The status workflow: draft -> registered -> sent; void from any of them, and final.
+    CREATE TRIGGER letters_status_workflow BEFORE UPDATE OF status ON letters
+        WHEN NOT (OLD.status = NEW.status
+            OR (OLD.status = 'draft' AND NEW.status IN ('registered', 'void'))
+            OR (OLD.status = 'registered' AND NEW.status IN ('sent', 'void'))
+            OR (OLD.status = 'sent' AND NEW.status = 'void'))
+        BEGIN SELECT RAISE(ABORT, 'letter status cannot move that way'); END;
 
     -- Blocks of registry numbers this device may draw from (see ARCHITECTURE.md, "Letter
     -- registry"). `next_seq` only grows; a block is never deleted or moved.

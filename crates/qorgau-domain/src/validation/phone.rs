@@ -98,8 +98,10 @@ fn korean_national(national: &str) -> Option<String> {
         b'1' if n == 8 && ["15", "16", "18"].iter().any(|p| national.starts_with(p)) => {
             Some(format!("{}-{}", &national[..4], &national[4..]))
         }
-        // Mobile (010), area codes (031–064), 070 and the like: three digits with the 0.
-        b'1' | b'3'..=b'7' if (10..=11).contains(&(n + 1)) => Some(split(2)),
+        // Personal numbers: 0505-123-4567, 0504-1234-5678.
+        b'5' if national.starts_with("50") && (10..=11).contains(&n) => Some(split(3)),
+        // Mobile (010), area codes (031–064), 070, 080 and the like: three digits with the 0.
+        b'1' | b'3'..=b'8' if (10..=11).contains(&(n + 1)) => Some(split(2)),
         _ => None,
     }
 }
@@ -397,6 +399,9 @@ mod tests {
         assert_eq!(phone_for_korean_letter("+82212345678"), "02-1234-5678");
         assert_eq!(phone_for_korean_letter("+8215880075"), "1588-0075");
         assert_eq!(phone_for_korean_letter("+827012345678"), "070-1234-5678");
+        assert_eq!(phone_for_korean_letter("+825051234567"), "0505-123-4567");
+        assert_eq!(phone_for_korean_letter("+825041234567"), "0504-123-4567");
+        assert_eq!(phone_for_korean_letter("+82801234567"), "080-123-4567");
         assert_eq!(phone_for_korean_letter("+4930123456"), "+4930123456");
         assert_eq!(phone_for_korean_letter("not a number"), "not a number");
     }

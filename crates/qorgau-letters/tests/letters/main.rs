@@ -380,3 +380,39 @@ fn sample_letter_is_small() {
     let pdf = render(&sample_bilingual_letter(), Fonts::embedded()).unwrap();
     assert!(pdf.len() <= 80 * 1024, "{} bytes", pdf.len());
 }
+
+/// The length of table `tag` in an sfnt font program.
+fn sfnt_table_len(font: &[u8], tag: &[u8; 4]) -> Option<u32> {
+    let tables = u16::from_be_bytes(font.get(4..6)?.try_into().ok()?);
+    (0..usize::from(tables)).find_map(|i| {
+        let record = font.get(12 + 16 * i..28 + 16 * i)?;
+        (&record[..4] == tag).then(|| u32::from_be_bytes(record[12..16].try_into().unwrap()))
+    })
+}
+
+#[test]
+fn every_embedded_font_program_has_its_glyph_outlines() {
+    // printpdf embeds an outline-free twin of each subset; the real program must replace it,
+    // or the letter would print blank while its text layer still extracts.
+    let pdf = render(&sample_bilingual_letter(), Fonts::embedded()).unwrap();
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let mut programs = 0;
+    for object in doc.objects.values() {
+        let lopdf::Object::Dictionary(dict) = object else {
+            continue;
+        };
+        let Ok(reference) = dict.get(b"FontFile2").and_then(lopdf::Object::as_reference) else {
+            continue;
+        };
+        let stream = doc.get_object(reference).unwrap().as_stream().unwrap();
+        let program = stream.decompressed_content().unwrap();
+        let glyf = sfnt_table_len(&program, b"glyf").expect("a glyf table");
+        assert!(glyf > 1000, "font program with {glyf} bytes of outlines");
+        assert_eq!(
+            stream.dict.get(b"Length1").unwrap().as_i64().unwrap(),
+            program.len() as i64
+        );
+        programs += 1;
+    }
+    assert_eq!(programs, 4);
+}

@@ -183,17 +183,46 @@ fn numbers_come_from_per_device_blocks_that_only_move_forward() {
     // The schema itself refuses to move a block back, delete it, delete a letter or change a
     // registered letter's number or bytes.
     let conn = raw_connection(dir.path(), PASSPHRASE);
+    // Each statement touches one row and would break no UNIQUE constraint: only the
+    // triggers stand in the way.
     for sql in [
-        "UPDATE registry_blocks SET next_seq = first_seq",
-        "DELETE FROM registry_blocks",
-        "DELETE FROM letters",
-        "UPDATE letters SET number = 'SEL-2026/9999'",
-        "UPDATE letters SET pdf = x'00'",
-        "UPDATE letters SET number_seq = 1 WHERE number_seq = 2",
+        "UPDATE registry_blocks SET next_seq = first_seq WHERE rowid = (SELECT min(rowid) FROM registry_blocks)",
+        "DELETE FROM registry_blocks WHERE rowid = (SELECT max(rowid) FROM registry_blocks)",
+        "DELETE FROM letters WHERE number_seq = 2",
+        "UPDATE letters SET number = 'SEL-2026/9999' WHERE number_seq = 2",
+        "UPDATE letters SET number_seq = 9999 WHERE number_seq = 2",
+        "UPDATE letters SET pdf = x'00' WHERE number_seq = 2",
+        "UPDATE letters SET data = '{}' WHERE number_seq = 2",
+        "UPDATE letters SET letter_date = '2026-01-01' WHERE number_seq = 2",
+        "UPDATE letters SET subject = 'other' WHERE number_seq = 2",
+        "UPDATE letters SET status = 'registered' WHERE number_seq = 2 AND status = 'registered' AND 0",
+        "UPDATE letters SET status = 'draft' WHERE number_seq = 2",
     ] {
         let result = conn.execute(sql, []);
-        assert!(result.is_err(), "{sql} was allowed");
+        if sql.ends_with("AND 0") {
+            // Control: the same kind of statement is accepted when nothing forbids it.
+            assert!(result.is_ok(), "{sql}: {result:?}");
+            continue;
+        }
+        let err = result.expect_err(sql).to_string();
+        assert!(
+            !err.contains("UNIQUE"),
+            "{sql} was refused only by a constraint: {err}"
+        );
     }
+    // Void is final, also below the API.
+    conn.execute(
+        "UPDATE letters SET status = 'void' WHERE number_seq = 3",
+        [],
+    )
+    .unwrap();
+    assert!(
+        conn.execute(
+            "UPDATE letters SET status = 'sent' WHERE number_seq = 3",
+            []
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -288,4 +317,90 @@ fn letters_and_the_mission_reach_the_outbox_field_by_field() {
             .iter()
             .any(|c| c.entity == "mission" && c.field == "registry_pattern")
     );
+}
+
+#[test]
+fn a_new_block_starts_above_every_number_the_workspace_knows() {
+    let (dir, mut store, case) = store_with_case();
+    let first = register(&mut store, case, 2026);
+    assert_eq!(number(&first), "SEL-2026/0001");
+    drop(store);
+    // A letter numbered 120 by another device arrives (as sync will bring it), and this
+    // device's blocks are used up: its next block must start above 120, not at 51.
+    let conn = raw_connection(dir.path(), PASSPHRASE);
+    conn.execute(
+        "INSERT INTO letters (id, case_rowid, template, subject, status, number_year, number_seq,
+            number, letter_date, data, created_by, created_hlc, updated_hlc, registered_hlc)
+         VALUES (x'0102030405060708090a0b0c0d0e0f10', 1, 'wage_arrears', 's', 'registered',
+            2026, 120, 'SEL-2026/0120', '2026-11-21', '{}', 'other device', 1, 1, 1)",
+        [],
+    )
+    .unwrap();
+    conn.execute("UPDATE registry_blocks SET next_seq = last_seq + 1", [])
+        .unwrap();
+    drop(conn);
+    let mut store = reopen(dir.path());
+    let next = register(&mut store, case, 2026);
+    assert_eq!(number(&next), "SEL-2026/0121");
+}
+
+#[test]
+fn the_registry_lists_letters_in_registration_order() {
+    let (_dir, mut store, case) = store_with_case();
+    let draft = store.save_draft_letter(&letter(case, 2026)).unwrap();
+    let first = register(&mut store, case, 2026);
+    let promoted = store
+        .register_letter(&letter(case, 2026), Some(draft), fake_pdf)
+        .unwrap();
+    assert_eq!(number(&promoted), "SEL-2026/0002");
+    let listed: Vec<String> = store.letters(None).unwrap().iter().map(number).collect();
+    assert_eq!(listed, ["SEL-2026/0002", "SEL-2026/0001"]);
+    assert_eq!(first.id, store.letters(None).unwrap()[1].id);
+}
+
+#[test]
+fn a_draft_is_registered_only_on_its_own_case() {
+    let (_dir, mut store, case) = store_with_case();
+    let worker = store.add_worker(&cyrillic("Ли", "Дмитрий")).unwrap().id;
+    let other = store
+        .add_case(&CaseRecord {
+            workers: vec![worker],
+            case_type: Some(CaseType::CrimeVictim),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    let draft = store.save_draft_letter(&letter(case, 2026)).unwrap();
+    match store.register_letter(&letter(other, 2026), Some(draft), fake_pdf) {
+        Err(StoreError::Invalid(report)) => assert_eq!(report.issues[0].field, "case"),
+        other => panic!("expected a case mismatch, got {other:?}"),
+    }
+    assert!(store.registry_blocks().unwrap().is_empty());
+}
+
+#[test]
+fn a_pattern_change_that_would_print_a_taken_number_is_refused() {
+    let (_dir, mut store, case) = store_with_case();
+    let mut profile = MissionProfile::embassy_seoul();
+    profile.code = "SEL1".into();
+    profile.registry_pattern = "{mission}{seq}/{year}".into();
+    store.set_mission(&profile).unwrap();
+    assert_eq!(number(&register(&mut store, case, 2026)), "SEL11/2026");
+    assert_eq!(number(&register(&mut store, case, 2026)), "SEL12/2026");
+    // The code loses its "1": sequence 11 would print "SEL11/2026" again.
+    profile.code = "SEL".into();
+    store.set_mission(&profile).unwrap();
+    for seq in 3..=10 {
+        assert_eq!(
+            number(&register(&mut store, case, 2026)),
+            format!("SEL{seq}/2026")
+        );
+    }
+    match store.register_letter(&letter(case, 2026), None, fake_pdf) {
+        Err(StoreError::Invalid(report)) => {
+            assert_eq!(report.issues[0].field, "registry_pattern");
+            assert!(report.issues[0].message.contains("SEL11/2026"));
+        }
+        other => panic!("expected a taken-number refusal, got {other:?}"),
+    }
+    assert_eq!(store.letters(None).unwrap().len(), 10);
 }
