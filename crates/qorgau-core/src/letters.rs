@@ -9,8 +9,8 @@ use qorgau_domain::{
     AgencyId, CaseId, LetterId, LetterRecord, LetterStatus, MissionProfile, WorkerId,
 };
 use qorgau_letters::{
-    COMPUTED_KEYS, FillError, FillOptions, Fonts, LetterContext, LetterDate, TemplateInfo,
-    TemplateSet, render,
+    COMPUTED_KEYS, FillError, FillOptions, Fonts, LetterContext, LetterDate, RenderError,
+    TemplateInfo, TemplateSet, render,
 };
 use qorgau_store::{NewLetter, RegistryBlock};
 use serde::Serialize;
@@ -105,6 +105,22 @@ fn fill_error(e: FillError) -> CoreError {
     }
 }
 
+/// A character no font has is a finding on the field it came from, so a screen can point at
+/// it; a PDF failure is a storage-kind error.
+fn render_error(e: RenderError) -> CoreError {
+    let message = e.to_string();
+    match e {
+        RenderError::UncoveredCharacter { field, .. } => {
+            CoreError::invalid(vec![qorgau_domain::ValidationIssue::error(
+                field.unwrap_or_else(|| "letter".into()),
+                qorgau_domain::IssueCode::UncoveredCharacter,
+                message,
+            )])
+        }
+        RenderError::Pdf(_) => CoreError::new(ErrorCode::Storage, message),
+    }
+}
+
 fn letter_date(d: NaiveDate) -> LetterDate {
     LetterDate::new(d.year(), d.month() as u8, d.day() as u8)
 }
@@ -139,7 +155,7 @@ fn final_pdf(
         date: letter_date(date),
     };
     let doc = set.fill(template, &ctx, &options).map_err(fill_error)?;
-    render(&doc, Fonts::embedded()).map_err(|e| CoreError::new(ErrorCode::Invalid, e.to_string()))
+    render(&doc, Fonts::embedded()).map_err(render_error)
 }
 
 fn today() -> NaiveDate {
@@ -259,8 +275,7 @@ impl Workspace {
             .template_set()?
             .fill(template, ctx, options)
             .map_err(fill_error)?;
-        render(&doc, Fonts::embedded())
-            .map_err(|e| CoreError::new(ErrorCode::Invalid, e.to_string()))
+        render(&doc, Fonts::embedded()).map_err(render_error)
     }
 
     fn new_letter(

@@ -336,3 +336,17 @@ fn a_workspace_template_replaces_a_shipped_one_and_a_bad_one_is_refused() {
     assert_eq!(err.code, ErrorCode::Invalid);
     assert!(err.message.contains("nickname"), "{}", err.message);
 }
+
+#[test]
+fn a_character_no_font_has_is_refused_naming_its_field() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let labour = agency_for(&mut ws, &["labour_office".to_string()]);
+    let mut request = complete_request(&ws, "wage_arrears", labour, &cases);
+    request.extras.details_ko = Some("연락 바랍니다 🙏".into());
+    let err = ws.register_letter(&request, None).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Invalid);
+    assert_eq!(err.issues[0].field, "letter.details_ko");
+    assert!(err.message.contains("U+1F64F"), "{}", err.message);
+    assert!(ws.letters(None).unwrap().is_empty(), "no number used");
+}

@@ -39,6 +39,7 @@ pub enum IssueCode {
     TooShortPassphrase,
     RegistryPattern,
     LetterStatus,
+    UncoveredCharacter,
 }
 
 impl IssueCode {
