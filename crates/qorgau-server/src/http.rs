@@ -1,0 +1,351 @@
+//! The HTTP API. Handlers authenticate the bearer token, check limits and call the storage;
+//! all data in bodies is opaque to the server except the metadata named in `storage.rs`.
+
+use crate::storage::{Id, NewEnvelope, Storage, StorageError};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// Largest request body.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Most envelopes in one push, and in one pull.
+pub const MAX_BATCH: usize = 1000;
+/// Largest single envelope.
+pub const MAX_ENVELOPE_BYTES: usize = 1024 * 1024;
+/// Largest registry block a device may lease at once.
+pub const MAX_BLOCK: u32 = 1000;
+
+type Shared = Arc<dyn Storage>;
+
+/// An error as the API returns it: a status and `{"error": {"code", "message"}}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Json(json!({ "error": { "code": self.code, "message": self.message } }));
+        (self.status, body).into_response()
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        let message = e.to_string();
+        match e {
+            StorageError::TeamExists | StorageError::DeviceExists => {
+                Self::new(StatusCode::CONFLICT, "exists", message)
+            }
+            StorageError::NoSuchDevice => Self::new(StatusCode::NOT_FOUND, "not_found", message),
+            StorageError::OutOfOrder { .. } => {
+                Self::new(StatusCode::CONFLICT, "out_of_order", message)
+            }
+            StorageError::Conflicting { .. } => {
+                Self::new(StatusCode::CONFLICT, "conflicting_envelope", message)
+            }
+            StorageError::Backend(_) => Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "storage",
+                "the server's storage failed",
+            ),
+        }
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn parse_id(field: &str, text: &str) -> ApiResult<Id> {
+    let bytes = hex::decode(text.replace('-', ""))
+        .map_err(|_| ApiError::bad_request(format!("{field}: not a hex id")))?;
+    bytes
+        .try_into()
+        .map_err(|_| ApiError::bad_request(format!("{field}: an id has 16 bytes")))
+}
+
+fn new_token() -> ApiResult<(String, [u8; 32])> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "random",
+            "the server's random generator failed",
+        )
+    })?;
+    let token = hex::encode(bytes);
+    Ok((token.clone(), hash_token(&token)))
+}
+
+fn hash_token(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Runs blocking storage work off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "a server task failed",
+        )
+    })?
+}
+
+/// The device behind the request's bearer token; refused when unknown or revoked.
+async fn authenticate(
+    storage: &Shared,
+    headers: &HeaderMap,
+) -> ApiResult<crate::storage::DeviceAuth> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "missing bearer token",
+            )
+        })?;
+    let hash = hash_token(token.trim());
+    let storage = storage.clone();
+    let auth = blocking(move || Ok(storage.authenticate(hash)?)).await?;
+    match auth {
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "unknown token",
+        )),
+        Some(a) if a.revoked => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "revoked",
+            "this device has been revoked",
+        )),
+        Some(a) => Ok(a),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewTeam {
+    team_id: String,
+    device_id: String,
+}
+
+#[derive(Serialize)]
+struct TokenReply {
+    token: String,
+}
+
+async fn create_team(
+    State(storage): State<Shared>,
+    Json(body): Json<NewTeam>,
+) -> ApiResult<(StatusCode, Json<TokenReply>)> {
+    let team = parse_id("team_id", &body.team_id)?;
+    let device = parse_id("device_id", &body.device_id)?;
+    let (token, hash) = new_token()?;
+    blocking(move || Ok(storage.create_team(team, device, hash)?)).await?;
+    Ok((StatusCode::CREATED, Json(TokenReply { token })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewDevice {
+    device_id: String,
+}
+
+async fn add_device(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<NewDevice>,
+) -> ApiResult<(StatusCode, Json<TokenReply>)> {
+    let auth = authenticate(&storage, &headers).await?;
+    if !auth.admin {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_admin",
+            "only the team's admin device can add devices",
+        ));
+    }
+    let device = parse_id("device_id", &body.device_id)?;
+    let (token, hash) = new_token()?;
+    blocking(move || Ok(storage.add_device(auth.team, device, hash)?)).await?;
+    Ok((StatusCode::CREATED, Json(TokenReply { token })))
+}
+
+async fn revoke_device(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    Path(device): Path<String>,
+) -> ApiResult<StatusCode> {
+    let auth = authenticate(&storage, &headers).await?;
+    if !auth.admin {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_admin",
+            "only the team's admin device can revoke devices",
+        ));
+    }
+    let device = parse_id("device", &device)?;
+    blocking(move || Ok(storage.revoke(auth.team, device)?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PushEnvelope {
+    device_seq: u64,
+    key_epoch: u32,
+    /// Base64 of the sealed envelope.
+    blob: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Push {
+    envelopes: Vec<PushEnvelope>,
+}
+
+async fn push(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<Push>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let auth = authenticate(&storage, &headers).await?;
+    if body.envelopes.len() > MAX_BATCH {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("at most {MAX_BATCH} envelopes per push"),
+        ));
+    }
+    let mut envelopes = Vec::with_capacity(body.envelopes.len());
+    for (i, e) in body.envelopes.into_iter().enumerate() {
+        let blob = BASE64
+            .decode(e.blob.as_bytes())
+            .map_err(|_| ApiError::bad_request(format!("envelopes[{i}].blob: not base64")))?;
+        if blob.len() > MAX_ENVELOPE_BYTES {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "envelope_too_large",
+                format!("envelopes[{i}]: larger than {MAX_ENVELOPE_BYTES} bytes"),
+            ));
+        }
+        envelopes.push(NewEnvelope {
+            device_seq: e.device_seq,
+            key_epoch: e.key_epoch,
+            blob,
+        });
+    }
+    let high = blocking(move || Ok(storage.push(auth.team, auth.device, &envelopes)?)).await?;
+    Ok(Json(json!({ "high_water": high })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PullQuery {
+    #[serde(default)]
+    after: u64,
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+async fn pull(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<PullQuery>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let auth = authenticate(&storage, &headers).await?;
+    let limit = q
+        .limit
+        .unwrap_or(MAX_BATCH as u32)
+        .clamp(1, MAX_BATCH as u32);
+    let rows = blocking(move || Ok(storage.pull(auth.team, q.after, limit)?)).await?;
+    let envelopes: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|e| {
+            json!({
+                "global_seq": e.global_seq,
+                "device_id": hex::encode(e.device),
+                "device_seq": e.device_seq,
+                "key_epoch": e.key_epoch,
+                "blob": BASE64.encode(&e.blob),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "envelopes": envelopes })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LeaseRequest {
+    year: i32,
+    size: u32,
+}
+
+async fn lease_block(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<LeaseRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let auth = authenticate(&storage, &headers).await?;
+    if !(1..=MAX_BLOCK).contains(&body.size) {
+        return Err(ApiError::bad_request(format!(
+            "size: a block has 1 to {MAX_BLOCK} numbers"
+        )));
+    }
+    if !(2000..=9999).contains(&body.year) {
+        return Err(ApiError::bad_request("year: not a plausible year"));
+    }
+    let block =
+        blocking(move || Ok(storage.lease_block(auth.team, auth.device, body.year, body.size)?))
+            .await?;
+    Ok(Json(json!({
+        "year": block.year,
+        "first_seq": block.first_seq,
+        "last_seq": block.last_seq,
+    })))
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
+
+/// The API's routes over `storage`.
+pub fn router(storage: Shared) -> Router {
+    Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/teams", post(create_team))
+        .route("/v1/devices", post(add_device))
+        .route("/v1/devices/{device}/revoke", post(revoke_device))
+        .route("/v1/envelopes", post(push).get(pull))
+        .route("/v1/registry/blocks", post(lease_block))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(storage)
+}

@@ -1,0 +1,294 @@
+//! The embedded backend: one SQLite file in the server's data directory, WAL mode.
+
+use crate::storage::{
+    DeviceAuth, Id, LeasedBlock, NewEnvelope, Storage, StorageError, StorageResult, StoredEnvelope,
+};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::path::Path;
+use std::sync::Mutex;
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS teams (
+    id          BLOB PRIMARY KEY,
+    created_at  INTEGER NOT NULL DEFAULT (unixepoch())
+);
+CREATE TABLE IF NOT EXISTS devices (
+    team        BLOB NOT NULL REFERENCES teams(id),
+    id          BLOB NOT NULL,
+    token_hash  BLOB NOT NULL UNIQUE,
+    admin       INTEGER NOT NULL DEFAULT 0,
+    revoked     INTEGER NOT NULL DEFAULT 0,
+    last_seq    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (team, id)
+);
+CREATE TABLE IF NOT EXISTS envelopes (
+    global_seq  INTEGER PRIMARY KEY AUTOINCREMENT,
+    team        BLOB NOT NULL,
+    device      BLOB NOT NULL,
+    device_seq  INTEGER NOT NULL,
+    key_epoch   INTEGER NOT NULL,
+    size        INTEGER NOT NULL,
+    blob        BLOB NOT NULL,
+    UNIQUE (team, device, device_seq)
+);
+CREATE INDEX IF NOT EXISTS envelopes_team ON envelopes(team, global_seq);
+CREATE TABLE IF NOT EXISTS registry_counters (
+    team        BLOB NOT NULL,
+    year        INTEGER NOT NULL,
+    next_seq    INTEGER NOT NULL,
+    PRIMARY KEY (team, year)
+);
+CREATE TABLE IF NOT EXISTS registry_leases (
+    team        BLOB NOT NULL,
+    device      BLOB NOT NULL,
+    year        INTEGER NOT NULL,
+    first_seq   INTEGER NOT NULL,
+    last_seq    INTEGER NOT NULL,
+    leased_at   INTEGER NOT NULL DEFAULT (unixepoch())
+);
+"#;
+
+pub const DB_FILE: &str = "qorgau-server.db";
+
+#[derive(Debug)]
+pub struct SqliteStorage {
+    conn: Mutex<Connection>,
+}
+
+fn backend(e: rusqlite::Error) -> StorageError {
+    StorageError::Backend(e.to_string())
+}
+
+impl SqliteStorage {
+    pub fn open(dir: &Path) -> StorageResult<Self> {
+        std::fs::create_dir_all(dir).map_err(|e| StorageError::Backend(e.to_string()))?;
+        let conn = Connection::open(dir.join(DB_FILE)).map_err(backend)?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(backend)?;
+        conn.execute_batch(SCHEMA).map_err(backend)?;
+        Ok(SqliteStorage {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> StorageResult<T>,
+    ) -> StorageResult<T> {
+        let mut conn = self
+            .conn
+            .lock()
+            .map_err(|_| StorageError::Backend("storage lock poisoned".into()))?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        let out = f(&tx)?;
+        tx.commit().map_err(backend)?;
+        Ok(out)
+    }
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation
+    )
+}
+
+impl Storage for SqliteStorage {
+    fn create_team(&self, team: Id, device: Id, token_hash: [u8; 32]) -> StorageResult<()> {
+        self.with(|tx| {
+            tx.execute("INSERT INTO teams (id) VALUES (?1)", [&team[..]])
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StorageError::TeamExists
+                    } else {
+                        backend(e)
+                    }
+                })?;
+            tx.execute(
+                "INSERT INTO devices (team, id, token_hash, admin) VALUES (?1, ?2, ?3, 1)",
+                params![&team[..], &device[..], &token_hash[..]],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+    }
+
+    fn add_device(&self, team: Id, device: Id, token_hash: [u8; 32]) -> StorageResult<()> {
+        self.with(|tx| {
+            tx.execute(
+                "INSERT INTO devices (team, id, token_hash) VALUES (?1, ?2, ?3)",
+                params![&team[..], &device[..], &token_hash[..]],
+            )
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StorageError::DeviceExists
+                } else {
+                    backend(e)
+                }
+            })?;
+            Ok(())
+        })
+    }
+
+    fn authenticate(&self, token_hash: [u8; 32]) -> StorageResult<Option<DeviceAuth>> {
+        self.with(|tx| {
+            tx.query_row(
+                "SELECT team, id, admin, revoked FROM devices WHERE token_hash = ?1",
+                [&token_hash[..]],
+                |r| {
+                    Ok(DeviceAuth {
+                        team: r.get(0)?,
+                        device: r.get(1)?,
+                        admin: r.get(2)?,
+                        revoked: r.get(3)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(backend)
+        })
+    }
+
+    fn revoke(&self, team: Id, device: Id) -> StorageResult<()> {
+        self.with(|tx| {
+            let n = tx
+                .execute(
+                    "UPDATE devices SET revoked = 1 WHERE team = ?1 AND id = ?2",
+                    params![&team[..], &device[..]],
+                )
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StorageError::NoSuchDevice);
+            }
+            Ok(())
+        })
+    }
+
+    fn push(&self, team: Id, device: Id, envelopes: &[NewEnvelope]) -> StorageResult<u64> {
+        self.with(|tx| {
+            let mut last = tx
+                .query_row(
+                    "SELECT last_seq FROM devices WHERE team = ?1 AND id = ?2",
+                    params![&team[..], &device[..]],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(backend)? as u64;
+            for env in envelopes {
+                if env.device_seq <= last {
+                    // A retried push: accepted only with the very same bytes.
+                    let stored: Option<Vec<u8>> = tx
+                        .query_row(
+                            "SELECT blob FROM envelopes WHERE team = ?1 AND device = ?2 AND device_seq = ?3",
+                            params![&team[..], &device[..], env.device_seq as i64],
+                            |r| r.get(0),
+                        )
+                        .optional()
+                        .map_err(backend)?;
+                    if stored.as_deref() != Some(&env.blob[..]) {
+                        return Err(StorageError::Conflicting {
+                            seq: env.device_seq,
+                        });
+                    }
+                    continue;
+                }
+                if env.device_seq != last + 1 {
+                    return Err(StorageError::OutOfOrder {
+                        expected: last + 1,
+                        got: env.device_seq,
+                    });
+                }
+                tx.execute(
+                    "INSERT INTO envelopes (team, device, device_seq, key_epoch, size, blob)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        &team[..],
+                        &device[..],
+                        env.device_seq as i64,
+                        env.key_epoch,
+                        env.blob.len() as i64,
+                        &env.blob
+                    ],
+                )
+                .map_err(backend)?;
+                last = env.device_seq;
+            }
+            tx.execute(
+                "UPDATE devices SET last_seq = ?3 WHERE team = ?1 AND id = ?2",
+                params![&team[..], &device[..], last as i64],
+            )
+            .map_err(backend)?;
+            tx.query_row(
+                "SELECT coalesce(max(global_seq), 0) FROM envelopes WHERE team = ?1",
+                [&team[..]],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as u64)
+            .map_err(backend)
+        })
+    }
+
+    fn pull(&self, team: Id, after: u64, limit: u32) -> StorageResult<Vec<StoredEnvelope>> {
+        self.with(|tx| {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT global_seq, device, device_seq, key_epoch, blob FROM envelopes
+                     WHERE team = ?1 AND global_seq > ?2 ORDER BY global_seq LIMIT ?3",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(params![&team[..], after as i64, limit], |r| {
+                    Ok(StoredEnvelope {
+                        global_seq: r.get::<_, i64>(0)? as u64,
+                        device: r.get(1)?,
+                        device_seq: r.get::<_, i64>(2)? as u64,
+                        key_epoch: r.get(3)?,
+                        blob: r.get(4)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+    }
+
+    fn lease_block(
+        &self,
+        team: Id,
+        device: Id,
+        year: i32,
+        size: u32,
+    ) -> StorageResult<LeasedBlock> {
+        self.with(|tx| {
+            let first: u32 = tx
+                .query_row(
+                    "INSERT INTO registry_counters (team, year, next_seq) VALUES (?1, ?2, ?3 + 1)
+                     ON CONFLICT (team, year) DO UPDATE SET next_seq = next_seq + ?3
+                     RETURNING next_seq - ?3",
+                    params![&team[..], year, size],
+                    |r| r.get(0),
+                )
+                .map_err(backend)?;
+            let block = LeasedBlock {
+                year,
+                first_seq: first,
+                last_seq: first + size - 1,
+            };
+            tx.execute(
+                "INSERT INTO registry_leases (team, device, year, first_seq, last_seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    &team[..],
+                    &device[..],
+                    year,
+                    block.first_seq,
+                    block.last_seq
+                ],
+            )
+            .map_err(backend)?;
+            Ok(block)
+        })
+    }
+}
