@@ -286,21 +286,10 @@ mod tests {
 
     #[test]
     fn recipient_falls_back_to_the_agency_name() {
-        let agency = Agency {
-            name_ko: "서울지방고용노동청".into(),
-            name_en: None,
-            recipient_ko: None,
-            kind: qorgau_domain::AgencyKind::LabourOffice,
-            province: None,
-            address_ko: None,
-            address_en: None,
-            phone: None,
-            fax: None,
-            email: None,
-            jurisdiction: None,
-            source: None,
-            verified: false,
-        };
+        let agency = Agency::named(
+            "서울지방고용노동청",
+            qorgau_domain::AgencyKind::LabourOffice,
+        );
         let ctx = letter_context(
             None,
             Some(&agency),

@@ -72,19 +72,10 @@ fn agency_for(ws: &mut Workspace, kinds: &[String]) -> Option<AgencyId> {
     found.or_else(|| {
         Some(
             ws.add_agency(&Agency {
-                name_ko: "서울용산경찰서".into(),
                 name_en: Some("Yongsan Police Station, Seoul".into()),
                 recipient_ko: Some("서울용산경찰서장".into()),
-                kind: AgencyKind::Police,
-                province: None,
-                address_ko: None,
-                address_en: None,
-                phone: None,
-                fax: None,
-                email: None,
-                jurisdiction: None,
                 source: Some("added by the test, as a caseworker would".into()),
-                verified: false,
+                ..Agency::named("서울용산경찰서", AgencyKind::Police)
             })
             .unwrap(),
         )

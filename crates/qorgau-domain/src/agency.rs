@@ -59,6 +59,27 @@ pub struct Agency {
     pub verified: bool,
 }
 
+impl Agency {
+    /// An agency known only by its Korean name and kind; the other facts are unset.
+    pub fn named(name_ko: impl Into<String>, kind: AgencyKind) -> Self {
+        Agency {
+            name_ko: name_ko.into(),
+            name_en: None,
+            recipient_ko: None,
+            kind,
+            province: None,
+            address_ko: None,
+            address_en: None,
+            phone: None,
+            fax: None,
+            email: None,
+            jurisdiction: None,
+            source: None,
+            verified: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgencyRecord {
     pub id: AgencyId,
