@@ -9,8 +9,8 @@ use qorgau_domain::{
     AgencyId, CaseId, LetterId, LetterRecord, LetterStatus, MissionProfile, WorkerId,
 };
 use qorgau_letters::{
-    COMPUTED_KEYS, FillError, FillOptions, Fonts, LetterContext, LetterDate, RenderError,
-    TemplateInfo, TemplateSet, render,
+    FillError, FillOptions, Fonts, LetterContext, LetterDate, RenderError, TemplateInfo,
+    TemplateSet, render,
 };
 use qorgau_store::{NewLetter, RegistryBlock};
 use serde::Serialize;
@@ -242,15 +242,12 @@ impl Workspace {
             })
         })?;
         let ctx = self.letter_context(request)?;
-        Ok(template
-            .info()
-            .required
-            .iter()
-            .filter(|f| {
-                f.as_str() != "letter.number" && !COMPUTED_KEYS.contains(&f.as_str()) && !ctx.has(f)
-            })
-            .cloned()
-            .collect())
+        let options = FillOptions {
+            draft: true,
+            document_id: [0; 16],
+            date: letter_date(request.letter_date.unwrap_or_else(today)),
+        };
+        Ok(template.missing_fields(&ctx, &options))
     }
 
     /// Renders a draft: the DRAFT mark, no number, nothing stored.
@@ -292,7 +289,8 @@ impl Workspace {
         })?;
         // Only what the template can print is kept (and replicated), not the whole record.
         let info = template.info();
-        let used = |k: &str| info.required.iter().chain(&info.optional).any(|f| f == k);
+        let keys = template.data_keys();
+        let used = |k: &str| keys.contains(&k);
         Ok(NewLetter {
             case_id: request.case_id,
             agency_id: request.agency_id,

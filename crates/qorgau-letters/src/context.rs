@@ -69,10 +69,22 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "letter.attachments_en",
 ];
 
-/// Keys the engine fills itself from [`FillOptions`](crate::FillOptions); callers need not
-/// (and cannot usefully) set them. `letter.date_numeric` is the letter's date as
-/// `21.11.2026`, the form Kazakh and Russian letters use.
-pub const COMPUTED_KEYS: &[&str] = &["letter.date_numeric"];
+/// Keys the engine fills itself; callers need not (and cannot usefully) set them.
+/// `letter.date_numeric` is the letter's date as `21.11.2026`, the form Kazakh and Russian
+/// letters use (from [`FillOptions`](crate::FillOptions)). `worker.names_ko` and
+/// `worker.names_en` are the worker's names as Korean and English text write them —
+/// `Жұмабеков Әлихан(ZHUMABEKOV ALIKHAN)` and `ZHUMABEKOV ALIKHAN (Жұмабеков Әлихан)` — or
+/// the one name known when only the Cyrillic or only the passport Latin name is recorded;
+/// unset when neither is.
+pub const COMPUTED_KEYS: &[&str] = &["letter.date_numeric", "worker.names_ko", "worker.names_en"];
+
+/// The caller's keys a computed key is made from.
+pub fn computed_from(key: &str) -> &'static [&'static str] {
+    match key {
+        "worker.names_ko" | "worker.names_en" => &["worker.name_cyrillic", "worker.latin_name"],
+        _ => &[],
+    }
+}
 
 /// Keys whose values are Korean dates (`2026. 11. 21.`): their spaces become no-break
 /// spaces so a date never breaks across lines.

@@ -57,17 +57,40 @@ impl TemplateSet {
 }
 
 impl Template {
-    /// Fills this template from `ctx`; see [`TemplateSet::fill`].
-    pub fn fill(&self, ctx: &LetterContext, options: &FillOptions) -> Result<Document, FillError> {
+    /// Every caller key this template can use: its required and optional keys, and the keys
+    /// its computed keys are made from. What a registry must keep to render it again.
+    pub fn data_keys(&self) -> Vec<&str> {
+        let mut keys: Vec<&str> = Vec::new();
+        for key in self.info.required.iter().chain(&self.info.optional) {
+            keys.push(key);
+            keys.extend(crate::context::computed_from(key));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// The required fields `ctx` leaves empty, in the template's order (on a draft,
+    /// `letter.number` is not required). Computed keys count as set when their sources are.
+    pub fn missing_fields(&self, ctx: &LetterContext, options: &FillOptions) -> Vec<String> {
         let ctx = effective_context(ctx, options);
-        let missing: Vec<String> = self
-            .info
+        self.missing_in(&ctx, options)
+    }
+
+    fn missing_in(&self, ctx: &LetterContext, options: &FillOptions) -> Vec<String> {
+        self.info
             .required
             .iter()
             .filter(|f| !(options.draft && f.as_str() == "letter.number"))
             .filter(|f| !ctx.has(f))
             .cloned()
-            .collect();
+            .collect()
+    }
+
+    /// Fills this template from `ctx`; see [`TemplateSet::fill`].
+    pub fn fill(&self, ctx: &LetterContext, options: &FillOptions) -> Result<Document, FillError> {
+        let ctx = effective_context(ctx, options);
+        let missing = self.missing_in(&ctx, options);
         if !missing.is_empty() {
             return Err(FillError::Missing {
                 template: self.info.name.clone(),
@@ -125,6 +148,15 @@ fn effective_context(ctx: &LetterContext, options: &FillOptions) -> LetterContex
         "letter.date_numeric",
         format!("{:02}.{:02}.{}", d.day, d.month, d.year),
     );
+    let cyrillic = ctx.get("worker.name_cyrillic").map(str::to_owned);
+    let latin = ctx.get("worker.latin_name").map(str::to_owned);
+    let (ko, en) = match (cyrillic, latin) {
+        (Some(c), Some(l)) => (format!("{c}({l})"), format!("{l} ({c})")),
+        (Some(one), None) | (None, Some(one)) => (one.clone(), one),
+        (None, None) => (String::new(), String::new()),
+    };
+    ctx.set("worker.names_ko", ko);
+    ctx.set("worker.names_en", en);
     ctx
 }
 

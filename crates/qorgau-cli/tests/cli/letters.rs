@@ -245,7 +245,10 @@ fn missing_data_refuses_the_letter_and_names_each_field() {
     let ws = Ws::new();
     assert_ok(&ws.run(&["mission", "set", "--preset", "seoul"]));
     let mut worker = nurlan();
-    worker.as_object_mut().unwrap().remove("latin_name");
+    worker["employer"]
+        .as_object_mut()
+        .unwrap()
+        .remove("address");
     let worker = add_worker(&ws, &worker);
     let case = wage_case(&ws, &worker);
     assert_ok(&ws.run(&["agency", "import"]));
@@ -264,7 +267,7 @@ fn missing_data_refuses_the_letter_and_names_each_field() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     for field in [
-        "worker.latin_name",
+        "employer.address",
         "mission.consul_name_ko",
         "mission.consul_title_en",
     ] {
@@ -287,7 +290,7 @@ fn missing_data_refuses_the_letter_and_names_each_field() {
         check["missing"]
             .as_array()
             .unwrap()
-            .contains(&json!("worker.latin_name"))
+            .contains(&json!("employer.address"))
     );
     assert!(ws.json(&["letter", "list"]).as_array().unwrap().is_empty());
     let unknown = ws.run(&["letter", "register", "--case", &case, "--template", "poem"]);
@@ -314,4 +317,43 @@ fn templates_are_listed_with_what_they_need() {
             .unwrap()
             .contains(&json!("worker.stay_status"))
     );
+}
+
+#[test]
+fn a_worker_known_only_by_the_passport_latin_name_gets_a_letter() {
+    let ws = Ws::new();
+    assert_ok(&ws.run(&[
+        "mission",
+        "set",
+        "--preset",
+        "seoul",
+        "consul_name_ko=세릭바예프 누를란",
+        "consul_name_en=Nurlan SERIKBAYEV",
+        "consul_title_ko=영사",
+        "consul_title_en=Consul",
+    ]));
+    let mut worker = nurlan();
+    for field in ["surname", "given_name", "hangul_name"] {
+        worker.as_object_mut().unwrap().remove(field);
+    }
+    let worker = add_worker(&ws, &worker);
+    let case = wage_case(&ws, &worker);
+    assert_ok(&ws.run(&["agency", "import"]));
+    let agency = labour_office(&ws);
+    let out = ws.run(&[
+        "--json",
+        "letter",
+        "register",
+        "--case",
+        &case,
+        "--template",
+        "wage_arrears",
+        "--agency",
+        &agency,
+    ]);
+    assert_ok(&out);
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(record["number"]["seq"], json!(1));
+    assert_eq!(record["data"]["worker.latin_name"], json!("SEITOV NURLAN"));
+    assert!(record["data"].get("worker.name_cyrillic").is_none());
 }

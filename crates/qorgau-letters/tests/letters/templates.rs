@@ -587,3 +587,30 @@ fn each_form_has_its_conventional_parts() {
         }
     }
 }
+
+#[test]
+fn one_known_name_is_enough_and_none_is_refused() {
+    let set = TemplateSet::embedded().unwrap();
+    let options = FillOptions {
+        draft: true,
+        document_id: *b"qorgau-names-001",
+        date: LetterDate::new(2026, 11, 21),
+    };
+    let mut latin_only = sample_context_for("wage_arrears");
+    latin_only.remove("worker.name_cyrillic");
+    let doc = set.fill("wage_arrears", &latin_only, &options).unwrap();
+    let pdf = render(&doc, Fonts::embedded()).unwrap();
+    if let Some(pages) = pdf_tool::page_texts(&pdf) {
+        let all = pages.join("\n");
+        assert!(all.contains("ZHUMABEKOV ALIKHAN의"), "{all}");
+        assert!(!all.contains("Жұмабеков"), "{all}");
+    }
+    let mut nameless = latin_only;
+    nameless.remove("worker.latin_name");
+    match set.fill("wage_arrears", &nameless, &options) {
+        Err(FillError::Missing { fields, .. }) => {
+            assert_eq!(fields, ["worker.names_ko", "worker.names_en"]);
+        }
+        other => panic!("expected the names to be missing, got {other:?}"),
+    }
+}
