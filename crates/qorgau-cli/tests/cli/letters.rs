@@ -18,6 +18,20 @@ fn wage_case(ws: &Ws, worker: &str) -> String {
     text(&out.stdout).trim().to_string()
 }
 
+/// The Seoul preset with a consul, so letters can be registered.
+fn set_mission(ws: &Ws) {
+    assert_ok(&ws.run(&[
+        "mission",
+        "set",
+        "--preset",
+        "seoul",
+        "consul_name_ko=세릭바예프 누를란",
+        "consul_name_en=Nurlan SERIKBAYEV",
+        "consul_title_ko=영사",
+        "consul_title_en=Consul",
+    ]));
+}
+
 fn labour_office(ws: &Ws) -> String {
     let list = ws.json(&["agency", "list", "--kind", "labour_office"]);
     list.as_array()
@@ -140,16 +154,7 @@ fn a_letter_is_previewed_registered_verified_and_voided() {
     let no_mission = run(with(&["letter", "register"], &[]));
     assert_eq!(no_mission.status.code(), Some(1));
     assert!(text(&no_mission.stderr).contains("mission"));
-    assert_ok(&ws.run(&[
-        "mission",
-        "set",
-        "--preset",
-        "seoul",
-        "consul_name_ko=세릭바예프 누를란",
-        "consul_name_en=Nurlan SERIKBAYEV",
-        "consul_title_ko=영사",
-        "consul_title_en=Consul",
-    ]));
+    set_mission(&ws);
     assert_ok(&run(with(&["letter", "check"], &[])));
 
     // A render without --draft would be an unnumbered final letter: refused.
@@ -322,16 +327,7 @@ fn templates_are_listed_with_what_they_need() {
 #[test]
 fn a_worker_known_only_by_the_passport_latin_name_gets_a_letter() {
     let ws = Ws::new();
-    assert_ok(&ws.run(&[
-        "mission",
-        "set",
-        "--preset",
-        "seoul",
-        "consul_name_ko=세릭바예프 누를란",
-        "consul_name_en=Nurlan SERIKBAYEV",
-        "consul_title_ko=영사",
-        "consul_title_en=Consul",
-    ]));
+    set_mission(&ws);
     let mut worker = nurlan();
     for field in ["surname", "given_name", "hangul_name"] {
         worker.as_object_mut().unwrap().remove(field);
