@@ -9,7 +9,7 @@ use qorgau_domain::{
     AgencyId, CaseId, LetterId, LetterRecord, LetterStatus, MissionProfile, WorkerId,
 };
 use qorgau_letters::{
-    FillError, FillOptions, Fonts, LetterContext, LetterDate, RenderError, TemplateInfo,
+    FillError, FillOptions, Fonts, LetterContext, LetterDate, RenderError, Template, TemplateInfo,
     TemplateSet, render,
 };
 use qorgau_store::{NewLetter, RegistryBlock};
@@ -154,8 +154,26 @@ fn final_pdf(
         document_id: document_id(&["registered", number, template]),
         date: letter_date(date),
     };
-    let doc = set.fill(template, &ctx, &options).map_err(fill_error)?;
+    fill_and_render(set, template, &ctx, &options)
+}
+
+fn fill_and_render(
+    set: &TemplateSet,
+    template: &str,
+    ctx: &LetterContext,
+    options: &FillOptions,
+) -> Result<Vec<u8>> {
+    let doc = set.fill(template, ctx, options).map_err(fill_error)?;
     render(&doc, Fonts::embedded()).map_err(render_error)
+}
+
+/// The template called `name`, or a not-found error naming it.
+fn find_template<'s>(set: &'s TemplateSet, name: &str) -> Result<&'s Template> {
+    set.get(name).ok_or_else(|| {
+        fill_error(FillError::UnknownTemplate {
+            name: name.to_owned(),
+        })
+    })
 }
 
 fn today() -> NaiveDate {
@@ -236,11 +254,7 @@ impl Workspace {
     /// number), so a screen can show them before rendering.
     pub fn letter_missing_fields(&self, request: &LetterRequest) -> Result<Vec<String>> {
         let set = self.template_set()?;
-        let template = set.get(&request.template).ok_or_else(|| {
-            fill_error(FillError::UnknownTemplate {
-                name: request.template.clone(),
-            })
-        })?;
+        let template = find_template(&set, &request.template)?;
         let ctx = self.letter_context(request)?;
         let options = FillOptions {
             draft: true,
@@ -259,34 +273,14 @@ impl Workspace {
             document_id: document_id(&["draft", &request.case_id.to_string(), &request.template]),
             date: letter_date(date),
         };
-        self.render_filled(&request.template, &ctx, &options)
-    }
-
-    fn render_filled(
-        &self,
-        template: &str,
-        ctx: &LetterContext,
-        options: &FillOptions,
-    ) -> Result<Vec<u8>> {
-        let doc = self
-            .template_set()?
-            .fill(template, ctx, options)
-            .map_err(fill_error)?;
-        render(&doc, Fonts::embedded()).map_err(render_error)
-    }
-
-    fn new_letter(
-        &self,
-        name: &str,
-        request: &LetterRequest,
-        ctx: &LetterContext,
-    ) -> Result<NewLetter> {
         let set = self.template_set()?;
-        let template = set.get(name).ok_or_else(|| {
-            fill_error(FillError::UnknownTemplate {
-                name: name.to_owned(),
-            })
-        })?;
+        fill_and_render(&set, &request.template, &ctx, &options)
+    }
+
+    /// The letter to store for `request`, filled from `ctx`.
+    fn new_letter(&self, request: &LetterRequest, ctx: &LetterContext) -> Result<NewLetter> {
+        let set = self.template_set()?;
+        let template = find_template(&set, &request.template)?;
         // Only what the template can print is kept (and replicated), not the whole record.
         let info = template.info();
         let keys = template.data_keys();
@@ -308,7 +302,7 @@ impl Workspace {
     /// Saves the letter as a draft in the registry (no number).
     pub fn save_draft_letter(&mut self, request: &LetterRequest) -> Result<LetterRecord> {
         let ctx = self.letter_context(request)?;
-        let new = self.new_letter(&request.template, request, &ctx)?;
+        let new = self.new_letter(request, &ctx)?;
         let id = self.store.save_draft_letter(&new)?;
         Ok(self.store.letter(id)?)
     }
@@ -334,7 +328,7 @@ impl Workspace {
             ]));
         }
         let ctx = self.letter_context(request)?;
-        let new = self.new_letter(&request.template, request, &ctx)?;
+        let new = self.new_letter(request, &ctx)?;
         let ctx: LetterContext = new.data.clone().into_iter().collect();
         self.register(&new, &ctx, draft)
     }
@@ -371,7 +365,8 @@ impl Workspace {
         ctx: &LetterContext,
         draft: Option<LetterId>,
     ) -> Result<RenderedLetter> {
-        let set = self.template_set()?.into_owned();
+        // `'static`: borrowed from the shipped set, or owned; not from `self`.
+        let set = self.template_set()?;
         let mut pdf = Vec::new();
         let record = self.store.register_letter(new, draft, |number| {
             pdf = final_pdf(&set, &new.template, ctx, number, new.letter_date)?;

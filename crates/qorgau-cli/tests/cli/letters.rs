@@ -32,6 +32,20 @@ fn set_mission(ws: &Ws) {
     ]));
 }
 
+/// `head` followed by the options of a wage-arrears letter for `case` to `agency`.
+fn wage_letter<'a>(head: &[&'a str], case: &'a str, agency: &'a str) -> Vec<&'a str> {
+    let mut args = head.to_vec();
+    args.extend([
+        "--case",
+        case,
+        "--template",
+        "wage_arrears",
+        "--agency",
+        agency,
+    ]);
+    args
+}
+
 fn labour_office(ws: &Ws) -> String {
     let list = ws.json(&["agency", "list", "--kind", "labour_office"]);
     list.as_array()
@@ -258,16 +272,7 @@ fn missing_data_refuses_the_letter_and_names_each_field() {
     let case = wage_case(&ws, &worker);
     assert_ok(&ws.run(&["agency", "import"]));
     let agency = labour_office(&ws);
-    let args = [
-        "letter",
-        "register",
-        "--case",
-        &case,
-        "--template",
-        "wage_arrears",
-        "--agency",
-        &agency,
-    ];
+    let args = wage_letter(&["letter", "register"], &case, &agency);
     let out = ws.run(&args);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
@@ -278,17 +283,7 @@ fn missing_data_refuses_the_letter_and_names_each_field() {
     ] {
         assert!(err.contains(field), "{field} not named in: {err}");
     }
-    let check = ws.run(&[
-        "--json",
-        "letter",
-        "check",
-        "--case",
-        &case,
-        "--template",
-        "wage_arrears",
-        "--agency",
-        &agency,
-    ]);
+    let check = ws.run(&wage_letter(&["--json", "letter", "check"], &case, &agency));
     assert_eq!(check.status.code(), Some(1));
     let check: Value = serde_json::from_slice(&check.stdout).unwrap();
     assert!(
@@ -336,17 +331,11 @@ fn a_worker_known_only_by_the_passport_latin_name_gets_a_letter() {
     let case = wage_case(&ws, &worker);
     assert_ok(&ws.run(&["agency", "import"]));
     let agency = labour_office(&ws);
-    let out = ws.run(&[
-        "--json",
-        "letter",
-        "register",
-        "--case",
+    let out = ws.run(&wage_letter(
+        &["--json", "letter", "register"],
         &case,
-        "--template",
-        "wage_arrears",
-        "--agency",
         &agency,
-    ]);
+    ));
     assert_ok(&out);
     let record: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(record["number"]["seq"], json!(1));
