@@ -81,6 +81,11 @@ impl HlcClock {
         self.last
     }
 
+    /// `observe` with the system clock.
+    pub fn observe_now(&mut self, remote: Hlc) -> Hlc {
+        self.observe(remote, system_ms())
+    }
+
     fn bump(h: Hlc) -> Hlc {
         match h.counter().checked_add(1) {
             Some(c) => Hlc::new(h.wall_ms(), c),

@@ -9,6 +9,7 @@ pub mod hlc;
 pub mod ids;
 pub mod issues;
 pub mod letter;
+pub mod merge;
 pub mod mission;
 pub mod names;
 pub mod validation;
@@ -25,5 +26,6 @@ pub use ids::{
 };
 pub use issues::{IssueCode, Severity, ValidationIssue, ValidationReport};
 pub use letter::{LetterRecord, LetterStatus, RegistryNumber};
+pub use merge::{FieldVersion, FieldWrite, MergeOutcome, merge_field};
 pub use mission::{MissionProfile, RegistryPattern};
 pub use worker::{Province, Sex, StayStatus, Worker};

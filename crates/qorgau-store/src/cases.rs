@@ -413,7 +413,7 @@ impl Store {
                 ("due_on", serde_json::to_value(due_on)?),
                 ("done", Value::Bool(false)),
             ]);
-            w.record("task", id.as_bytes(), hlc, &fields)?;
+            w.record_new("task", id.as_bytes(), hlc, &fields)?;
             w.audit(hlc, "task", ENTITY, Some(&case.to_string()), Some(title))?;
             Ok(id)
         })
@@ -432,7 +432,7 @@ impl Store {
                     id: task.to_string(),
                 });
             }
-            w.record(
+            w.record_update(
                 "task",
                 task.as_bytes(),
                 hlc,
@@ -642,10 +642,39 @@ fn insert_case(
     links: &Links,
 ) -> StoreResult<()> {
     let hlc = w.tick();
-    w.record_json(ENTITY, id.as_bytes(), hlc, &prepared.doc)?;
+    w.record_new_json(ENTITY, id.as_bytes(), hlc, &prepared.doc)?;
     let rowid = write_case_row(w, id, prepared, &links.first_name, hlc, true)?;
     link_workers(w, rowid, &links.worker_rows, true)?;
     w.audit(hlc, "create", ENTITY, Some(&id.to_string()), None)
+}
+
+/// Writes a case merged from other devices' changes: its row, index row and worker links,
+/// with no change record (the changes are theirs). A worker not on this device (yet) is left
+/// out of the links rather than refusing the case.
+pub(crate) fn put_merged_case(
+    w: &Writer<'_>,
+    id: CaseId,
+    record: CaseRecord,
+    hlc: Hlc,
+    new: bool,
+) -> StoreResult<()> {
+    let prepared = PreparedCase::new(record)?;
+    let mut worker_rows = Vec::new();
+    let mut first_name = String::new();
+    for (i, worker) in prepared.workers.iter().enumerate() {
+        let row: Option<(i64, String)> =
+            w.tx.prepare_cached("SELECT rowid, display_name FROM workers WHERE id = ?1")?
+                .query_row([&worker.as_bytes()[..]], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+        if let Some((row, name)) = row {
+            if i == 0 {
+                first_name = name;
+            }
+            worker_rows.push(row);
+        }
+    }
+    let rowid = write_case_row(w, id, &prepared, &first_name, hlc, new)?;
+    link_workers(w, rowid, &worker_rows, new)
 }
 
 /// Inserts or replaces the case's row and its index row; returns its row id.
@@ -743,7 +772,7 @@ pub(crate) fn insert_timeline(
         ("text", Value::String(text.to_string())),
         ("author", Value::String(w.actor.to_string())),
     ]);
-    w.record("timeline", id.as_bytes(), hlc, &fields)?;
+    w.record_new("timeline", id.as_bytes(), hlc, &fields)?;
     Ok(id)
 }
 

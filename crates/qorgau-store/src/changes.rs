@@ -3,7 +3,8 @@
 
 use crate::audit;
 use crate::error::StoreResult;
-use qorgau_domain::{DeviceId, Hlc, HlcClock};
+use crate::versions;
+use qorgau_domain::{DeviceId, FieldVersion, FieldWrite, Hlc, HlcClock};
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -38,11 +39,53 @@ impl Writer<'_> {
         self.clock.now()
     }
 
-    /// Appends the change records of one mutation of one entity: every field in `fields` with
-    /// its new value, all at `hlc`. They are stored as one outbox row (a change set) whose
-    /// `fields` object holds the field-level records; the `outbox_fields` view and
-    /// `read_outbox` give them back one field per record.
-    pub(crate) fn record(
+    /// Appends the change set of a new record: every field in `fields`, all at `hlc`. It is
+    /// stored as one outbox row (a change set) whose `fields` object holds the field-level
+    /// records; the `outbox_fields` view and `read_outbox` give them back one per field. The
+    /// record's creation version is the version of all its fields.
+    pub(crate) fn record_new(
+        &self,
+        entity: &str,
+        entity_id: &[u8; 16],
+        hlc: Hlc,
+        fields: &Map<String, Value>,
+    ) -> StoreResult<()> {
+        self.record_new_json(
+            entity,
+            entity_id,
+            hlc,
+            &Value::Object(fields.clone()).to_string(),
+        )
+    }
+
+    /// `record_new` for a change set already encoded as a JSON object (a new record's document).
+    pub(crate) fn record_new_json(
+        &self,
+        entity: &str,
+        entity_id: &[u8; 16],
+        hlc: Hlc,
+        fields: &str,
+    ) -> StoreResult<()> {
+        self.append_outbox(entity, entity_id, hlc, fields, None)?;
+        if !versions::is_append_only(entity) {
+            versions::set(
+                &self.tx,
+                entity,
+                entity_id,
+                versions::CREATION,
+                &FieldWrite {
+                    version: self.version(hlc),
+                    base: None,
+                },
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Appends the change set of an update: each field in `fields` with its new value, all at
+    /// `hlc`, together with the version each one replaced (what sync's merge needs to tell a
+    /// later edit from a concurrent one).
+    pub(crate) fn record_update(
         &self,
         entity: &str,
         entity_id: &[u8; 16],
@@ -52,33 +95,57 @@ impl Writer<'_> {
         if fields.is_empty() {
             return Ok(());
         }
-        self.record_json(
+        let mut bases = Map::new();
+        for field in fields.keys() {
+            let base = versions::current(&self.tx, entity, entity_id, field)?.map(|w| w.version);
+            versions::set(
+                &self.tx,
+                entity,
+                entity_id,
+                field,
+                &FieldWrite {
+                    version: self.version(hlc),
+                    base,
+                },
+            )?;
+            bases.insert(field.clone(), base_json(base));
+        }
+        self.append_outbox(
             entity,
             entity_id,
             hlc,
             &Value::Object(fields.clone()).to_string(),
+            Some(&Value::Object(bases).to_string()),
         )
     }
 
-    /// `record` for a change set already encoded as a JSON object (a new record's document).
-    pub(crate) fn record_json(
+    fn version(&self, hlc: Hlc) -> FieldVersion {
+        FieldVersion {
+            hlc,
+            device: self.device_id,
+        }
+    }
+
+    fn append_outbox(
         &self,
         entity: &str,
         entity_id: &[u8; 16],
         hlc: Hlc,
         fields: &str,
+        bases: Option<&str>,
     ) -> StoreResult<()> {
         self.tx
             .prepare_cached(
-                "INSERT INTO outbox (entity, entity_id, hlc, device_id, fields)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO outbox (entity, entity_id, hlc, device_id, fields, bases)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 entity,
                 &entity_id[..],
                 hlc.0 as i64,
                 &self.device_id.as_bytes()[..],
-                fields
+                fields,
+                bases
             ])?;
         Ok(())
     }
@@ -107,7 +174,10 @@ impl Writer<'_> {
                 changes.insert(field.clone(), Value::Null);
             }
         }
-        self.record(entity, entity_id, hlc, &changes)?;
+        match old {
+            None => self.record_new(entity, entity_id, hlc, &changes)?,
+            Some(_) => self.record_update(entity, entity_id, hlc, &changes)?,
+        }
         Ok(changes.keys().cloned().collect())
     }
 
@@ -149,6 +219,17 @@ impl Writer<'_> {
         )?;
         self.tx.commit()?;
         Ok(())
+    }
+}
+
+/// A replaced version as the outbox's `bases` hold it: `[hlc, "device hex"]`, or null.
+pub(crate) fn base_json(base: Option<FieldVersion>) -> Value {
+    match base {
+        Some(b) => Value::Array(vec![
+            Value::from(b.hlc.0),
+            Value::String(hex::encode(b.device.as_bytes())),
+        ]),
+        None => Value::Null,
     }
 }
 

@@ -37,6 +37,9 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("stored data could not be decoded: {0}")]
     Decode(#[from] serde_json::Error),
+    /// Sync data that cannot be applied (out of order, malformed, unknown entity).
+    #[error("sync: {0}")]
+    Sync(String),
     #[error("key derivation failed: {0}")]
     Kdf(String),
 }

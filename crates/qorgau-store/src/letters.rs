@@ -280,7 +280,7 @@ impl Store {
             if let Some(note) = note {
                 fields.insert("status_note".into(), Value::String(note.into()));
             }
-            w.record(ENTITY, id.as_bytes(), hlc, &fields)?;
+            w.record_update(ENTITY, id.as_bytes(), hlc, &fields)?;
             let label = current
                 .number
                 .as_ref()
@@ -538,7 +538,7 @@ fn insert_letter(
         ],
     )?;
     let fields = letter_fields(new, status, number, sha.as_deref())?;
-    w.record(ENTITY, id.as_bytes(), hlc, &fields)
+    w.record_new(ENTITY, id.as_bytes(), hlc, &fields)
 }
 
 fn promote_draft(
@@ -576,5 +576,5 @@ fn promote_draft(
         ))));
     }
     let fields = letter_fields(new, LetterStatus::Registered, Some(number), Some(&sha))?;
-    w.record(ENTITY, id.as_bytes(), hlc, &fields)
+    w.record_update(ENTITY, id.as_bytes(), hlc, &fields)
 }

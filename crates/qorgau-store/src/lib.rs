@@ -19,18 +19,23 @@ mod migrations;
 mod mission;
 mod patch;
 mod pipeline;
+mod replica;
 mod search;
 mod secret;
 mod store;
+mod versions;
 mod workers;
 
-pub use attachments::NewAttachment;
+pub use attachments::{ATTACHMENT_CHUNK_BYTES, NewAttachment};
 pub use audit::{AuditEntry, AuditVerification};
 pub use cases::{CaseFilter, CaseSummary, NewTimelineEntry};
 pub use changes::ChangeRecord;
 pub use error::{StoreError, StoreResult};
 pub use header::{KdfParams, WorkspaceHeader};
 pub use letters::{LOCAL_BLOCK_SIZE, NewLetter, RegistryBlock};
+pub use replica::{
+    ApplyReport, ChangeSet, Conflict, ConflictChoice, EnvelopePosition, REPLICATED_ENTITIES,
+};
 pub use search::{SearchHit, SearchKind};
 pub use secret::Passphrase;
 pub use store::{Store, StoreStats};

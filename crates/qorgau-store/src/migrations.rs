@@ -262,6 +262,88 @@ pub(crate) const MIGRATIONS: &[&str] = &[
           OR NEW.last_seq != OLD.last_seq OR NEW.year != OLD.year
         BEGIN SELECT RAISE(ABORT, 'registry blocks only move forward'); END;
     "#,
+    // 3: sync — per-field versions, the versions an update replaced, conflicts for review,
+    // and the sync engine's own bookkeeping (see ARCHITECTURE.md, "Sync").
+    r#"
+    -- The version (HLC, device) of each field of each replicated record, and the version the
+    -- write replaced (`base_*`, NULL when it replaced nothing). A record's creation is one
+    -- row with field '*', the version of every field that has no row of its own.
+    CREATE TABLE field_versions (
+        entity      TEXT NOT NULL,
+        entity_id   BLOB NOT NULL,
+        field       TEXT NOT NULL,
+        hlc         INTEGER NOT NULL,
+        device_id   BLOB NOT NULL,
+        base_hlc    INTEGER,
+        base_device BLOB,
+        PRIMARY KEY (entity, entity_id, field)
+    ) WITHOUT ROWID;
+    -- Records written before this migration were created on this device.
+    INSERT INTO field_versions (entity, entity_id, field, hlc, device_id)
+        SELECT o.entity, o.entity_id, '*', min(o.hlc), o.device_id FROM outbox o
+        WHERE o.entity NOT IN ('timeline', 'attachment')
+        GROUP BY o.entity, o.entity_id;
+    INSERT OR REPLACE INTO field_versions (entity, entity_id, field, hlc, device_id)
+        SELECT o.entity, o.entity_id, f.key, max(o.hlc), o.device_id
+        FROM outbox o, json_each(o.fields) f
+        WHERE o.entity NOT IN ('timeline', 'attachment')
+          AND o.hlc > (SELECT v.hlc FROM field_versions v
+                       WHERE v.entity = o.entity AND v.entity_id = o.entity_id AND v.field = '*')
+        GROUP BY o.entity, o.entity_id, f.key;
+
+    -- For an update, each field's replaced version as `{"field": [hlc, "device hex"]}`; NULL
+    -- for a new record.
+    ALTER TABLE outbox ADD COLUMN bases TEXT;
+
+    -- Two writes of one field that did not see each other. The winner (`kept_*`, the greater
+    -- version) is applied everywhere; a person reviews the other value and may choose it,
+    -- which is a new change.
+    CREATE TABLE conflicts (
+        rowid        INTEGER PRIMARY KEY,
+        entity       TEXT NOT NULL,
+        entity_id    BLOB NOT NULL,
+        field        TEXT NOT NULL,
+        kept_value   TEXT NOT NULL,
+        kept_hlc     INTEGER NOT NULL,
+        kept_device  BLOB NOT NULL,
+        other_value  TEXT NOT NULL,
+        other_hlc    INTEGER NOT NULL,
+        other_device BLOB NOT NULL,
+        detected_hlc INTEGER NOT NULL,
+        resolved_hlc INTEGER,
+        resolution   TEXT CHECK (resolution IN ('kept', 'other', 'superseded')),
+        UNIQUE (entity, entity_id, field, kept_hlc, kept_device, other_hlc, other_device)
+    );
+    CREATE INDEX conflicts_open ON conflicts(entity, entity_id, field) WHERE resolved_hlc IS NULL;
+
+    -- The last envelope sequence number applied from each device (replays and gaps are refused).
+    CREATE TABLE sync_peers (
+        device_id BLOB PRIMARY KEY,
+        last_seq  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    -- Attachments from other devices whose bytes are still arriving: the metadata, and the
+    -- chunks received so far. Complete ones move to `attachments` after their SHA-256 checks.
+    CREATE TABLE attachment_inbox (
+        id   BLOB PRIMARY KEY,
+        meta TEXT NOT NULL,
+        hlc  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE attachment_chunk_inbox (
+        id    BLOB NOT NULL,
+        idx   INTEGER NOT NULL,
+        data  BLOB NOT NULL,
+        PRIMARY KEY (id, idx)
+    ) WITHOUT ROWID;
+
+    -- Envelopes sealed for pushing but not yet acknowledged by the server: a retry sends the
+    -- very same bytes, so an interrupted push is neither lost nor duplicated.
+    CREATE TABLE sync_pending (
+        device_seq      INTEGER PRIMARY KEY,
+        last_outbox_seq INTEGER NOT NULL,
+        key_epoch       INTEGER NOT NULL,
+        blob            BLOB NOT NULL
+    );
+    "#,
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {

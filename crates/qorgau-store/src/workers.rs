@@ -375,10 +375,24 @@ fn check_unique_ids_in(
 
 fn insert_worker(w: &mut Writer<'_>, id: WorkerId, prepared: &PreparedWorker) -> StoreResult<()> {
     let hlc = w.tick();
-    w.record_json(ENTITY, id.as_bytes(), hlc, &prepared.doc)?;
+    w.record_new_json(ENTITY, id.as_bytes(), hlc, &prepared.doc)?;
     let rowid = write_worker_row(w, id, prepared, hlc, true)?;
     search::index_worker(&w.tx, rowid, &prepared.index, false)?;
     w.audit(hlc, "create", ENTITY, Some(&id.to_string()), None)
+}
+
+/// Writes a worker merged from other devices' changes: its row and index row, with no
+/// change record (the changes are theirs) and no validation beyond the type (they validated).
+pub(crate) fn put_merged_worker(
+    w: &Writer<'_>,
+    id: WorkerId,
+    worker: Worker,
+    hlc: Hlc,
+    new: bool,
+) -> StoreResult<()> {
+    let prepared = PreparedWorker::new(worker)?;
+    let rowid = write_worker_row(w, id, &prepared, hlc, new)?;
+    search::index_worker(&w.tx, rowid, &prepared.index, !new)
 }
 
 /// Inserts or replaces the worker's row; returns its row id.

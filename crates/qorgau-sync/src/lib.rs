@@ -7,8 +7,7 @@
 
 mod envelope;
 mod keys;
-mod merge;
 
 pub use envelope::{Envelope, EnvelopeError, EnvelopeHeader, SequenceCheck, TeamId};
 pub use keys::{KeyRing, TeamKey};
-pub use merge::{FieldVersion, FieldWrite, MergeOutcome, merge_field};
+pub use qorgau_domain::merge::{FieldVersion, FieldWrite, MergeOutcome, merge_field};

@@ -9,6 +9,7 @@ mod cases;
 mod crash;
 mod encryption;
 mod letters;
+mod replica;
 mod search;
 mod support;
 mod workers;

@@ -9,7 +9,7 @@
 //! The winner never depends on arrival order, so every device converges; see the property
 //! test below.
 
-use qorgau_domain::{DeviceId, Hlc};
+use crate::{DeviceId, Hlc};
 use serde::{Deserialize, Serialize};
 
 /// One written version of a field.

@@ -1,0 +1,249 @@
+//! The store's side of sync: change sets out of one workspace, merged into another.
+
+use crate::support::*;
+use qorgau_domain::attachment::AttachmentOwner;
+use qorgau_domain::{CaseRecord, CaseStatus, CaseType, TimelineKind};
+use qorgau_store::{
+    ChangeSet, ConflictChoice, EnvelopePosition, NewAttachment, NewTimelineEntry, Store, StoreError,
+};
+use serde_json::{Map, Value, json};
+
+/// A one-directional link from one workspace to another, standing in for the server: it
+/// remembers what it shipped and numbers its envelopes like a device does.
+struct Link {
+    shipped: i64,
+    seq: u64,
+    global: u64,
+}
+
+impl Link {
+    fn new() -> Self {
+        Link {
+            shipped: 0,
+            seq: 0,
+            global: 0,
+        }
+    }
+
+    /// The change sets `from` wrote since the last shipment (attachment bytes after their
+    /// metadata), as the next envelope.
+    fn envelope(&mut self, from: &Store) -> (EnvelopePosition, Vec<ChangeSet>) {
+        let sets = from.outbox_change_sets(self.shipped, i64::MAX).unwrap();
+        self.shipped = sets.last().map(|(s, _)| *s).unwrap_or(self.shipped);
+        let mut out = Vec::new();
+        for (_, set) in sets {
+            let chunks = if set.entity == "attachment" {
+                from.attachment_chunk_sets(&set).unwrap()
+            } else {
+                Vec::new()
+            };
+            out.push(set);
+            out.extend(chunks);
+        }
+        self.seq += 1;
+        self.global += 1;
+        let at = EnvelopePosition {
+            device: from.device_id(),
+            device_seq: self.seq,
+            global_seq: self.global,
+        };
+        (at, out)
+    }
+
+    fn ship(&mut self, from: &Store, to: &mut Store) {
+        let (at, sets) = self.envelope(from);
+        to.apply_envelope(at, &sets).unwrap();
+    }
+}
+
+fn patch(pairs: &[(&str, Value)]) -> Map<String, Value> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+#[test]
+fn a_second_workspace_receives_every_kind_of_record_and_hashes_equal() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    assert_ne!(a.device_id(), b.device_id());
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+
+    let mut worker = cyrillic("Сейітов", "Нұрлан");
+    worker.phones = vec!["010-1234-5678".into()];
+    let worker = a.add_worker(&worker).unwrap().id;
+    let case = a
+        .add_case(&CaseRecord {
+            workers: vec![worker],
+            case_type: Some(CaseType::UnpaidWages),
+            summary: Some("Екі ай жалақы төленбеген".into()),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    a.add_timeline_entry(
+        case,
+        &NewTimelineEntry {
+            kind: TimelineKind::Note,
+            occurred_on: None,
+            text: "Жұмыс берушіге қоңырау шалынды".into(),
+        },
+    )
+    .unwrap();
+    let task = a.add_task(case, "Еңбек инспекциясына хат", None).unwrap();
+    a.set_task_done(task, true).unwrap();
+    a.set_case_status(case, CaseStatus::InProgress, None)
+        .unwrap();
+    let photo: Vec<u8> = (0..500_000u32).map(|i| (i * 31 % 251) as u8).collect();
+    let attachment = a
+        .add_attachment(&NewAttachment {
+            owner: AttachmentOwner::Case(case),
+            file_name: "payslip.jpg",
+            mime_type: "image/jpeg",
+            caption: None,
+            bytes: &photo,
+        })
+        .unwrap();
+
+    Link::new().ship(&a, &mut b);
+
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+    assert_eq!(
+        b.worker(worker).unwrap().worker.given_name.as_deref(),
+        Some("Нұрлан")
+    );
+    assert_eq!(b.case(case).unwrap().record.status, CaseStatus::InProgress);
+    assert!(b.tasks(case).unwrap()[0].done);
+    assert_eq!(
+        b.timeline(case).unwrap().len(),
+        a.timeline(case).unwrap().len()
+    );
+    // Indexed on arrival: found by name and by the timeline's text.
+    assert!(
+        b.search("Нұрлан", 5)
+            .unwrap()
+            .iter()
+            .any(|h| h.id == worker.to_string())
+    );
+    assert_eq!(b.attachment_bytes(attachment.id).unwrap(), photo);
+    assert_eq!(b.incomplete_attachments().unwrap(), 0);
+    // Applying writes nothing to ship back: B's outbox holds only its own changes.
+    assert!(b.outbox_change_sets(0, 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_replayed_or_skipped_envelope_is_refused_and_applies_nothing() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    a.add_worker(&cyrillic("Ким", "Алексей")).unwrap();
+    let mut link = Link::new();
+    let (at, sets) = link.envelope(&a);
+    b.apply_envelope(at, &sets).unwrap();
+    let hash = b.state_hash().unwrap();
+
+    let replay = b.apply_envelope(at, &sets).unwrap_err();
+    assert!(
+        matches!(replay, StoreError::Sync(ref m) if m.contains("out of order")),
+        "{replay}"
+    );
+    a.add_worker(&cyrillic("Ли", "Марина")).unwrap();
+    let (mut skipped, sets) = link.envelope(&a);
+    skipped.device_seq += 1;
+    let gap = b.apply_envelope(skipped, &sets).unwrap_err();
+    assert!(matches!(gap, StoreError::Sync(_)), "{gap}");
+    assert_eq!(b.state_hash().unwrap(), hash);
+}
+
+#[test]
+fn concurrent_edits_of_one_field_converge_and_leave_a_conflict_to_review() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let worker = a.add_worker(&cyrillic("Ахметов", "Ерлан")).unwrap().id;
+    let mut a_to_b = Link::new();
+    let mut b_to_a = Link::new();
+    a_to_b.ship(&a, &mut b);
+
+    // Offline on both: the same field, different values; another field only on A.
+    a.update_worker(worker, &patch(&[("address_kr", json!("안산시 단원구 1"))]))
+        .unwrap();
+    a.update_worker(
+        worker,
+        &patch(&[("hangul_name", json!("아흐메토프 예를란"))]),
+    )
+    .unwrap();
+    b.update_worker(worker, &patch(&[("address_kr", json!("화성시 2"))]))
+        .unwrap();
+    a_to_b.ship(&a, &mut b);
+    b_to_a.ship(&b, &mut a);
+
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+    let on_a = a.worker(worker).unwrap().worker;
+    assert_eq!(on_a.hangul_name.as_deref(), Some("아흐메토프 예를란"));
+    // B wrote last, so B's address wins everywhere.
+    assert_eq!(on_a.address_kr.as_deref(), Some("화성시 2"));
+    for store in [&a, &b] {
+        let open = store.conflicts(false).unwrap();
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(open[0].field, "address_kr");
+        assert_eq!(open[0].kept, json!("화성시 2"));
+        assert_eq!(open[0].other, json!("안산시 단원구 1"));
+    }
+
+    // A person on B chooses the other value: a new change, which closes A's conflict too.
+    let id = b.conflicts(false).unwrap()[0].id;
+    b.resolve_conflict(id, ConflictChoice::Other).unwrap();
+    b_to_a.ship(&b, &mut a);
+    assert_eq!(
+        a.worker(worker).unwrap().worker.address_kr.as_deref(),
+        Some("안산시 단원구 1")
+    );
+    assert!(a.conflicts(false).unwrap().is_empty());
+    assert!(b.conflicts(false).unwrap().is_empty());
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+}
+
+#[test]
+fn an_edit_made_after_seeing_the_other_is_no_conflict_whatever_the_order() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let (_c_dir, mut c) = new_store();
+    let worker = a.add_worker(&cyrillic("Пак", "Ольга")).unwrap().id;
+    let mut a_to_b = Link::new();
+    let mut a_to_c = Link::new();
+    let mut b_to_c = Link::new();
+    a_to_b.ship(&a, &mut b);
+    // B edits after seeing A's worker; C gets B's edit before A's creation would be
+    // impossible (an update needs its record), so C gets A first, then B's edit, then A's
+    // later edit which had not seen B's: that one is a conflict.
+    b.update_worker(worker, &patch(&[("address_kr", json!("부산 3"))]))
+        .unwrap();
+    a_to_c.ship(&a, &mut c);
+    b_to_c.ship(&b, &mut c);
+    assert!(c.conflicts(false).unwrap().is_empty());
+    assert_eq!(
+        c.worker(worker).unwrap().worker.address_kr.as_deref(),
+        Some("부산 3")
+    );
+}
+
+#[test]
+fn an_update_for_an_unknown_record_is_refused_with_its_place() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let worker = a.add_worker(&cyrillic("Ким", "Виктор")).unwrap().id;
+    a.update_worker(worker, &patch(&[("address_kr", json!("서울 1"))]))
+        .unwrap();
+    let sets = a.outbox_change_sets(1, 10).unwrap();
+    let at = EnvelopePosition {
+        device: a.device_id(),
+        device_seq: 1,
+        global_seq: 1,
+    };
+    let err = b
+        .apply_envelope(at, &sets.into_iter().map(|(_, s)| s).collect::<Vec<_>>())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("change set 0 (worker"), "{err}");
+    assert!(err.contains("does not have"), "{err}");
+    assert_eq!(b.peer_position(a.device_id()).unwrap(), 0);
+}
