@@ -86,6 +86,34 @@ pub enum Command {
         #[command(subcommand)]
         action: MissionAction,
     },
+    /// The sync team: create one on this workspace (it becomes the admin device).
+    Team {
+        #[command(subcommand)]
+        action: TeamAction,
+    },
+    /// This team's devices: invite, enroll, list, revoke.
+    Device {
+        #[command(subcommand)]
+        action: DeviceAction,
+    },
+    /// One sync round with the team's server: push local changes, pull and apply others'.
+    Sync {
+        #[command(flatten)]
+        out: Out,
+        /// Only show where this workspace stands (no network).
+        #[arg(long)]
+        status: bool,
+    },
+    /// A hash of the replicated data: equal on devices that have converged.
+    StateHash {
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Concurrent edits of one field, for a person to review.
+    Conflicts {
+        #[command(subcommand)]
+        action: ConflictAction,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -100,6 +128,69 @@ pub enum Command {
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamAction {
+    /// Create a team on a sync server with this workspace as its admin device.
+    Create {
+        #[command(flatten)]
+        out: Out,
+        /// The server's URL (plain http only to a loopback address).
+        #[arg(long)]
+        server: String,
+        /// SHA-256 fingerprint of the server's certificate to pin (hex).
+        #[arg(long)]
+        fingerprint: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceAction {
+    /// Admin: print a one-time enrollment code for another device.
+    Invite {
+        #[command(flatten)]
+        out: Out,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = 24)]
+        hours: i64,
+    },
+    /// Join a team with an enrollment code.
+    Enroll {
+        #[command(flatten)]
+        out: Out,
+        code: String,
+    },
+    /// Admin: the team's devices.
+    List {
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Admin: revoke a device and rotate the team key.
+    Revoke {
+        #[command(flatten)]
+        out: Out,
+        device: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConflictAction {
+    /// Open conflicts (with --all, resolved ones too).
+    List {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long)]
+        all: bool,
+    },
+    /// Resolve a conflict: keep the applied value, or take the other one.
+    Resolve {
+        id: i64,
+        #[arg(long, conflicts_with = "other", required_unless_present = "other")]
+        keep: bool,
+        #[arg(long)]
+        other: bool,
     },
 }
 

@@ -5,7 +5,7 @@ use crate::args::{
     WorkerAction,
 };
 use crate::output::{Failure, emit};
-use crate::{agencies, letters};
+use crate::{agencies, letters, sync};
 use crate::{bench, bench_letters};
 use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
@@ -59,6 +59,11 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Mission { action } => letters::mission(cli, action),
         Command::Agency { action } => agencies::agency(cli, action),
         Command::Audit { action } => audit(cli, action),
+        Command::Team { action } => sync::team(cli, action),
+        Command::Device { action } => sync::device(cli, action),
+        Command::Sync { out, status } => sync::sync(cli, cli.json || out.json, *status),
+        Command::StateHash { out } => sync::state_hash(cli, cli.json || out.json),
+        Command::Conflicts { action } => sync::conflicts(cli, action),
         Command::Status { out } => {
             let ws = open(cli)?;
             let stats = ws.stats()?;

@@ -8,6 +8,7 @@ mod bench_letters;
 mod commands;
 mod letters;
 mod output;
+mod sync;
 
 use clap::Parser;
 use std::process::ExitCode;

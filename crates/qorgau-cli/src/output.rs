@@ -1,5 +1,6 @@
 //! Printing results and failures, and the exit codes the README documents:
-//! 0 ok, 1 invalid input, 2 usage, 3 wrong passphrase, 4 not found, 5 other failures.
+//! 0 ok, 1 invalid input, 2 usage, 3 wrong passphrase, 4 not found, 5 other failures,
+//! 6 sync failed (server unreachable or refusing, or its data unusable).
 
 use qorgau_core::{CoreError, ErrorCode};
 use serde::Serialize;
@@ -27,6 +28,7 @@ impl Failure {
                 ErrorCode::WrongPassphrase => 3,
                 ErrorCode::NotFound | ErrorCode::NotAWorkspace => 4,
                 ErrorCode::Storage | ErrorCode::Unsupported => 5,
+                ErrorCode::Sync => 6,
             },
             Self::Usage(_) => 2,
             Self::Reported(code) => *code,

@@ -16,6 +16,8 @@ pub enum ErrorCode {
     NotFound,
     Storage,
     Unsupported,
+    /// Sync failed: the server is unreachable or refused, or data from it cannot be applied.
+    Sync,
 }
 
 /// An error as it crosses into a shell: `{code, message, issues}`.
@@ -75,6 +77,19 @@ impl From<StoreError> for CoreError {
                 Self::new(ErrorCode::Unsupported, message)
             }
             _ => Self::new(ErrorCode::Storage, message),
+        }
+    }
+}
+
+impl From<qorgau_sync::SyncError> for CoreError {
+    fn from(e: qorgau_sync::SyncError) -> Self {
+        use qorgau_sync::SyncError as S;
+        let message = e.to_string();
+        match e {
+            S::Store(store) => store.into(),
+            S::BadCode(_) => Self::new(ErrorCode::Invalid, message),
+            S::AlreadyInTeam => Self::new(ErrorCode::AlreadyExists, message),
+            _ => Self::new(ErrorCode::Sync, message),
         }
     }
 }

@@ -7,12 +7,18 @@ mod error;
 pub mod identifiers;
 pub mod letter_data;
 mod letters;
+mod sync;
 mod workspace;
 
 pub use error::{CoreError, ErrorCode};
 pub use letter_data::LetterExtras;
 pub use letters::{LetterRequest, LetterVerification, RenderedLetter, TemplateSummary};
+pub use sync::SyncStatus;
 pub use workspace::{Workspace, WorkspaceOptions, json_object};
+
+pub use qorgau_store::{Conflict, ConflictChoice};
+pub use qorgau_sync::SyncReport;
+pub use qorgau_sync::remote::RemoteDevice;
 
 pub use qorgau_domain as domain;
 pub use qorgau_letters as letters_engine;

@@ -1,7 +1,7 @@
 //! The HTTP API. Handlers authenticate the bearer token, check limits and call the storage;
 //! all data in bodies is opaque to the server except the metadata named in `storage.rs`.
 
-use crate::storage::{Id, NewEnvelope, Storage, StorageError};
+use crate::storage::{Id, KeyBox, NewEnrollment, NewEnvelope, Storage, StorageError};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -61,7 +61,12 @@ impl From<StorageError> for ApiError {
             StorageError::TeamExists | StorageError::DeviceExists => {
                 Self::new(StatusCode::CONFLICT, "exists", message)
             }
-            StorageError::NoSuchDevice => Self::new(StatusCode::NOT_FOUND, "not_found", message),
+            StorageError::NoSuchDevice | StorageError::NoSuchEnrollment => {
+                Self::new(StatusCode::NOT_FOUND, "not_found", message)
+            }
+            StorageError::EnrollmentSpent => {
+                Self::new(StatusCode::GONE, "enrollment_spent", message)
+            }
             StorageError::OutOfOrder { .. } => {
                 Self::new(StatusCode::CONFLICT, "out_of_order", message)
             }
@@ -333,6 +338,183 @@ async fn lease_block(
     })))
 }
 
+/// Longest an enrollment code stays valid.
+pub const MAX_ENROLLMENT_SECONDS: i64 = 7 * 24 * 3600;
+
+fn require_admin(auth: &crate::storage::DeviceAuth, what: &str) -> ApiResult<()> {
+    if auth.admin {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_admin",
+            format!("only the team's admin device can {what}"),
+        ))
+    }
+}
+
+fn parse_hash(field: &str, text: &str) -> ApiResult<[u8; 32]> {
+    hex::decode(text)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| ApiError::bad_request(format!("{field}: 32 bytes of hex expected")))
+}
+
+fn parse_blob(field: &str, text: &str) -> ApiResult<Vec<u8>> {
+    let blob = BASE64
+        .decode(text.as_bytes())
+        .map_err(|_| ApiError::bad_request(format!("{field}: not base64")))?;
+    if blob.len() > MAX_ENVELOPE_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("{field}: larger than {MAX_ENVELOPE_BYTES} bytes"),
+        ));
+    }
+    Ok(blob)
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+async fn list_devices(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+) -> ApiResult<Json<serde_json::Value>> {
+    let auth = authenticate(&storage, &headers).await?;
+    require_admin(&auth, "list devices")?;
+    let devices = blocking(move || Ok(storage.devices(auth.team)?)).await?;
+    let devices: Vec<serde_json::Value> = devices
+        .into_iter()
+        .map(|d| {
+            json!({
+                "device_id": hex::encode(d.device),
+                "admin": d.admin,
+                "revoked": d.revoked,
+                "last_seq": d.last_seq,
+                "enrollment_id": d.enrollment.map(hex::encode),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "devices": devices })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewEnrollmentBody {
+    enrollment_id: String,
+    auth_hash: String,
+    wrapped: String,
+    expires_in_seconds: i64,
+}
+
+async fn create_enrollment(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<NewEnrollmentBody>,
+) -> ApiResult<StatusCode> {
+    let auth = authenticate(&storage, &headers).await?;
+    require_admin(&auth, "invite devices")?;
+    if !(60..=MAX_ENROLLMENT_SECONDS).contains(&body.expires_in_seconds) {
+        return Err(ApiError::bad_request(format!(
+            "expires_in_seconds: between 60 and {MAX_ENROLLMENT_SECONDS}"
+        )));
+    }
+    let enrollment = NewEnrollment {
+        id: parse_id("enrollment_id", &body.enrollment_id)?,
+        auth_hash: parse_hash("auth_hash", &body.auth_hash)?,
+        wrapped: parse_blob("wrapped", &body.wrapped)?,
+        expires_at: unix_now() + body.expires_in_seconds,
+    };
+    blocking(move || Ok(storage.create_enrollment(auth.team, &enrollment)?)).await?;
+    Ok(StatusCode::CREATED)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RedeemBody {
+    enrollment_id: String,
+    /// The proof of possession of the code; the server keeps only its SHA-256.
+    auth: String,
+    device_id: String,
+}
+
+async fn redeem_enrollment(
+    State(storage): State<Shared>,
+    Json(body): Json<RedeemBody>,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let id = parse_id("enrollment_id", &body.enrollment_id)?;
+    let proof = parse_hash("auth", &body.auth)?;
+    let auth_hash: [u8; 32] = Sha256::digest(proof).into();
+    let device = parse_id("device_id", &body.device_id)?;
+    let (token, token_hash) = new_token()?;
+    let (team, wrapped) = blocking(move || {
+        Ok(storage.redeem_enrollment(id, auth_hash, device, token_hash, unix_now())?)
+    })
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({
+            "token": token,
+            "team_id": hex::encode(team),
+            "wrapped": BASE64.encode(wrapped),
+        })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyBoxBody {
+    device_id: String,
+    epoch: u32,
+    blob: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyBoxesBody {
+    boxes: Vec<KeyBoxBody>,
+}
+
+async fn put_key_boxes(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+    Json(body): Json<KeyBoxesBody>,
+) -> ApiResult<StatusCode> {
+    let auth = authenticate(&storage, &headers).await?;
+    require_admin(&auth, "hand out team keys")?;
+    if body.boxes.len() > MAX_BATCH {
+        return Err(ApiError::bad_request(format!("boxes: at most {MAX_BATCH}")));
+    }
+    let mut boxes = Vec::with_capacity(body.boxes.len());
+    for (i, b) in body.boxes.iter().enumerate() {
+        boxes.push(KeyBox {
+            device: parse_id(&format!("boxes[{i}].device_id"), &b.device_id)?,
+            epoch: b.epoch,
+            blob: parse_blob(&format!("boxes[{i}].blob"), &b.blob)?,
+        });
+    }
+    blocking(move || Ok(storage.put_key_boxes(auth.team, &boxes)?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn get_key_boxes(
+    State(storage): State<Shared>,
+    headers: HeaderMap,
+) -> ApiResult<Json<serde_json::Value>> {
+    let auth = authenticate(&storage, &headers).await?;
+    let boxes = blocking(move || Ok(storage.key_boxes(auth.team, auth.device)?)).await?;
+    let boxes: Vec<serde_json::Value> = boxes
+        .into_iter()
+        .map(|b| json!({ "epoch": b.epoch, "blob": BASE64.encode(b.blob) }))
+        .collect();
+    Ok(Json(json!({ "boxes": boxes })))
+}
+
 async fn health() -> &'static str {
     "ok"
 }
@@ -342,7 +524,10 @@ pub fn router(storage: Shared) -> Router {
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/teams", post(create_team))
-        .route("/v1/devices", post(add_device))
+        .route("/v1/devices", post(add_device).get(list_devices))
+        .route("/v1/enrollments", post(create_enrollment))
+        .route("/v1/enrollments/redeem", post(redeem_enrollment))
+        .route("/v1/keyboxes", post(put_key_boxes).get(get_key_boxes))
         .route("/v1/devices/{device}/revoke", post(revoke_device))
         .route("/v1/envelopes", post(push).get(pull))
         .route("/v1/registry/blocks", post(lease_block))

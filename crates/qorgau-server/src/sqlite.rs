@@ -1,7 +1,8 @@
 //! The embedded backend: one SQLite file in the server's data directory, WAL mode.
 
 use crate::storage::{
-    DeviceAuth, Id, LeasedBlock, NewEnvelope, Storage, StorageError, StorageResult, StoredEnvelope,
+    DeviceAuth, DeviceInfo, Id, KeyBox, LeasedBlock, NewEnrollment, NewEnvelope, Storage,
+    StorageError, StorageResult, StoredEnvelope,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
@@ -19,6 +20,7 @@ CREATE TABLE IF NOT EXISTS devices (
     admin       INTEGER NOT NULL DEFAULT 0,
     revoked     INTEGER NOT NULL DEFAULT 0,
     last_seq    INTEGER NOT NULL DEFAULT 0,
+    enrollment  BLOB,
     PRIMARY KEY (team, id)
 );
 CREATE TABLE IF NOT EXISTS envelopes (
@@ -45,6 +47,21 @@ CREATE TABLE IF NOT EXISTS registry_leases (
     first_seq   INTEGER NOT NULL,
     last_seq    INTEGER NOT NULL,
     leased_at   INTEGER NOT NULL DEFAULT (unixepoch())
+);
+CREATE TABLE IF NOT EXISTS enrollments (
+    id          BLOB PRIMARY KEY,
+    team        BLOB NOT NULL,
+    auth_hash   BLOB NOT NULL,
+    wrapped     BLOB NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    redeemed_by BLOB
+);
+CREATE TABLE IF NOT EXISTS key_boxes (
+    team        BLOB NOT NULL,
+    device      BLOB NOT NULL,
+    epoch       INTEGER NOT NULL,
+    blob        BLOB NOT NULL,
+    PRIMARY KEY (team, device, epoch)
 );
 "#;
 
@@ -289,6 +306,145 @@ impl Storage for SqliteStorage {
             )
             .map_err(backend)?;
             Ok(block)
+        })
+    }
+
+    fn devices(&self, team: Id) -> StorageResult<Vec<DeviceInfo>> {
+        self.with(|tx| {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT id, admin, revoked, last_seq, enrollment FROM devices WHERE team = ?1
+                     ORDER BY admin DESC, rowid",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([&team[..]], |r| {
+                    Ok(DeviceInfo {
+                        device: r.get(0)?,
+                        admin: r.get(1)?,
+                        revoked: r.get(2)?,
+                        last_seq: r.get::<_, i64>(3)? as u64,
+                        enrollment: r.get(4)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+    }
+
+    fn create_enrollment(&self, team: Id, e: &NewEnrollment) -> StorageResult<()> {
+        self.with(|tx| {
+            tx.execute(
+                "INSERT INTO enrollments (id, team, auth_hash, wrapped, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    &e.id[..],
+                    &team[..],
+                    &e.auth_hash[..],
+                    &e.wrapped,
+                    e.expires_at
+                ],
+            )
+            .map_err(|err| {
+                if is_unique_violation(&err) {
+                    StorageError::DeviceExists
+                } else {
+                    backend(err)
+                }
+            })?;
+            Ok(())
+        })
+    }
+
+    fn redeem_enrollment(
+        &self,
+        id: Id,
+        auth_hash: [u8; 32],
+        device: Id,
+        token_hash: [u8; 32],
+        now: i64,
+    ) -> StorageResult<(Id, Vec<u8>)> {
+        self.with(|tx| {
+            type Row = (Id, Vec<u8>, Vec<u8>, i64, Option<Vec<u8>>);
+            let row: Option<Row> = tx
+                .query_row(
+                    "SELECT team, auth_hash, wrapped, expires_at, redeemed_by FROM enrollments
+                     WHERE id = ?1",
+                    [&id[..]],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .optional()
+                .map_err(backend)?;
+            let Some((team, stored, wrapped, expires_at, redeemed)) = row else {
+                return Err(StorageError::NoSuchEnrollment);
+            };
+            if stored != auth_hash {
+                return Err(StorageError::NoSuchEnrollment);
+            }
+            if redeemed.is_some() || now > expires_at {
+                return Err(StorageError::EnrollmentSpent);
+            }
+            tx.execute(
+                "UPDATE enrollments SET redeemed_by = ?2 WHERE id = ?1",
+                params![&id[..], &device[..]],
+            )
+            .map_err(backend)?;
+            tx.execute(
+                "INSERT INTO devices (team, id, token_hash, enrollment) VALUES (?1, ?2, ?3, ?4)",
+                params![&team[..], &device[..], &token_hash[..], &id[..]],
+            )
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StorageError::DeviceExists
+                } else {
+                    backend(e)
+                }
+            })?;
+            Ok((team, wrapped))
+        })
+    }
+
+    fn put_key_boxes(&self, team: Id, boxes: &[KeyBox]) -> StorageResult<()> {
+        self.with(|tx| {
+            for b in boxes {
+                let known: bool = tx
+                    .query_row(
+                        "SELECT count(*) FROM devices WHERE team = ?1 AND id = ?2",
+                        params![&team[..], &b.device[..]],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .map_err(backend)?
+                    > 0;
+                if !known {
+                    return Err(StorageError::NoSuchDevice);
+                }
+                tx.execute(
+                    "INSERT OR REPLACE INTO key_boxes (team, device, epoch, blob) VALUES (?1, ?2, ?3, ?4)",
+                    params![&team[..], &b.device[..], b.epoch, &b.blob],
+                )
+                .map_err(backend)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn key_boxes(&self, team: Id, device: Id) -> StorageResult<Vec<KeyBox>> {
+        self.with(|tx| {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT epoch, blob FROM key_boxes WHERE team = ?1 AND device = ?2 ORDER BY epoch",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(params![&team[..], &device[..]], |r| {
+                    Ok(KeyBox {
+                        device,
+                        epoch: r.get(0)?,
+                        blob: r.get(1)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
         })
     }
 }

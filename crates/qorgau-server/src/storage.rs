@@ -42,8 +42,43 @@ pub struct LeasedBlock {
     pub last_seq: u32,
 }
 
+/// A device as the team's admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceInfo {
+    pub device: Id,
+    pub admin: bool,
+    pub revoked: bool,
+    /// The device's last stored envelope.
+    pub last_seq: u64,
+    /// The enrollment that added it (none for the team's first device or one added directly).
+    pub enrollment: Option<Id>,
+}
+
+/// A pending enrollment: the team key wrapped under a key only the enrollment code can
+/// derive, and the hash of the code's proof of possession.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEnrollment {
+    pub id: Id,
+    pub auth_hash: [u8; 32],
+    pub wrapped: Vec<u8>,
+    /// Unix seconds after which the code is refused.
+    pub expires_at: i64,
+}
+
+/// A team key wrapped for one device (after a rotation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyBox {
+    pub device: Id,
+    pub epoch: u32,
+    pub blob: Vec<u8>,
+}
+
 #[derive(Debug, Error)]
 pub enum StorageError {
+    #[error("no such enrollment code")]
+    NoSuchEnrollment,
+    #[error("this enrollment code was already used or has expired")]
+    EnrollmentSpent,
     #[error("team already exists")]
     TeamExists,
     #[error("device already exists")]
@@ -77,6 +112,24 @@ pub trait Storage: Send + Sync + 'static {
     fn push(&self, team: Id, device: Id, envelopes: &[NewEnvelope]) -> StorageResult<u64>;
     /// The team's envelopes after `after` in global order, at most `limit`.
     fn pull(&self, team: Id, after: u64, limit: u32) -> StorageResult<Vec<StoredEnvelope>>;
+    /// The team's devices.
+    fn devices(&self, team: Id) -> StorageResult<Vec<DeviceInfo>>;
+    /// Stores a pending enrollment for a team.
+    fn create_enrollment(&self, team: Id, enrollment: &NewEnrollment) -> StorageResult<()>;
+    /// Redeems an enrollment once, before it expires, with the proof whose hash it holds:
+    /// adds `device` to the team and returns the team and the wrapped payload.
+    fn redeem_enrollment(
+        &self,
+        id: Id,
+        auth_hash: [u8; 32],
+        device: Id,
+        token_hash: [u8; 32],
+        now: i64,
+    ) -> StorageResult<(Id, Vec<u8>)>;
+    /// Stores team keys wrapped for devices of the team.
+    fn put_key_boxes(&self, team: Id, boxes: &[KeyBox]) -> StorageResult<()>;
+    /// The key boxes wrapped for one device.
+    fn key_boxes(&self, team: Id, device: Id) -> StorageResult<Vec<KeyBox>>;
     /// Leases the next `size` registry numbers of `year` for a team's device.
     fn lease_block(&self, team: Id, device: Id, year: i32, size: u32)
     -> StorageResult<LeasedBlock>;

@@ -23,6 +23,7 @@ mod replica;
 mod search;
 mod secret;
 mod store;
+mod sync_state;
 mod versions;
 mod workers;
 
@@ -39,6 +40,7 @@ pub use replica::{
 pub use search::{SearchHit, SearchKind};
 pub use secret::Passphrase;
 pub use store::{Store, StoreStats};
+pub use sync_state::{PendingEnvelope, SealedPosition};
 pub use workers::{AddedWorker, WorkerFilter, WorkerSummary};
 
 /// File names inside a workspace directory.

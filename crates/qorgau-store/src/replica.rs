@@ -9,7 +9,7 @@
 
 use crate::changes::Writer;
 use crate::error::{StoreError, StoreResult};
-use crate::store::Store;
+use crate::store::{Store, meta_get, meta_set};
 use crate::versions::{self, CREATION};
 use crate::{attachments, cases, workers};
 use qorgau_domain::{
@@ -186,14 +186,14 @@ impl Store {
                  ON CONFLICT(device_id) DO UPDATE SET last_seq = excluded.last_seq",
             )?
             .execute(params![&at.device.as_bytes()[..], at.device_seq as i64])?;
-            set_meta(&w.tx, "sync_cursor", &at.global_seq.to_string())?;
+            meta_set(&w.tx, "sync_cursor", &at.global_seq.to_string())?;
             Ok(report)
         })
     }
 
     /// The global position of the last envelope applied (0: none).
     pub fn sync_cursor(&self) -> StoreResult<u64> {
-        Ok(get_meta(&self.conn, "sync_cursor")?
+        Ok(meta_get(&self.conn, "sync_cursor")?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0))
     }
@@ -420,22 +420,6 @@ fn parse_uuid(text: &str) -> StoreResult<uuid::Uuid> {
 
 fn entity_id_text(bytes: &[u8]) -> String {
     crate::changes::uuid_text(bytes)
-}
-
-fn get_meta(conn: &rusqlite::Connection, key: &str) -> StoreResult<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
-        .query_row([key], |r| r.get(0))
-        .optional()?)
-}
-
-fn set_meta(conn: &rusqlite::Connection, key: &str, value: &str) -> StoreResult<()> {
-    conn.prepare_cached(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    )?
-    .execute([key, value])?;
-    Ok(())
 }
 
 /// The fields of a record as this device holds them, `None` when it has no such record.

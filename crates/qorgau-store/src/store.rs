@@ -244,13 +244,13 @@ impl Store {
     }
 }
 
-fn meta_get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
+pub(crate) fn meta_get(conn: &Connection, key: &str) -> StoreResult<Option<String>> {
     Ok(conn
         .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
         .optional()?)
 }
 
-fn meta_set(conn: &Connection, key: &str, value: &str) -> StoreResult<()> {
+pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
          ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -1,13 +1,25 @@
-//! The client side of sync that needs no network: the team key, envelopes that carry a
-//! device's change sets end-to-end encrypted, the per-device sequence check that refuses
-//! replayed, reordered or missing envelopes, and the per-field merge rule.
+//! Qorgau's sync client: teams and enrollment, end-to-end encrypted envelopes, push and pull
+//! against `qorgau-server`, and the store's merge of what arrives.
 //!
-//! Work in progress toward the sync issue: the server, transport, enrollment and the store's
-//! apply step are still to come (see ARCHITECTURE.md, "Sync").
+//! - [`team`]: create a team, invite and enroll devices with one-time codes, revoke a device
+//!   and rotate the team key.
+//! - [`engine`]: one sync round (seal and push the outbox, pull and apply by cursor).
+//! - [`envelope`] / [`keys`]: XChaCha20-Poly1305 envelopes whose associated data binds team,
+//!   device, device sequence and key epoch; team keys by epoch.
+//! - The merge rule itself is `qorgau_domain::merge`; the store applies it.
 
-mod envelope;
-mod keys;
+pub mod engine;
+pub mod envelope;
+mod error;
+pub mod keys;
+pub mod remote;
+mod settings;
+pub mod team;
+mod tls;
 
+pub use engine::{SyncReport, sync_once};
 pub use envelope::{Envelope, EnvelopeError, EnvelopeHeader, SequenceCheck, TeamId};
+pub use error::SyncError;
 pub use keys::{KeyRing, TeamKey};
 pub use qorgau_domain::merge::{FieldVersion, FieldWrite, MergeOutcome, merge_field};
+pub use settings::SyncSettings;

@@ -1,0 +1,167 @@
+//! `qorgau team|device|sync|state-hash|conflicts`: sync with the team's server.
+
+use crate::args::{Cli, ConflictAction, DeviceAction, TeamAction};
+use crate::commands::open;
+use crate::output::{Failure, emit};
+use qorgau_core::{SyncStatus, Workspace};
+use serde_json::json;
+
+type Result<T> = std::result::Result<T, Failure>;
+
+fn status_text(s: &SyncStatus) -> String {
+    if !s.in_team {
+        return format!(
+            "device {}: not in a sync team\n{} local changes not synced",
+            s.device, s.unsynced_changes
+        );
+    }
+    format!(
+        "device {}{}\nteam {} on {}\nkey epoch {}, {} local changes not on the server, cursor {}\n{} open conflicts, {} attachments still arriving",
+        s.device,
+        if s.admin { " (admin)" } else { "" },
+        s.team.as_deref().unwrap_or(""),
+        s.server.as_deref().unwrap_or(""),
+        s.key_epoch.unwrap_or(0),
+        s.unsynced_changes,
+        s.cursor,
+        s.open_conflicts,
+        s.incomplete_attachments
+    )
+}
+
+pub fn team(cli: &Cli, action: &TeamAction) -> Result<()> {
+    match action {
+        TeamAction::Create {
+            out,
+            server,
+            fingerprint,
+        } => {
+            let mut ws = open(cli)?;
+            let status = ws.create_team(server, fingerprint.as_deref())?;
+            emit(cli.json || out.json, &status, || status_text(&status));
+        }
+    }
+    Ok(())
+}
+
+pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
+    match action {
+        DeviceAction::Invite { out, hours } => {
+            if !(1..=168).contains(hours) {
+                return Err(Failure::Usage("--hours: between 1 and 168".into()));
+            }
+            let mut ws = open(cli)?;
+            let code = ws.invite_device(hours * 3600)?;
+            emit(cli.json || out.json, &json!({ "code": code }), || {
+                code.clone()
+            });
+        }
+        DeviceAction::Enroll { out, code } => {
+            let mut ws = open(cli)?;
+            let status = ws.enroll_device(code)?;
+            emit(cli.json || out.json, &status, || status_text(&status));
+        }
+        DeviceAction::List { out } => {
+            let ws = open(cli)?;
+            let devices = ws.team_devices()?;
+            emit(cli.json || out.json, &devices, || {
+                devices
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}  {}{}  {} envelopes",
+                            d.device_id,
+                            if d.admin { "admin" } else { "member" },
+                            if d.revoked { "  REVOKED" } else { "" },
+                            d.last_seq
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        DeviceAction::Revoke { out, device } => {
+            let mut ws = open(cli)?;
+            let epoch = ws.revoke_device(device)?;
+            emit(
+                cli.json || out.json,
+                &json!({ "revoked": device, "key_epoch": epoch }),
+                || format!("revoked {device}; new changes use team key epoch {epoch}"),
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn sync(cli: &Cli, as_json: bool, status_only: bool) -> Result<()> {
+    let mut ws: Workspace = open(cli)?;
+    if status_only {
+        let status = ws.sync_status()?;
+        emit(as_json, &status, || status_text(&status));
+        return Ok(());
+    }
+    let report = ws.sync()?;
+    emit(as_json, &report, || {
+        format!(
+            "pushed {} changes in {} envelopes; pulled {} envelopes: {} applied, {} unchanged, {} new conflicts{}",
+            report.sealed_changes,
+            report.pushed_envelopes,
+            report.pulled_envelopes,
+            report.applied,
+            report.unchanged,
+            report.conflicts,
+            if report.keys_received > 0 {
+                format!("; {} new team keys", report.keys_received)
+            } else {
+                String::new()
+            }
+        )
+    });
+    Ok(())
+}
+
+pub fn state_hash(cli: &Cli, as_json: bool) -> Result<()> {
+    let ws = open(cli)?;
+    let hash = ws.state_hash()?;
+    emit(as_json, &json!({ "state_hash": hash }), || hash.clone());
+    Ok(())
+}
+
+pub fn conflicts(cli: &Cli, action: &ConflictAction) -> Result<()> {
+    match action {
+        ConflictAction::List { out, all } => {
+            let ws = open(cli)?;
+            let list = ws.conflicts(*all)?;
+            emit(cli.json || out.json, &list, || {
+                list.iter()
+                    .map(|c| {
+                        format!(
+                            "{}  {} {} .{}: kept {} (device {}), other {} (device {}){}",
+                            c.id,
+                            c.entity,
+                            c.entity_id,
+                            c.field,
+                            c.kept,
+                            c.kept_device,
+                            c.other,
+                            c.other_device,
+                            c.resolution
+                                .as_deref()
+                                .map(|r| format!("  [{r}]"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        ConflictAction::Resolve { id, keep: _, other } => {
+            let mut ws = open(cli)?;
+            ws.resolve_conflict(*id, *other)?;
+            emit(cli.json, &json!({ "resolved": id }), || {
+                format!("conflict {id} resolved")
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! Sync as the shells use it: team and devices, one round, the state hash and conflicts.
+
+use crate::error::{CoreError, ErrorCode};
+use crate::workspace::Workspace;
+use qorgau_domain::DeviceId;
+use qorgau_store::{Conflict, ConflictChoice};
+use qorgau_sync::remote::RemoteDevice;
+use qorgau_sync::{SyncReport, SyncSettings, team};
+use serde::Serialize;
+
+type Result<T> = std::result::Result<T, CoreError>;
+
+/// Where this workspace stands with its team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub in_team: bool,
+    pub server: Option<String>,
+    pub team: Option<String>,
+    pub device: String,
+    pub admin: bool,
+    pub key_epoch: Option<u32>,
+    /// Local changes the server does not hold yet.
+    pub unsynced_changes: i64,
+    /// The last envelope position applied.
+    pub cursor: u64,
+    pub open_conflicts: usize,
+    /// Attachments whose bytes are still arriving.
+    pub incomplete_attachments: i64,
+}
+
+impl Workspace {
+    /// Creates a sync team on `server` with this workspace as its admin device.
+    pub fn create_team(&mut self, server: &str, fingerprint: Option<&str>) -> Result<SyncStatus> {
+        team::create_team(&mut self.store, server, fingerprint)?;
+        self.sync_status()
+    }
+
+    /// Admin: a one-time enrollment code for another device, valid for `seconds`.
+    pub fn invite_device(&mut self, seconds: i64) -> Result<String> {
+        Ok(team::invite(&mut self.store, seconds)?)
+    }
+
+    /// Joins a team with an enrollment code.
+    pub fn enroll_device(&mut self, code: &str) -> Result<SyncStatus> {
+        team::enroll(&mut self.store, code)?;
+        self.sync_status()
+    }
+
+    pub fn team_devices(&self) -> Result<Vec<RemoteDevice>> {
+        Ok(team::devices(&self.store)?)
+    }
+
+    /// Admin: revokes a device and rotates the team key; returns the new key epoch.
+    pub fn revoke_device(&mut self, device: &str) -> Result<u32> {
+        let device: DeviceId = device.parse().map_err(|_| {
+            CoreError::new(
+                ErrorCode::Invalid,
+                format!("device: {device:?} is not a device id"),
+            )
+        })?;
+        Ok(team::revoke(&mut self.store, device)?)
+    }
+
+    /// One sync round: push local changes, pull and apply the team's.
+    pub fn sync(&mut self) -> Result<SyncReport> {
+        Ok(qorgau_sync::sync_once(&mut self.store)?)
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let settings = match SyncSettings::load(&self.store) {
+            Ok(s) => Some(s),
+            Err(qorgau_sync::SyncError::NotInTeam) => None,
+            Err(e) => return Err(e.into()),
+        };
+        Ok(SyncStatus {
+            in_team: settings.is_some(),
+            server: settings.as_ref().map(|s| s.server.clone()),
+            team: settings.as_ref().map(|s| s.team.clone()),
+            device: self.store.device_id().to_string(),
+            admin: settings.as_ref().is_some_and(|s| s.admin),
+            key_epoch: settings
+                .as_ref()
+                .and_then(|s| s.keys.keys().next_back().copied()),
+            unsynced_changes: self.store.unsynced_changes()?,
+            cursor: self.store.sync_cursor()?,
+            open_conflicts: self.store.conflicts(false)?.len(),
+            incomplete_attachments: self.store.incomplete_attachments()?,
+        })
+    }
+
+    /// A deterministic hash of the replicated state; equal on devices that have converged.
+    pub fn state_hash(&self) -> Result<String> {
+        Ok(self.store.state_hash()?)
+    }
+
+    pub fn conflicts(&self, all: bool) -> Result<Vec<Conflict>> {
+        Ok(self.store.conflicts(all)?)
+    }
+
+    /// Resolves a conflict with the kept value or the other one (a new change either way).
+    pub fn resolve_conflict(&mut self, id: i64, take_other: bool) -> Result<()> {
+        let choice = if take_other {
+            ConflictChoice::Other
+        } else {
+            ConflictChoice::Kept
+        };
+        Ok(self.store.resolve_conflict(id, choice)?)
+    }
+}

@@ -1,0 +1,129 @@
+//! The sync engine's bookkeeping, kept inside the encrypted database: its settings (server,
+//! team, device token and team keys, all secret), how far this device's outbox has been
+//! sealed into envelopes, and the envelopes sealed but not yet acknowledged by the server.
+
+use crate::error::StoreResult;
+use crate::store::{Store, meta_get, meta_set};
+use rusqlite::params;
+use serde::Serialize;
+
+/// How far this device's changes have been sealed into envelopes: every outbox row up to
+/// `outbox_seq`, then `chunks` chunks of the next row's attachment bytes, in envelopes up to
+/// `device_seq`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SealedPosition {
+    pub outbox_seq: i64,
+    pub chunks: usize,
+    pub device_seq: u64,
+}
+
+/// An envelope sealed for the server and not yet acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingEnvelope {
+    pub device_seq: u64,
+    pub key_epoch: u32,
+    pub blob: Vec<u8>,
+}
+
+impl Store {
+    /// The sync settings as the sync engine wrote them (JSON), `None` before joining a team.
+    pub fn sync_settings(&self) -> StoreResult<Option<String>> {
+        meta_get(&self.conn, "sync_settings")
+    }
+
+    /// Stores the sync settings and audits the change (never the settings themselves: they
+    /// hold the team keys).
+    pub fn set_sync_settings(&mut self, settings: &str, what: &str) -> StoreResult<()> {
+        self.write(|w| {
+            meta_set(&w.tx, "sync_settings", settings)?;
+            let hlc = w.tick();
+            w.audit(hlc, "sync_settings", "workspace", None, Some(what))
+        })
+    }
+
+    pub fn sealed_position(&self) -> StoreResult<SealedPosition> {
+        let text = meta_get(&self.conn, "sync_sealed")?.unwrap_or_default();
+        let mut parts = text.split(':').map(|p| p.parse::<u64>().unwrap_or(0));
+        Ok(SealedPosition {
+            outbox_seq: parts.next().unwrap_or(0) as i64,
+            chunks: parts.next().unwrap_or(0) as usize,
+            device_seq: parts.next().unwrap_or(0),
+        })
+    }
+
+    /// Keeps a sealed envelope until the server acknowledges it, and moves the sealed
+    /// position past what it holds, in one transaction: a crash leaves either both or neither.
+    pub fn stage_envelope(
+        &mut self,
+        envelope: &PendingEnvelope,
+        through: SealedPosition,
+    ) -> StoreResult<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO sync_pending (device_seq, last_outbox_seq, key_epoch, blob)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                envelope.device_seq as i64,
+                through.outbox_seq,
+                envelope.key_epoch,
+                envelope.blob
+            ],
+        )?;
+        meta_set(
+            &tx,
+            "sync_sealed",
+            &format!(
+                "{}:{}:{}",
+                through.outbox_seq, through.chunks, through.device_seq
+            ),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Envelopes sealed and not yet acknowledged, oldest first.
+    pub fn pending_envelopes(&self) -> StoreResult<Vec<PendingEnvelope>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device_seq, key_epoch, blob FROM sync_pending ORDER BY device_seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(PendingEnvelope {
+                device_seq: r.get::<_, i64>(0)? as u64,
+                key_epoch: r.get(1)?,
+                blob: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Forgets the pending envelopes the server has stored (up to `device_seq`).
+    pub fn acknowledge_envelopes(&mut self, device_seq: u64) -> StoreResult<()> {
+        let tx = self.conn.transaction()?;
+        let acked: Option<i64> = tx.query_row(
+            "SELECT max(last_outbox_seq) FROM sync_pending WHERE device_seq <= ?1",
+            [device_seq as i64],
+            |r| r.get(0),
+        )?;
+        if let Some(acked) = acked {
+            meta_set(&tx, "sync_acknowledged_outbox", &acked.to_string())?;
+        }
+        tx.execute(
+            "DELETE FROM sync_pending WHERE device_seq <= ?1",
+            [device_seq as i64],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Local changes (outbox rows) the server does not hold yet.
+    pub fn unsynced_changes(&self) -> StoreResult<i64> {
+        let acked: i64 = meta_get(&self.conn, "sync_acknowledged_outbox")?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM outbox WHERE seq > ?1", [acked], |r| {
+                r.get(0)
+            })?)
+    }
+}

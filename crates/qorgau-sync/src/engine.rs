@@ -1,0 +1,257 @@
+//! One sync round: seal this device's new changes into envelopes and push them, then pull
+//! every envelope after the cursor and apply it.
+//!
+//! Both halves survive interruption. A sealed envelope is kept in the workspace until the
+//! server acknowledges it, and a retry sends the same bytes (the server accepts a repeat and
+//! stores it once). Each pulled envelope is applied in one transaction with the cursor, so a
+//! round cut short resumes at the first envelope not applied.
+
+use crate::envelope::{Envelope, EnvelopeHeader, TeamId};
+use crate::error::SyncError;
+use crate::keys::KeyRing;
+use crate::remote::{MAX_PUSH_BYTES, MAX_PUSH_ENVELOPES, PulledEnvelope, Remote};
+use crate::settings::SyncSettings;
+use crate::team::receive_keys;
+use qorgau_domain::DeviceId;
+use qorgau_store::{
+    ApplyReport, ChangeSet, EnvelopePosition, PendingEnvelope, SealedPosition, Store,
+};
+use serde::Serialize;
+
+/// Largest plaintext of one envelope (the server takes envelopes up to 1 MiB).
+pub const ENVELOPE_BUDGET: usize = 900 * 1024;
+/// Envelopes asked for in one pull.
+pub const PULL_BATCH: u32 = 64;
+
+/// What one round moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    /// Change sets of this device sealed into new envelopes.
+    pub sealed_changes: u64,
+    /// Envelopes the server acknowledged.
+    pub pushed_envelopes: u64,
+    /// Envelopes pulled (including this device's own, which are only counted).
+    pub pulled_envelopes: u64,
+    /// Other devices' change sets applied, unchanged (already here or older), and new
+    /// conflicts.
+    pub applied: u64,
+    pub unchanged: u64,
+    pub conflicts: u64,
+    /// Team keys received after a rotation.
+    pub keys_received: u64,
+}
+
+/// Runs one round with the workspace's team.
+pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
+    let mut settings = SyncSettings::load(store)?;
+    let remote = Remote::new(
+        &settings.server,
+        settings.fingerprint.as_deref(),
+        Some(&settings.token),
+    )?;
+    let mut report = SyncReport {
+        keys_received: receive_keys(store, &mut settings, &remote)? as u64,
+        ..SyncReport::default()
+    };
+    let team = settings.team_id()?;
+    let ring = settings.ring()?;
+    push(store, &remote, team, &ring, &mut report)?;
+    pull(store, &remote, team, &ring, &mut report)?;
+    Ok(report)
+}
+
+/// Seals every change not yet sealed, then sends the sealed envelopes not yet acknowledged.
+pub fn push(
+    store: &mut Store,
+    remote: &Remote,
+    team: TeamId,
+    ring: &KeyRing,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let (epoch, key) = ring
+        .current()
+        .ok_or_else(|| SyncError::Settings("no team key".into()))?;
+    loop {
+        let from = store.sealed_position()?;
+        let Some((payload, through, count)) = pack(store, from)? else {
+            break;
+        };
+        let header = EnvelopeHeader {
+            team,
+            device: store.device_id(),
+            device_seq: from.device_seq + 1,
+            key_epoch: epoch,
+        };
+        let sealed = Envelope::seal(key, header, &payload)?;
+        let mut blob = sealed.nonce.to_vec();
+        blob.extend_from_slice(&sealed.ciphertext);
+        store.stage_envelope(
+            &PendingEnvelope {
+                device_seq: header.device_seq,
+                key_epoch: epoch,
+                blob,
+            },
+            SealedPosition {
+                device_seq: header.device_seq,
+                ..through
+            },
+        )?;
+        report.sealed_changes += count;
+    }
+    let pending = store.pending_envelopes()?;
+    let mut start = 0;
+    while start < pending.len() {
+        let mut end = start;
+        let mut bytes = 0;
+        while end < pending.len()
+            && end - start < MAX_PUSH_ENVELOPES
+            && (end == start || bytes + pending[end].blob.len() * 4 / 3 < MAX_PUSH_BYTES)
+        {
+            bytes += pending[end].blob.len() * 4 / 3 + 64;
+            end += 1;
+        }
+        let group: Vec<(u64, u32, &[u8])> = pending[start..end]
+            .iter()
+            .map(|p| (p.device_seq, p.key_epoch, &p.blob[..]))
+            .collect();
+        remote.push(&group)?;
+        store.acknowledge_envelopes(pending[end - 1].device_seq)?;
+        report.pushed_envelopes += (end - start) as u64;
+        start = end;
+    }
+    Ok(())
+}
+
+/// The next envelope's plaintext: a JSON array of change sets after `from`, at most
+/// [`ENVELOPE_BUDGET`] bytes (one change set alone may be larger), with the position it
+/// reaches and how many change sets it holds; `None` when everything is sealed. An
+/// attachment's bytes follow its change set as chunks, across envelopes if need be.
+fn pack(
+    store: &Store,
+    from: SealedPosition,
+) -> Result<Option<(Vec<u8>, SealedPosition, u64)>, SyncError> {
+    let mut out = b"[".to_vec();
+    let mut count = 0u64;
+    let mut at = from;
+    let mut add = |set: &ChangeSet, out: &mut Vec<u8>| -> Result<bool, SyncError> {
+        let json = serde_json::to_vec(set).map_err(|e| SyncError::Settings(e.to_string()))?;
+        if count > 0 && out.len() + json.len() + 1 > ENVELOPE_BUDGET {
+            return Ok(false);
+        }
+        if count > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&json);
+        count += 1;
+        Ok(true)
+    };
+    'fill: {
+        // Chunks of the last sealed attachment not sealed yet.
+        if at.outbox_seq > 0
+            && let Some((seq, set)) = store.outbox_change_sets(at.outbox_seq - 1, 1)?.pop()
+            && seq == at.outbox_seq
+            && set.entity == "attachment"
+        {
+            for chunk in store.attachment_chunk_sets(&set)?.iter().skip(at.chunks) {
+                if !add(chunk, &mut out)? {
+                    break 'fill;
+                }
+                at.chunks += 1;
+            }
+        }
+        loop {
+            let batch = store.outbox_change_sets(at.outbox_seq, 512)?;
+            if batch.is_empty() {
+                break 'fill;
+            }
+            for (seq, set) in batch {
+                if !add(&set, &mut out)? {
+                    break 'fill;
+                }
+                at.outbox_seq = seq;
+                at.chunks = 0;
+                if set.entity == "attachment" {
+                    for chunk in store.attachment_chunk_sets(&set)? {
+                        if !add(&chunk, &mut out)? {
+                            break 'fill;
+                        }
+                        at.chunks += 1;
+                    }
+                }
+            }
+        }
+    }
+    if count == 0 {
+        return Ok(None);
+    }
+    out.push(b']');
+    Ok(Some((out, at, count)))
+}
+
+/// Pulls and applies every envelope after the cursor.
+pub fn pull(
+    store: &mut Store,
+    remote: &Remote,
+    team: TeamId,
+    ring: &KeyRing,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    loop {
+        let batch = remote.pull(store.sync_cursor()?, PULL_BATCH)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for pulled in batch {
+            let (at, sets) = open(store, team, ring, pulled)?;
+            let applied: ApplyReport = store.apply_envelope(at, &sets)?;
+            report.pulled_envelopes += 1;
+            report.applied += applied.applied;
+            report.unchanged += applied.unchanged;
+            report.conflicts += applied.conflicts;
+        }
+    }
+}
+
+/// Authenticates and decrypts a pulled envelope. This device's own envelopes are not opened:
+/// their changes are already here.
+fn open(
+    store: &Store,
+    team: TeamId,
+    ring: &KeyRing,
+    pulled: PulledEnvelope,
+) -> Result<(EnvelopePosition, Vec<ChangeSet>), SyncError> {
+    let device = DeviceId::from_bytes(pulled.device);
+    let at = EnvelopePosition {
+        device,
+        device_seq: pulled.device_seq,
+        global_seq: pulled.global_seq,
+    };
+    if device == store.device_id() {
+        return Ok((at, Vec::new()));
+    }
+    if pulled.blob.len() < 24 {
+        return Err(SyncError::Payload {
+            device: device.to_string(),
+            reason: format!("envelope {} is too short", pulled.device_seq),
+        });
+    }
+    let mut nonce = [0u8; 24];
+    nonce.copy_from_slice(&pulled.blob[..24]);
+    let envelope = Envelope {
+        header: EnvelopeHeader {
+            team,
+            device,
+            device_seq: pulled.device_seq,
+            key_epoch: pulled.key_epoch,
+        },
+        nonce,
+        ciphertext: pulled.blob[24..].to_vec(),
+    };
+    let plaintext = envelope.open(ring, team)?;
+    let sets: Vec<ChangeSet> =
+        serde_json::from_slice(&plaintext).map_err(|e| SyncError::Payload {
+            device: device.to_string(),
+            reason: format!("envelope {}: {e}", pulled.device_seq),
+        })?;
+    Ok((at, sets))
+}

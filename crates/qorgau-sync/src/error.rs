@@ -1,0 +1,45 @@
+use crate::envelope::EnvelopeError;
+use qorgau_store::StoreError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum SyncError {
+    #[error(
+        "this workspace is not in a sync team: create one (`qorgau team create`) or enroll (`qorgau device enroll`)"
+    )]
+    NotInTeam,
+    #[error("this workspace is already in a sync team")]
+    AlreadyInTeam,
+    #[error("only the team's admin device can {0}")]
+    NotAdmin(&'static str),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Envelope(#[from] EnvelopeError),
+    #[error("the server refused the request ({status} {code}): {message}")]
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    #[error("cannot reach the sync server at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("the sync server's certificate does not match the pinned fingerprint")]
+    CertificateMismatch,
+    #[error("enrollment code: {0}")]
+    BadCode(String),
+    #[error("sync settings: {0}")]
+    Settings(String),
+    #[error("a change from device {device} could not be read: {reason}")]
+    Payload { device: String, reason: String },
+    #[error("the system random generator failed")]
+    Random,
+}
+
+impl SyncError {
+    /// Whether the failure is the network's or the server's availability (worth retrying
+    /// later) rather than a refusal.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, SyncError::Unreachable { .. })
+    }
+}
