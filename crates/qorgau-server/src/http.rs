@@ -73,11 +73,15 @@ impl From<StorageError> for ApiError {
             StorageError::Conflicting { .. } => {
                 Self::new(StatusCode::CONFLICT, "conflicting_envelope", message)
             }
-            StorageError::Backend(_) => Self::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "storage",
-                "the server's storage failed",
-            ),
+            StorageError::Backend(detail) => {
+                // The client gets no detail; the operator's log does.
+                eprintln!("qorgau-server: storage failure: {detail}");
+                Self::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "storage",
+                    "the server's storage failed",
+                )
+            }
         }
     }
 }

@@ -6,49 +6,10 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use qorgau_domain::DeviceId;
 use qorgau_sync::{Envelope, EnvelopeHeader, KeyRing, SequenceCheck, TeamId, TeamKey};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(data: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_qorgau-server"))
-            .args(["--data", data.to_str().unwrap(), "--listen", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start qorgau-server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-            .to_string();
-        Server {
-            child,
-            base: format!("http://{addr}/v1"),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+mod support;
+use std::process::Command;
+use support::Server;
 
 /// Status and JSON body of a request, whatever the status.
 fn call(req: ureq::Request, body: Option<Value>) -> (u16, Value) {
@@ -70,7 +31,7 @@ fn call(req: ureq::Request, body: Option<Value>) -> (u16, Value) {
 }
 
 fn post(server: &Server, path: &str, token: Option<&str>, body: Value) -> (u16, Value) {
-    let mut req = ureq::post(&server.url(path));
+    let mut req = ureq::post(&format!("{}{path}", server.api()));
     if let Some(t) = token {
         req = req.set("Authorization", &format!("Bearer {t}"));
     }
@@ -79,7 +40,8 @@ fn post(server: &Server, path: &str, token: Option<&str>, body: Value) -> (u16, 
 
 fn get(server: &Server, path: &str, token: &str) -> (u16, Value) {
     call(
-        ureq::get(&server.url(path)).set("Authorization", &format!("Bearer {token}")),
+        ureq::get(&format!("{}{path}", server.api()))
+            .set("Authorization", &format!("Bearer {token}")),
         None,
     )
 }

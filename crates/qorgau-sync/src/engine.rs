@@ -41,22 +41,45 @@ pub struct SyncReport {
     pub keys_received: u64,
 }
 
+/// A workspace's link to its team: the server, the team id and the team keys.
+#[derive(Debug)]
+pub struct TeamLink {
+    pub remote: Remote,
+    pub team: TeamId,
+    pub ring: KeyRing,
+}
+
+impl TeamLink {
+    /// Reads the workspace's sync settings and fetches any team key rotated since the last
+    /// round; returns the link and how many keys were new.
+    pub fn connect(store: &mut Store) -> Result<(TeamLink, u64), SyncError> {
+        let mut settings = SyncSettings::load(store)?;
+        let remote = Remote::new(
+            &settings.server,
+            settings.fingerprint.as_deref(),
+            Some(&settings.token),
+        )?;
+        let received = receive_keys(store, &mut settings, &remote)? as u64;
+        Ok((
+            TeamLink {
+                remote,
+                team: settings.team_id()?,
+                ring: settings.ring()?,
+            },
+            received,
+        ))
+    }
+}
+
 /// Runs one round with the workspace's team.
 pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
-    let mut settings = SyncSettings::load(store)?;
-    let remote = Remote::new(
-        &settings.server,
-        settings.fingerprint.as_deref(),
-        Some(&settings.token),
-    )?;
+    let (link, keys_received) = TeamLink::connect(store)?;
     let mut report = SyncReport {
-        keys_received: receive_keys(store, &mut settings, &remote)? as u64,
+        keys_received,
         ..SyncReport::default()
     };
-    let team = settings.team_id()?;
-    let ring = settings.ring()?;
-    push(store, &remote, team, &ring, &mut report)?;
-    pull(store, &remote, team, &ring, &mut report)?;
+    push(store, &link.remote, link.team, &link.ring, &mut report)?;
+    pull(store, &link.remote, link.team, &link.ring, &mut report)?;
     Ok(report)
 }
 
@@ -68,13 +91,22 @@ pub fn push(
     ring: &KeyRing,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
+    report.sealed_changes += seal(store, team, ring)?;
+    report.pushed_envelopes += send_sealed(store, remote)?;
+    Ok(())
+}
+
+/// Seals this device's changes not sealed yet into envelopes kept in the workspace until the
+/// server acknowledges them; returns how many change sets were sealed. Needs no network.
+pub fn seal(store: &mut Store, team: TeamId, ring: &KeyRing) -> Result<u64, SyncError> {
     let (epoch, key) = ring
         .current()
         .ok_or_else(|| SyncError::Settings("no team key".into()))?;
+    let mut sealed = 0;
     loop {
         let from = store.sealed_position()?;
         let Some((payload, through, count)) = pack(store, from)? else {
-            break;
+            return Ok(sealed);
         };
         let header = EnvelopeHeader {
             team,
@@ -82,9 +114,9 @@ pub fn push(
             device_seq: from.device_seq + 1,
             key_epoch: epoch,
         };
-        let sealed = Envelope::seal(key, header, &payload)?;
-        let mut blob = sealed.nonce.to_vec();
-        blob.extend_from_slice(&sealed.ciphertext);
+        let envelope = Envelope::seal(key, header, &payload)?;
+        let mut blob = envelope.nonce.to_vec();
+        blob.extend_from_slice(&envelope.ciphertext);
         store.stage_envelope(
             &PendingEnvelope {
                 device_seq: header.device_seq,
@@ -96,8 +128,13 @@ pub fn push(
                 ..through
             },
         )?;
-        report.sealed_changes += count;
+        sealed += count;
     }
+}
+
+/// Sends the sealed envelopes the server has not acknowledged, in requests within the
+/// server's limits; returns how many it acknowledged.
+pub fn send_sealed(store: &mut Store, remote: &Remote) -> Result<u64, SyncError> {
     let pending = store.pending_envelopes()?;
     let mut start = 0;
     while start < pending.len() {
@@ -116,10 +153,9 @@ pub fn push(
             .collect();
         remote.push(&group)?;
         store.acknowledge_envelopes(pending[end - 1].device_seq)?;
-        report.pushed_envelopes += (end - start) as u64;
         start = end;
     }
-    Ok(())
+    Ok(pending.len() as u64)
 }
 
 /// The next envelope's plaintext: a JSON array of change sets after `from`, at most
@@ -196,8 +232,22 @@ pub fn pull(
     ring: &KeyRing,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    loop {
-        let batch = remote.pull(store.sync_cursor()?, PULL_BATCH)?;
+    pull_at_most(store, remote, team, ring, u64::MAX, report)
+}
+
+/// Pulls and applies at most `limit` envelopes after the cursor (a round cut short).
+pub fn pull_at_most(
+    store: &mut Store,
+    remote: &Remote,
+    team: TeamId,
+    ring: &KeyRing,
+    limit: u64,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let mut left = limit;
+    while left > 0 {
+        let ask = left.min(u64::from(PULL_BATCH)) as u32;
+        let batch = remote.pull(store.sync_cursor()?, ask)?;
         if batch.is_empty() {
             return Ok(());
         }
@@ -208,8 +258,10 @@ pub fn pull(
             report.applied += applied.applied;
             report.unchanged += applied.unchanged;
             report.conflicts += applied.conflicts;
+            left -= 1;
         }
     }
+    Ok(())
 }
 
 /// Authenticates and decrypts a pulled envelope. This device's own envelopes are not opened:

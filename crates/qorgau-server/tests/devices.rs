@@ -1,0 +1,483 @@
+//! Several devices (real encrypted workspaces) syncing through a real `qorgau-server` process:
+//! random offline edits in any sync order, interrupted rounds and server restarts converge to
+//! one state; revoked devices, tampered and renumbered envelopes are refused.
+
+mod support;
+
+use proptest::prelude::*;
+use qorgau_domain::{CaseRecord, CaseType, TimelineKind, Worker, WorkerId};
+use qorgau_store::{KdfParams, NewTimelineEntry, Passphrase, Store};
+use qorgau_sync::engine::{self, SyncReport, TeamLink};
+use qorgau_sync::{SyncError, sync_once, team};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+use support::Server;
+use tempfile::TempDir;
+
+struct Device {
+    _dir: TempDir,
+    store: Store,
+}
+
+fn new_device() -> Device {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::create(
+        dir.path(),
+        &Passphrase::new("device passphrase 123"),
+        KdfParams::FAST_INSECURE_FOR_TESTS,
+    )
+    .unwrap();
+    Device { _dir: dir, store }
+}
+
+/// A team of `n` devices on `server`: the first creates it, the others enroll with codes.
+fn team_of(server: &Server, n: usize) -> Vec<Device> {
+    let mut devices: Vec<Device> = (0..n).map(|_| new_device()).collect();
+    team::create_team(&mut devices[0].store, &server.url(), None).unwrap();
+    for i in 1..n {
+        let code = team::invite(&mut devices[0].store, 3600).unwrap();
+        team::enroll(&mut devices[i].store, &code).unwrap();
+    }
+    devices
+}
+
+fn worker(surname: &str, given: &str) -> Worker {
+    Worker {
+        surname: Some(surname.into()),
+        given_name: Some(given.into()),
+        ..Worker::default()
+    }
+}
+
+fn set(store: &mut Store, id: WorkerId, field: &str, value: Value) {
+    let mut patch = Map::new();
+    patch.insert(field.to_string(), value);
+    store.update_worker(id, &patch).unwrap();
+}
+
+fn hashes(devices: &[Device]) -> BTreeSet<String> {
+    devices
+        .iter()
+        .map(|d| d.store.state_hash().unwrap())
+        .collect()
+}
+
+/// Every device syncs twice in turn: everything reaches everyone.
+fn settle(devices: &mut [Device]) {
+    for _ in 0..2 {
+        for d in devices.iter_mut() {
+            sync_once(&mut d.store).unwrap();
+        }
+    }
+}
+
+#[test]
+fn two_devices_converge_after_offline_edits_with_one_conflict_to_review() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    let id = devices[0]
+        .store
+        .add_worker(&worker("Сейітов", "Нұрлан"))
+        .unwrap()
+        .id;
+    settle(&mut devices);
+    assert_eq!(
+        devices[1]
+            .store
+            .worker(id)
+            .unwrap()
+            .worker
+            .surname
+            .as_deref(),
+        Some("Сейітов")
+    );
+
+    // Offline on both laptops: the same field differently, and different fields.
+    set(&mut devices[0].store, id, "address_kr", json!("안산시 1"));
+    set(
+        &mut devices[0].store,
+        id,
+        "hangul_name",
+        json!("세이토프 누를란"),
+    );
+    set(&mut devices[1].store, id, "address_kr", json!("화성시 2"));
+    set(&mut devices[1].store, id, "notes", json!("전화 안 받음"));
+    let report: SyncReport = sync_once(&mut devices[1].store).unwrap();
+    assert_eq!(report.sealed_changes, 2);
+    settle(&mut devices);
+
+    assert_eq!(hashes(&devices).len(), 1);
+    let merged = devices[0].store.worker(id).unwrap().worker;
+    assert_eq!(merged.hangul_name.as_deref(), Some("세이토프 누를란"));
+    assert_eq!(merged.notes.as_deref(), Some("전화 안 받음"));
+    // Device 1 edited last: its address wins on both, and both hold the conflict.
+    assert_eq!(merged.address_kr.as_deref(), Some("화성시 2"));
+    for d in &devices {
+        let open = d.store.conflicts(false).unwrap();
+        assert_eq!(open.len(), 1, "{open:?}");
+        assert_eq!(open[0].other, json!("안산시 1"));
+    }
+}
+
+#[test]
+fn an_interrupted_round_and_a_server_restart_lose_and_duplicate_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    for i in 0..300 {
+        devices[0]
+            .store
+            .add_worker(&worker("Ким", &format!("Виктор{i}")))
+            .unwrap();
+    }
+    // Sealed, then the connection drops before the server has it.
+    let (link, _) = TeamLink::connect(&mut devices[0].store).unwrap();
+    let sealed = engine::seal(&mut devices[0].store, link.team, &link.ring).unwrap();
+    assert_eq!(sealed, 300);
+    server.stop();
+    let err = sync_once(&mut devices[0].store).unwrap_err();
+    assert!(err.is_unreachable(), "{err}");
+    server.restart();
+    // The retry sends the same sealed envelopes; nothing is sealed twice.
+    let report = sync_once(&mut devices[0].store).unwrap();
+    assert_eq!(report.sealed_changes, 0);
+    assert!(report.pushed_envelopes >= 1);
+    assert_eq!(devices[0].store.unsynced_changes().unwrap(), 0);
+
+    // The other device's round is cut short after one envelope, then resumes.
+    for i in 0..2000 {
+        devices[0]
+            .store
+            .add_worker(&worker("Пак", &format!("Ольга{i}")))
+            .unwrap();
+    }
+    sync_once(&mut devices[0].store).unwrap();
+    let (link, _) = TeamLink::connect(&mut devices[1].store).unwrap();
+    let mut partial = SyncReport::default();
+    engine::pull_at_most(
+        &mut devices[1].store,
+        &link.remote,
+        link.team,
+        &link.ring,
+        1,
+        &mut partial,
+    )
+    .unwrap();
+    assert_eq!(partial.pulled_envelopes, 1);
+    server.restart();
+    sync_once(&mut devices[1].store).unwrap();
+    assert_eq!(devices[1].store.stats().unwrap().workers, 2300);
+    assert_eq!(hashes(&devices).len(), 1);
+}
+
+#[test]
+fn a_revoked_device_is_refused_and_cannot_read_what_follows() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 3);
+    devices[0]
+        .store
+        .add_worker(&worker("Ли", "Марина"))
+        .unwrap();
+    settle(&mut devices);
+    let revoked = devices[2].store.device_id();
+    let epoch = team::revoke(&mut devices[0].store, revoked).unwrap();
+    assert_eq!(epoch, 1);
+
+    let err = sync_once(&mut devices[2].store).unwrap_err();
+    assert!(
+        matches!(err, SyncError::Server { status: 403, ref code, .. } if code == "revoked"),
+        "{err}"
+    );
+    // The remaining member receives the new key and reads changes sealed under it.
+    let id = devices[0]
+        .store
+        .add_worker(&worker("Цой", "Айгерим"))
+        .unwrap()
+        .id;
+    sync_once(&mut devices[0].store).unwrap();
+    let report = sync_once(&mut devices[1].store).unwrap();
+    assert_eq!(report.keys_received, 1);
+    assert!(devices[1].store.worker(id).is_ok());
+    // The envelope on the server is sealed under epoch 1, which the revoked device lacks.
+    let conn = rusqlite::Connection::open(server.database()).unwrap();
+    let epochs: Vec<u32> = conn
+        .prepare("SELECT key_epoch FROM envelopes ORDER BY global_seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(epochs.last(), Some(&1));
+    assert!(epochs.contains(&0));
+}
+
+#[test]
+fn tampered_or_renumbered_envelopes_are_refused_and_nothing_is_applied() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    devices[0]
+        .store
+        .add_worker(&worker("Ахметов", "Ерлан"))
+        .unwrap();
+    sync_once(&mut devices[0].store).unwrap();
+    let before = devices[1].store.state_hash().unwrap();
+
+    let conn = rusqlite::Connection::open(server.database()).unwrap();
+    // One flipped bit in the ciphertext.
+    let mut blob: Vec<u8> = conn
+        .query_row("SELECT blob FROM envelopes", [], |r| r.get(0))
+        .unwrap();
+    blob[40] ^= 1;
+    conn.execute("UPDATE envelopes SET blob = ?1", [&blob])
+        .unwrap();
+    let err = sync_once(&mut devices[1].store).unwrap_err().to_string();
+    assert!(err.contains("failed authentication"), "{err}");
+    assert_eq!(devices[1].store.state_hash().unwrap(), before);
+    assert_eq!(devices[1].store.sync_cursor().unwrap(), 0);
+
+    // Put back, but under another sequence number: the associated data no longer matches.
+    conn.execute("DELETE FROM envelopes", []).unwrap();
+    conn.execute("UPDATE devices SET last_seq = 0", []).unwrap();
+    drop(conn);
+    let mut fresh = new_device();
+    team::create_team(&mut fresh.store, &server.url(), None).unwrap();
+    let code = team::invite(&mut fresh.store, 3600).unwrap();
+    let mut reader = new_device();
+    team::enroll(&mut reader.store, &code).unwrap();
+    fresh.store.add_worker(&worker("Пак", "Ольга")).unwrap();
+    fresh.store.add_worker(&worker("Ким", "Олег")).unwrap();
+    sync_once(&mut fresh.store).unwrap();
+    let conn = rusqlite::Connection::open(server.database()).unwrap();
+    conn.execute("UPDATE envelopes SET device_seq = device_seq + 1", [])
+        .unwrap();
+    let err = sync_once(&mut reader.store).unwrap_err().to_string();
+    assert!(err.contains("failed authentication"), "{err}");
+    assert_eq!(reader.store.stats().unwrap().workers, 0);
+}
+
+#[test]
+fn the_server_database_holds_none_of_the_synced_names_or_iins() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    let mut w = worker("Сейітов", "Нұрлан");
+    w.latin_name = Some("SEITOV NURLAN".into());
+    w.hangul_name = Some("세이토프누를란".into());
+    w.iin = Some("791028302728".into());
+    let id = devices[0].store.add_worker(&w).unwrap().id;
+    devices[0]
+        .store
+        .add_case(&CaseRecord {
+            workers: vec![id],
+            case_type: Some(CaseType::WorkplaceInjury),
+            summary: Some("Пресс жарақаты, Ансан".into()),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    settle(&mut devices);
+    assert_eq!(hashes(&devices).len(), 1);
+    let mut bytes = std::fs::read(server.database()).unwrap();
+    if let Ok(wal) = std::fs::read(data.path().join("qorgau-server.db-wal")) {
+        bytes.extend(wal);
+    }
+    for needle in [
+        "Сейітов",
+        "Нұрлан",
+        "SEITOV",
+        "세이토프",
+        "791028302728",
+        "Пресс",
+    ] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "the server's files contain {needle:?}"
+        );
+    }
+}
+
+/// One step of the random scenario.
+#[derive(Debug, Clone)]
+enum Step {
+    /// Device edits a field of one of the shared workers.
+    Edit {
+        device: usize,
+        worker: usize,
+        field: usize,
+        value: u8,
+    },
+    /// Device registers a new worker.
+    AddWorker {
+        device: usize,
+    },
+    /// Device adds a note to the shared case.
+    Note {
+        device: usize,
+    },
+    /// A full round.
+    Sync {
+        device: usize,
+    },
+    /// A round cut short: sealed but not sent, or only one envelope pulled.
+    SealOnly {
+        device: usize,
+    },
+    PullOne {
+        device: usize,
+    },
+    RestartServer,
+}
+
+const FIELDS: [&str; 3] = ["address_kr", "notes", "hangul_name"];
+
+fn step(devices: usize) -> impl Strategy<Value = Step> {
+    prop_oneof![
+        4 => (0..devices, 0..3usize, 0..3usize, any::<u8>())
+            .prop_map(|(device, worker, field, value)| Step::Edit { device, worker, field, value }),
+        1 => (0..devices).prop_map(|device| Step::AddWorker { device }),
+        1 => (0..devices).prop_map(|device| Step::Note { device }),
+        3 => (0..devices).prop_map(|device| Step::Sync { device }),
+        1 => (0..devices).prop_map(|device| Step::SealOnly { device }),
+        1 => (0..devices).prop_map(|device| Step::PullOne { device }),
+        1 => Just(Step::RestartServer),
+    ]
+}
+
+/// Runs a scenario; returns the devices' state hashes after settling.
+fn run_scenario(server: &mut Server, n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
+    let mut devices = team_of(server, n);
+    let workers: Vec<WorkerId> = (0..3)
+        .map(|i| {
+            devices[0]
+                .store
+                .add_worker(&worker("Ким", &format!("Общий{i}")))
+                .unwrap()
+                .id
+        })
+        .collect();
+    let case = devices[0]
+        .store
+        .add_case(&CaseRecord {
+            workers: vec![workers[0]],
+            case_type: Some(CaseType::UnpaidWages),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    settle(&mut devices);
+    let mut added = 0usize;
+    let mut notes = 0usize;
+    let mut written: Vec<BTreeSet<String>> = vec![BTreeSet::new(); 9];
+    for (i, s) in steps.iter().enumerate() {
+        match *s {
+            Step::Edit {
+                device,
+                worker,
+                field,
+                value,
+            } => {
+                let text = format!("{}-{device}-{value}-{i}", FIELDS[field]);
+                set(
+                    &mut devices[device].store,
+                    workers[worker],
+                    FIELDS[field],
+                    json!(text),
+                );
+                written[worker * 3 + field].insert(text);
+            }
+            Step::AddWorker { device } => {
+                devices[device]
+                    .store
+                    .add_worker(&worker("Ли", &format!("Новый{i}")))
+                    .unwrap();
+                added += 1;
+            }
+            Step::Note { device } => {
+                devices[device]
+                    .store
+                    .add_timeline_entry(
+                        case,
+                        &NewTimelineEntry {
+                            kind: TimelineKind::Note,
+                            occurred_on: None,
+                            text: format!("заметка {i}"),
+                        },
+                    )
+                    .unwrap();
+                notes += 1;
+            }
+            Step::Sync { device } => {
+                sync_once(&mut devices[device].store).unwrap();
+            }
+            Step::SealOnly { device } => {
+                let (link, _) = TeamLink::connect(&mut devices[device].store).unwrap();
+                engine::seal(&mut devices[device].store, link.team, &link.ring).unwrap();
+            }
+            Step::PullOne { device } => {
+                let (link, _) = TeamLink::connect(&mut devices[device].store).unwrap();
+                let mut r = SyncReport::default();
+                engine::pull_at_most(
+                    &mut devices[device].store,
+                    &link.remote,
+                    link.team,
+                    &link.ring,
+                    1,
+                    &mut r,
+                )
+                .unwrap();
+            }
+            Step::RestartServer => server.restart(),
+        }
+    }
+    settle(&mut devices);
+    prop_assert_eq!(hashes(&devices).len(), 1, "devices disagree after settling");
+    let first = &devices[0].store;
+    prop_assert_eq!(first.stats().unwrap().workers as usize, 3 + added);
+    prop_assert_eq!(
+        first
+            .timeline(case)
+            .unwrap()
+            .iter()
+            .filter(|t| t.kind == TimelineKind::Note)
+            .count(),
+        notes
+    );
+    // Every edited field holds one of the values written to it.
+    for (w, id) in workers.iter().enumerate() {
+        let doc = serde_json::to_value(first.worker(*id).unwrap().worker).unwrap();
+        for (f, field) in FIELDS.iter().enumerate() {
+            let values = &written[w * 3 + f];
+            if values.is_empty() {
+                continue;
+            }
+            let held = doc[field].as_str().unwrap_or_default().to_string();
+            prop_assert!(
+                values.contains(&held),
+                "{} of worker {} is {:?}",
+                field,
+                w,
+                held
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, max_shrink_iters: 20, .. ProptestConfig::default() })]
+
+    #[test]
+    fn two_devices_with_random_offline_edits_converge(steps in proptest::collection::vec(step(2), 5..30)) {
+        let data = tempfile::tempdir().unwrap();
+        let mut server = Server::start(data.path());
+        run_scenario(&mut server, 2, &steps)?;
+    }
+
+    #[test]
+    fn five_devices_with_random_offline_edits_converge(steps in proptest::collection::vec(step(5), 10..40)) {
+        let data = tempfile::tempdir().unwrap();
+        let mut server = Server::start(data.path());
+        run_scenario(&mut server, 5, &steps)?;
+    }
+}
