@@ -114,8 +114,12 @@ pub fn sync(cli: &Cli, as_json: bool, status_only: bool) -> Result<()> {
                 format!("; {} new team keys", report.keys_received)
             } else {
                 String::new()
-            }
-        )
+            },
+        ) + &if report.numbers_leased > 0 {
+            format!("; leased {} registry numbers", report.numbers_leased)
+        } else {
+            String::new()
+        }
     });
     Ok(())
 }

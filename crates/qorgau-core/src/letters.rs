@@ -405,9 +405,26 @@ impl Workspace {
         Ok(self.store.letters(case)?)
     }
 
-    /// The registered PDF, checked against its hash.
+    /// The registered PDF, checked against its hash. A letter registered on another device
+    /// arrives without its bytes (sync carries the data and the hash): it is rendered again
+    /// here from its data, and given only when the result has exactly the registered hash.
     pub fn letter_pdf(&self, id: LetterId) -> Result<Vec<u8>> {
-        Ok(self.store.letter_pdf(id)?)
+        let saved = self.store.letter(id)?;
+        if saved.number.is_none() || saved.pdf_size.is_some() {
+            return Ok(self.store.letter_pdf(id)?);
+        }
+        let (pdf, same) = self.rerender_letter(id)?;
+        if !same {
+            return Err(CoreError::new(
+                ErrorCode::Storage,
+                format!(
+                    "letter {id} was registered on another device, and rendering it here does not \
+                     reproduce the registered bytes (its templates or fonts differ): take the PDF \
+                     from the device that registered it"
+                ),
+            ));
+        }
+        Ok(pdf)
     }
 
     /// Marks a letter sent or void (void keeps its number).

@@ -38,6 +38,8 @@ pub enum IssueCode {
     EmptyText,
     TooShortPassphrase,
     RegistryPattern,
+    /// A device in a sync team has no leased registry numbers left (sync to lease more).
+    RegistryNumbers,
     LetterStatus,
     UncoveredCharacter,
 }

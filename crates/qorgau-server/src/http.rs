@@ -316,6 +316,10 @@ async fn pull(
 struct LeaseRequest {
     year: i32,
     size: u32,
+    /// The block starts at this number or later (numbers a device used before its team
+    /// existed).
+    #[serde(default)]
+    at_least: u32,
 }
 
 async fn lease_block(
@@ -332,9 +336,10 @@ async fn lease_block(
     if !(2000..=9999).contains(&body.year) {
         return Err(ApiError::bad_request("year: not a plausible year"));
     }
-    let block =
-        blocking(move || Ok(storage.lease_block(auth.team, auth.device, body.year, body.size)?))
-            .await?;
+    let block = blocking(move || {
+        Ok(storage.lease_block(auth.team, auth.device, body.year, body.size, body.at_least)?)
+    })
+    .await?;
     Ok(Json(json!({
         "year": block.year,
         "first_seq": block.first_seq,

@@ -277,14 +277,15 @@ impl Storage for SqliteStorage {
         device: Id,
         year: i32,
         size: u32,
+        at_least: u32,
     ) -> StorageResult<LeasedBlock> {
         self.with(|tx| {
             let first: u32 = tx
                 .query_row(
-                    "INSERT INTO registry_counters (team, year, next_seq) VALUES (?1, ?2, ?3 + 1)
-                     ON CONFLICT (team, year) DO UPDATE SET next_seq = next_seq + ?3
+                    "INSERT INTO registry_counters (team, year, next_seq) VALUES (?1, ?2, max(?4, 1) + ?3)
+                     ON CONFLICT (team, year) DO UPDATE SET next_seq = max(next_seq, ?4) + ?3
                      RETURNING next_seq - ?3",
-                    params![&team[..], year, size],
+                    params![&team[..], year, size, at_least],
                     |r| r.get(0),
                 )
                 .map_err(backend)?;

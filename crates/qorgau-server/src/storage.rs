@@ -130,7 +130,14 @@ pub trait Storage: Send + Sync + 'static {
     fn put_key_boxes(&self, team: Id, boxes: &[KeyBox]) -> StorageResult<()>;
     /// The key boxes wrapped for one device.
     fn key_boxes(&self, team: Id, device: Id) -> StorageResult<Vec<KeyBox>>;
-    /// Leases the next `size` registry numbers of `year` for a team's device.
-    fn lease_block(&self, team: Id, device: Id, year: i32, size: u32)
-    -> StorageResult<LeasedBlock>;
+    /// Leases the next `size` registry numbers of `year` for a team's device, starting at
+    /// `at_least` or later.
+    fn lease_block(
+        &self,
+        team: Id,
+        device: Id,
+        year: i32,
+        size: u32,
+        at_least: u32,
+    ) -> StorageResult<LeasedBlock>;
 }

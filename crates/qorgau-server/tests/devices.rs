@@ -481,3 +481,120 @@ proptest! {
         run_scenario(&mut server, 5, &steps)?;
     }
 }
+
+fn letter(case: qorgau_domain::CaseId, year: i32) -> qorgau_store::NewLetter {
+    qorgau_store::NewLetter {
+        case_id: case,
+        agency_id: None,
+        template: "wage_arrears".into(),
+        subject: "임금체불 진정 사건 처리 협조 요청".into(),
+        letter_date: chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+        data: Default::default(),
+    }
+}
+
+/// Stands in for the letter engine: the registry's numbering is what is tested here.
+fn register(
+    store: &mut Store,
+    case: qorgau_domain::CaseId,
+) -> Result<String, qorgau_store::StoreError> {
+    let year = store.registry_year();
+    store
+        .register_letter(&letter(case, year), None, |number| {
+            Ok::<_, qorgau_store::StoreError>(format!("%PDF-1.7 letter {number}").into_bytes())
+        })
+        .map(|l| l.number.unwrap().text)
+}
+
+#[test]
+fn letters_registered_offline_on_three_devices_never_share_a_number() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 3);
+    // Before its first round a member has no leased numbers: it says what to do.
+    devices[0]
+        .store
+        .set_mission(&qorgau_domain::MissionProfile::embassy_seoul())
+        .unwrap();
+    let id = devices[0]
+        .store
+        .add_worker(&worker("Жұмабеков", "Әлихан"))
+        .unwrap()
+        .id;
+    let case = devices[0]
+        .store
+        .add_case(&CaseRecord {
+            workers: vec![id],
+            case_type: Some(CaseType::UnpaidWages),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    sync_once(&mut devices[0].store).unwrap();
+    let (link, _) = TeamLink::connect(&mut devices[1].store).unwrap();
+    engine::pull(
+        &mut devices[1].store,
+        &link.remote,
+        link.team,
+        &link.ring,
+        &mut SyncReport::default(),
+    )
+    .unwrap();
+    let refused = register(&mut devices[1].store, case)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("registry") && refused.contains("lease"),
+        "{refused}"
+    );
+    settle(&mut devices);
+
+    let mut numbers = Vec::new();
+    for _round in 0..2 {
+        for d in devices.iter_mut() {
+            for _ in 0..30 {
+                numbers.push(register(&mut d.store, case).unwrap());
+            }
+        }
+        // Offline until now; then everyone syncs (and restocks numbers).
+        settle(&mut devices);
+    }
+    let unique: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!(
+        unique.len(),
+        numbers.len(),
+        "a number was given twice: {numbers:?}"
+    );
+    assert_eq!(hashes(&devices).len(), 1);
+    for d in &devices {
+        assert_eq!(d.store.letters(Some(case)).unwrap().len(), 180);
+    }
+}
+
+#[test]
+fn a_workspace_with_its_own_registered_letters_cannot_join_a_team() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut admin = new_device();
+    team::create_team(&mut admin.store, &server.url(), None).unwrap();
+    let code = team::invite(&mut admin.store, 3600).unwrap();
+    let mut other = new_device();
+    other
+        .store
+        .set_mission(&qorgau_domain::MissionProfile::embassy_seoul())
+        .unwrap();
+    let id = other.store.add_worker(&worker("Ким", "Олег")).unwrap().id;
+    let case = other
+        .store
+        .add_case(&CaseRecord {
+            workers: vec![id],
+            case_type: Some(CaseType::UnpaidWages),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    register(&mut other.store, case).unwrap();
+    let err = team::enroll(&mut other.store, &code)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("registered letters"), "{err}");
+    assert!(other.store.sync_settings().unwrap().is_none());
+}

@@ -432,13 +432,29 @@ fn draw_number(w: &Writer<'_>, year: i32, hlc: Hlc) -> StoreResult<u32> {
         w.tx.query_row(
             "SELECT rowid, next_seq FROM registry_blocks
              WHERE device_id = ?1 AND year = ?2 AND next_seq <= last_seq
+               AND (granted_by = 'server' OR
+                    coalesce((SELECT value FROM meta WHERE key = 'registry_mode'), '') != 'leased')
              ORDER BY first_seq LIMIT 1",
             params![device, year],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
+    let leased_only = crate::store::meta_get(&w.tx, "registry_mode")?.as_deref() == Some("leased");
     let (block, seq) = match open {
         Some(open) => open,
+        None if leased_only => {
+            let mut report = ValidationReport::default();
+            report.push(ValidationIssue::error(
+                "registry",
+                IssueCode::RegistryNumbers,
+                format!(
+                    "this device has no registry numbers left for {year}: sync with the team's \
+                     server to lease more (numbers come from the server so that no two devices \
+                     give a letter the same number)"
+                ),
+            ));
+            return Err(StoreError::Invalid(report));
+        }
         None => {
             let above: u32 = w.tx.query_row(
                 "SELECT max(

@@ -127,3 +127,63 @@ impl Store {
             })?)
     }
 }
+
+/// The registry numbers of a device in a sync team come only from blocks the server leased.
+impl Store {
+    /// From now on, letters are numbered only from server-leased blocks (joining a team).
+    pub fn use_leased_registry_numbers(&mut self) -> StoreResult<()> {
+        meta_set(&self.conn, "registry_mode", "leased")
+    }
+
+    /// The year letters registered today are numbered in.
+    pub fn registry_year(&self) -> i32 {
+        use chrono::Datelike;
+        crate::workers::today().year()
+    }
+
+    /// Leased numbers of `year` this device has not used yet.
+    pub fn leased_numbers_left(&self, year: i32) -> StoreResult<u32> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(sum(last_seq + 1 - next_seq), 0) FROM registry_blocks
+             WHERE year = ?1 AND device_id = ?2 AND granted_by = 'server'",
+            params![year, &self.device_id.as_bytes()[..]],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The highest number of `year` on any letter this device knows of (0: none).
+    pub fn highest_registry_number(&self, year: i32) -> StoreResult<u32> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(number_seq), 0) FROM letters WHERE number_year = ?1",
+            [year],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Registered (numbered) letters in this workspace.
+    pub fn numbered_letters(&self) -> StoreResult<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM letters WHERE number IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Records a block of numbers the server leased to this device.
+    pub fn add_leased_block(&mut self, year: i32, first: u32, last: u32) -> StoreResult<()> {
+        let hlc = self.clock.now();
+        self.conn.execute(
+            "INSERT INTO registry_blocks
+               (year, first_seq, last_seq, next_seq, device_id, granted_by, granted_hlc)
+             VALUES (?1, ?2, ?3, ?2, ?4, 'server', ?5)",
+            params![
+                year,
+                first,
+                last,
+                &self.device_id.as_bytes()[..],
+                hlc.0 as i64
+            ],
+        )?;
+        Ok(())
+    }
+}

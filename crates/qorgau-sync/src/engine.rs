@@ -22,6 +22,9 @@ use serde::Serialize;
 pub const ENVELOPE_BUDGET: usize = 900 * 1024;
 /// Envelopes asked for in one pull.
 pub const PULL_BATCH: u32 = 64;
+/// Registry numbers leased at a time, and the stock below which a round leases more.
+pub const LEASE_SIZE: u32 = 50;
+pub const LEASE_LOW_WATER: u32 = 25;
 
 /// What one round moved.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -39,6 +42,8 @@ pub struct SyncReport {
     pub conflicts: u64,
     /// Team keys received after a rotation.
     pub keys_received: u64,
+    /// Registry numbers leased from the server in this round.
+    pub numbers_leased: u64,
 }
 
 /// A workspace's link to its team: the server, the team id and the team keys.
@@ -80,7 +85,22 @@ pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
     };
     push(store, &link.remote, link.team, &link.ring, &mut report)?;
     pull(store, &link.remote, link.team, &link.ring, &mut report)?;
+    report.numbers_leased = stock_registry_numbers(store, &link.remote)?;
     Ok(report)
+}
+
+/// Keeps this device stocked with registry numbers for offline work: when fewer than
+/// [`LEASE_LOW_WATER`] of this year's leased numbers are left, leases [`LEASE_SIZE`] more
+/// (above every number this device knows). Returns how many were leased.
+pub fn stock_registry_numbers(store: &mut Store, remote: &Remote) -> Result<u64, SyncError> {
+    let year = store.registry_year();
+    if store.leased_numbers_left(year)? >= LEASE_LOW_WATER {
+        return Ok(0);
+    }
+    let at_least = store.highest_registry_number(year)? + 1;
+    let (first, last) = remote.lease_block(year, LEASE_SIZE, at_least)?;
+    store.add_leased_block(year, first, last)?;
+    Ok(u64::from(last + 1 - first))
 }
 
 /// Seals every change not yet sealed, then sends the sealed envelopes not yet acknowledged.

@@ -275,11 +275,16 @@ impl Remote {
     }
 
     /// Leases `size` registry numbers of `year`; returns `(first, last)`.
-    pub fn lease_block(&self, year: i32, size: u32) -> Result<(u32, u32), SyncError> {
+    pub fn lease_block(
+        &self,
+        year: i32,
+        size: u32,
+        at_least: u32,
+    ) -> Result<(u32, u32), SyncError> {
         let reply = self.call(
             "POST",
             "/registry/blocks",
-            Some(json!({ "year": year, "size": size })),
+            Some(json!({ "year": year, "size": size, "at_least": at_least })),
         )?;
         let first = reply["first_seq"]
             .as_u64()

@@ -59,6 +59,11 @@ pub fn create_team(
         invited: BTreeMap::new(),
     };
     settings.save(store, "team created")?;
+    store.use_leased_registry_numbers()?;
+    crate::engine::stock_registry_numbers(
+        store,
+        &Remote::new(server, fingerprint, Some(&settings.token))?,
+    )?;
     Ok(settings)
 }
 
@@ -189,6 +194,13 @@ pub fn enroll(store: &mut Store, code: &str) -> Result<SyncSettings, SyncError> 
     if store.sync_settings()?.is_some() {
         return Err(SyncError::AlreadyInTeam);
     }
+    if store.numbered_letters()? > 0 {
+        return Err(SyncError::Settings(
+            "this workspace has registered letters of its own: a device joins a team with an \
+             empty letter registry, so that no two letters share a number (use a new workspace)"
+                .into(),
+        ));
+    }
     let code = EnrollmentCode::parse(code)?;
     let secret = code.secret()?;
     let enrollment = parse_16("enrollment", &code.enrollment)
@@ -217,6 +229,7 @@ pub fn enroll(store: &mut Store, code: &str) -> Result<SyncSettings, SyncError> 
     settings.team_id()?;
     settings.ring()?;
     settings.save(store, "device enrolled")?;
+    store.use_leased_registry_numbers()?;
     Ok(settings)
 }
 
