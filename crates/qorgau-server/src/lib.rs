@@ -10,3 +10,4 @@
 pub mod http;
 pub mod sqlite;
 pub mod storage;
+pub mod tls;

@@ -9,28 +9,44 @@ use std::process::{Child, Command, Stdio};
 pub struct Server {
     child: Option<Child>,
     data: PathBuf,
+    args: Vec<String>,
     pub addr: String,
+    /// The certificate's SHA-256 when serving TLS.
+    pub fingerprint: Option<String>,
 }
 
 impl Server {
     /// Starts a server over `data` on a free port.
     pub fn start(data: &Path) -> Server {
-        let (child, addr) = spawn(data, "127.0.0.1:0");
+        Self::start_with(data, &[])
+    }
+
+    /// Starts a server with extra arguments (e.g. `--tls-self-signed`).
+    pub fn start_with(data: &Path, args: &[&str]) -> Server {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let (child, addr, fingerprint) = spawn(data, "127.0.0.1:0", &args);
         Server {
             child: Some(child),
             data: data.to_path_buf(),
+            args,
             addr,
+            fingerprint,
         }
     }
 
     /// The API's base URL, e.g. `http://127.0.0.1:PORT/v1`.
     pub fn api(&self) -> String {
-        format!("http://{}/v1", self.addr)
+        format!("{}/v1", self.url())
     }
 
     /// The server's URL as a device stores it.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.fingerprint.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     pub fn stop(&mut self) {
@@ -43,8 +59,9 @@ impl Server {
     /// Stops the process and starts a new one over the same data on the same port.
     pub fn restart(&mut self) {
         self.stop();
-        let (child, addr) = spawn(&self.data, &self.addr);
+        let (child, addr, fingerprint) = spawn(&self.data, &self.addr, &self.args);
         assert_eq!(addr, self.addr);
+        assert_eq!(fingerprint, self.fingerprint);
         self.child = Some(child);
     }
 
@@ -59,21 +76,29 @@ impl Drop for Server {
     }
 }
 
-fn spawn(data: &Path, listen: &str) -> (Child, String) {
+fn spawn(data: &Path, listen: &str, args: &[String]) -> (Child, String, Option<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qorgau-server"))
         .args(["--data", data.to_str().unwrap(), "--listen", listen])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start qorgau-server");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    out.read_line(&mut line).unwrap();
     let addr = line
         .trim()
         .strip_prefix("listening on ")
         .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
         .to_string();
-    (child, addr)
+    let fingerprint = args.iter().any(|a| a.starts_with("--tls")).then(|| {
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        line.trim()
+            .strip_prefix("certificate sha256 ")
+            .unwrap_or_else(|| panic!("unexpected second line: {line:?}"))
+            .to_string()
+    });
+    (child, addr, fingerprint)
 }
