@@ -8,6 +8,7 @@
 //! certificate pinned through the enrollment code), the PostgreSQL backend, enrollment codes.
 
 pub mod http;
+pub mod postgres;
 pub mod sqlite;
 pub mod storage;
 pub mod tls;

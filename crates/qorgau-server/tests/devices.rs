@@ -5,13 +5,16 @@
 mod support;
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use qorgau_domain::{CaseRecord, CaseType, TimelineKind, Worker, WorkerId};
 use qorgau_store::{KdfParams, NewTimelineEntry, Passphrase, Store};
 use qorgau_sync::engine::{self, SyncReport, TeamLink};
-use qorgau_sync::{SyncError, sync_once, team};
+use qorgau_sync::{SyncError, SyncSettings, sync_once, team};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
 use support::Server;
+use support::postgres::Postgres;
 use tempfile::TempDir;
 
 struct Device {
@@ -32,11 +35,23 @@ fn new_device() -> Device {
 
 /// A team of `n` devices on `server`: the first creates it, the others enroll with codes.
 fn team_of(server: &Server, n: usize) -> Vec<Device> {
+    team_across(std::slice::from_ref(server), n)
+}
+
+/// A team of `n` devices spread over server processes sharing one database: device `i`
+/// talks to `servers[i % len]`.
+fn team_across(servers: &[Server], n: usize) -> Vec<Device> {
     let mut devices: Vec<Device> = (0..n).map(|_| new_device()).collect();
-    team::create_team(&mut devices[0].store, &server.url(), None).unwrap();
+    team::create_team(&mut devices[0].store, &servers[0].url(), None).unwrap();
     for i in 1..n {
         let code = team::invite(&mut devices[0].store, 3600).unwrap();
         team::enroll(&mut devices[i].store, &code).unwrap();
+        let server = &servers[i % servers.len()];
+        let mut settings = SyncSettings::load(&devices[i].store).unwrap();
+        settings.server = server.url();
+        settings
+            .save(&mut devices[i].store, "test: another server process")
+            .unwrap();
     }
     devices
 }
@@ -258,11 +273,9 @@ fn tampered_or_renumbered_envelopes_are_refused_and_nothing_is_applied() {
     assert_eq!(reader.store.stats().unwrap().workers, 0);
 }
 
-#[test]
-fn the_server_database_holds_none_of_the_synced_names_or_iins() {
-    let data = tempfile::tempdir().unwrap();
-    let server = Server::start(data.path());
-    let mut devices = team_of(&server, 2);
+/// Syncs a worker with every name form and an IIN, and a case, between two devices.
+fn sync_a_named_worker(server: &Server) {
+    let mut devices = team_of(server, 2);
     let mut w = worker("Сейітов", "Нұрлан");
     w.latin_name = Some("SEITOV NURLAN".into());
     w.hangul_name = Some("세이토프누를란".into());
@@ -279,21 +292,49 @@ fn the_server_database_holds_none_of_the_synced_names_or_iins() {
         .unwrap();
     settle(&mut devices);
     assert_eq!(hashes(&devices).len(), 1);
+}
+
+const SECRETS: [&str; 6] = [
+    "Сейітов",
+    "Нұрлан",
+    "SEITOV",
+    "세이토프",
+    "791028302728",
+    "Пресс",
+];
+
+#[test]
+fn the_server_database_holds_none_of_the_synced_names_or_iins() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    sync_a_named_worker(&server);
     let mut bytes = std::fs::read(server.database()).unwrap();
     if let Ok(wal) = std::fs::read(data.path().join("qorgau-server.db-wal")) {
         bytes.extend(wal);
     }
-    for needle in [
-        "Сейітов",
-        "Нұрлан",
-        "SEITOV",
-        "세이토프",
-        "791028302728",
-        "Пресс",
-    ] {
+    for needle in SECRETS {
         assert!(
             !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
             "the server's files contain {needle:?}"
+        );
+    }
+}
+
+#[test]
+fn a_postgresql_dump_holds_none_of_the_synced_names_or_iins() {
+    let server = Server::start_postgres(&POSTGRES.url());
+    sync_a_named_worker(&server);
+    let dump = String::from_utf8(POSTGRES.dump()).unwrap();
+    assert!(
+        dump.contains("COPY public.envelopes"),
+        "the dump has the envelopes"
+    );
+    for needle in SECRETS {
+        let hex: String = needle.bytes().map(|b| format!("{b:02x}")).collect();
+        assert!(!dump.contains(needle), "the dump contains {needle:?}");
+        assert!(
+            !dump.contains(&hex),
+            "the dump contains {needle:?} as bytea"
         );
     }
 }
@@ -345,9 +386,10 @@ fn step(devices: usize) -> impl Strategy<Value = Step> {
     ]
 }
 
-/// Runs a scenario; returns the devices' state hashes after settling.
-fn run_scenario(server: &mut Server, n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
-    let mut devices = team_of(server, n);
+/// Runs a scenario with its devices spread over `servers` (processes sharing one database),
+/// then checks that all devices converged and that no change was lost.
+fn run_scenario(servers: &mut [Server], n: usize, steps: &[Step]) -> Result<(), TestCaseError> {
+    let mut devices = team_across(servers, n);
     let workers: Vec<WorkerId> = (0..3)
         .map(|i| {
             devices[0]
@@ -427,7 +469,7 @@ fn run_scenario(server: &mut Server, n: usize, steps: &[Step]) -> Result<(), Tes
                 )
                 .unwrap();
             }
-            Step::RestartServer => server.restart(),
+            Step::RestartServer => servers.iter_mut().for_each(Server::restart),
         }
     }
     settle(&mut devices);
@@ -465,21 +507,86 @@ fn run_scenario(server: &mut Server, n: usize, steps: &[Step]) -> Result<(), Tes
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, max_shrink_iters: 20, .. ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 6,
+        max_shrink_iters: 20,
+        // Failing cases are kept (and committed) beside this file and replayed first.
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/devices.proptest-regressions",
+        ))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn two_devices_with_random_offline_edits_converge(steps in proptest::collection::vec(step(2), 5..30)) {
         let data = tempfile::tempdir().unwrap();
-        let mut server = Server::start(data.path());
-        run_scenario(&mut server, 2, &steps)?;
+        let mut servers = [Server::start(data.path())];
+        run_scenario(&mut servers, 2, &steps)?;
     }
 
     #[test]
     fn five_devices_with_random_offline_edits_converge(steps in proptest::collection::vec(step(5), 10..40)) {
         let data = tempfile::tempdir().unwrap();
-        let mut server = Server::start(data.path());
-        run_scenario(&mut server, 5, &steps)?;
+        let mut servers = [Server::start(data.path())];
+        run_scenario(&mut servers, 5, &steps)?;
     }
+
+    #[test]
+    fn two_devices_with_random_offline_edits_converge_over_postgresql(steps in proptest::collection::vec(step(2), 5..30)) {
+        let mut servers = [Server::start_postgres(&POSTGRES.url())];
+        run_scenario(&mut servers, 2, &steps)?;
+    }
+
+    #[test]
+    fn five_devices_on_two_server_processes_sharing_postgresql_converge(steps in proptest::collection::vec(step(5), 10..40)) {
+        let mut servers = [
+            Server::start_postgres(&POSTGRES.url()),
+            Server::start_postgres(&POSTGRES.url()),
+        ];
+        run_scenario(&mut servers, 5, &steps)?;
+    }
+}
+
+/// One PostgreSQL cluster for this test binary; every scenario is a team of its own.
+static POSTGRES: LazyLock<Postgres> = LazyLock::new(Postgres::start);
+
+#[test]
+fn letters_on_devices_of_two_server_processes_over_postgresql_never_share_a_number() {
+    let servers = [
+        Server::start_postgres(&POSTGRES.url()),
+        Server::start_postgres(&POSTGRES.url()),
+    ];
+    let mut devices = team_across(&servers, 4);
+    devices[0]
+        .store
+        .set_mission(&qorgau_domain::MissionProfile::embassy_seoul())
+        .unwrap();
+    let id = devices[0]
+        .store
+        .add_worker(&worker("Жұмабеков", "Әлихан"))
+        .unwrap()
+        .id;
+    let case = devices[0]
+        .store
+        .add_case(&CaseRecord {
+            workers: vec![id],
+            case_type: Some(CaseType::UnpaidWages),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    settle(&mut devices);
+    let mut numbers = Vec::new();
+    for _round in 0..2 {
+        for d in devices.iter_mut() {
+            for _ in 0..25 {
+                numbers.push(register(&mut d.store, case).unwrap());
+            }
+        }
+        settle(&mut devices);
+    }
+    let unique: BTreeSet<&String> = numbers.iter().collect();
+    assert_eq!(unique.len(), numbers.len(), "a number was given twice");
+    assert_eq!(hashes(&devices).len(), 1);
 }
 
 fn letter(case: qorgau_domain::CaseId, year: i32) -> qorgau_store::NewLetter {

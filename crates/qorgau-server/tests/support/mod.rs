@@ -6,9 +6,11 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+pub mod postgres;
+
 pub struct Server {
     child: Option<Child>,
-    data: PathBuf,
+    data: Option<PathBuf>,
     args: Vec<String>,
     pub addr: String,
     /// The certificate's SHA-256 when serving TLS.
@@ -21,13 +23,23 @@ impl Server {
         Self::start_with(data, &[])
     }
 
-    /// Starts a server with extra arguments (e.g. `--tls-self-signed`).
+    /// Starts a server over `data` with extra arguments (e.g. `--tls-self-signed`).
     pub fn start_with(data: &Path, args: &[&str]) -> Server {
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        let (child, addr, fingerprint) = spawn(data, "127.0.0.1:0", &args);
+        let mut all = vec!["--data".to_string(), data.to_str().unwrap().to_string()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        Self::start_args(Some(data), all)
+    }
+
+    /// Starts a server over a PostgreSQL database.
+    pub fn start_postgres(url: &str) -> Server {
+        Self::start_args(None, vec!["--database-url".into(), url.into()])
+    }
+
+    fn start_args(data: Option<&Path>, args: Vec<String>) -> Server {
+        let (child, addr, fingerprint) = spawn("127.0.0.1:0", &args);
         Server {
             child: Some(child),
-            data: data.to_path_buf(),
+            data: data.map(Path::to_path_buf),
             args,
             addr,
             fingerprint,
@@ -59,14 +71,18 @@ impl Server {
     /// Stops the process and starts a new one over the same data on the same port.
     pub fn restart(&mut self) {
         self.stop();
-        let (child, addr, fingerprint) = spawn(&self.data, &self.addr, &self.args);
+        let (child, addr, fingerprint) = spawn(&self.addr, &self.args);
         assert_eq!(addr, self.addr);
         assert_eq!(fingerprint, self.fingerprint);
         self.child = Some(child);
     }
 
+    /// The embedded database file.
     pub fn database(&self) -> PathBuf {
-        self.data.join("qorgau-server.db")
+        self.data
+            .as_ref()
+            .expect("a server over --data")
+            .join("qorgau-server.db")
     }
 }
 
@@ -76,9 +92,9 @@ impl Drop for Server {
     }
 }
 
-fn spawn(data: &Path, listen: &str, args: &[String]) -> (Child, String, Option<String>) {
+fn spawn(listen: &str, args: &[String]) -> (Child, String, Option<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qorgau-server"))
-        .args(["--data", data.to_str().unwrap(), "--listen", listen])
+        .args(["--listen", listen])
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

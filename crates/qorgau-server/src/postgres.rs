@@ -1,0 +1,533 @@
+//! The PostgreSQL backend (`--database-url postgres://…`). Several server processes may share
+//! one database: every call is one transaction, nothing is cached, and a team's pushes are
+//! serialised by locking the team's row, which also hands out the team's envelope positions.
+//! Positions are therefore assigned in commit order, so a device pulling "after N" never
+//! skips an envelope that commits later with a smaller number.
+
+use crate::storage::{
+    DeviceAuth, DeviceInfo, Id, KeyBox, LeasedBlock, NewEnrollment, NewEnvelope, Storage,
+    StorageError, StorageResult, StoredEnvelope,
+};
+use std::sync::Mutex;
+use tokio::runtime::Handle;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, NoTls, Transaction};
+
+const SCHEMA: &str = r#"
+CREATE TABLE IF NOT EXISTS teams (
+    id          BYTEA PRIMARY KEY,
+    next_seq    BIGINT NOT NULL DEFAULT 1,
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS devices (
+    team        BYTEA NOT NULL REFERENCES teams(id),
+    id          BYTEA NOT NULL,
+    token_hash  BYTEA NOT NULL UNIQUE,
+    admin       BOOLEAN NOT NULL DEFAULT false,
+    revoked     BOOLEAN NOT NULL DEFAULT false,
+    last_seq    BIGINT NOT NULL DEFAULT 0,
+    enrollment  BYTEA,
+    added       BIGSERIAL,
+    PRIMARY KEY (team, id)
+);
+CREATE TABLE IF NOT EXISTS envelopes (
+    team        BYTEA NOT NULL,
+    global_seq  BIGINT NOT NULL,
+    device      BYTEA NOT NULL,
+    device_seq  BIGINT NOT NULL,
+    key_epoch   INTEGER NOT NULL,
+    size        INTEGER NOT NULL,
+    blob        BYTEA NOT NULL,
+    PRIMARY KEY (team, global_seq),
+    UNIQUE (team, device, device_seq)
+);
+CREATE TABLE IF NOT EXISTS registry_counters (
+    team        BYTEA NOT NULL,
+    year        INTEGER NOT NULL,
+    next_seq    BIGINT NOT NULL,
+    PRIMARY KEY (team, year)
+);
+CREATE TABLE IF NOT EXISTS registry_leases (
+    team        BYTEA NOT NULL,
+    device      BYTEA NOT NULL,
+    year        INTEGER NOT NULL,
+    first_seq   BIGINT NOT NULL,
+    last_seq    BIGINT NOT NULL,
+    leased_at   TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS enrollments (
+    id          BYTEA PRIMARY KEY,
+    team        BYTEA NOT NULL,
+    auth_hash   BYTEA NOT NULL,
+    wrapped     BYTEA NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    redeemed_by BYTEA
+);
+CREATE TABLE IF NOT EXISTS key_boxes (
+    team        BYTEA NOT NULL,
+    device      BYTEA NOT NULL,
+    epoch       INTEGER NOT NULL,
+    blob        BYTEA NOT NULL,
+    PRIMARY KEY (team, device, epoch)
+);
+"#;
+
+/// Serialises schema creation between processes starting at once.
+const SCHEMA_LOCK: i64 = 0x716f_7267_6175; // "qorgau"
+
+/// PostgreSQL storage: a small pool of connections, used from blocking threads.
+pub struct PostgresStorage {
+    url: String,
+    runtime: Handle,
+    idle: Mutex<Vec<Client>>,
+}
+
+impl std::fmt::Debug for PostgresStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStorage").finish_non_exhaustive()
+    }
+}
+
+fn backend(e: tokio_postgres::Error) -> StorageError {
+    StorageError::Backend(e.to_string())
+}
+
+fn is_unique_violation(e: &tokio_postgres::Error) -> bool {
+    e.code() == Some(&SqlState::UNIQUE_VIOLATION)
+}
+
+fn id(bytes: Vec<u8>) -> StorageResult<Id> {
+    bytes
+        .try_into()
+        .map_err(|_| StorageError::Backend("a stored id is not 16 bytes".into()))
+}
+
+async fn connect(url: &str) -> StorageResult<Client> {
+    let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(backend)?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            eprintln!("qorgau-server: PostgreSQL connection ended: {e}");
+        }
+    });
+    Ok(client)
+}
+
+impl PostgresStorage {
+    /// Connects to `url` and creates the schema if it is missing. Call from inside the
+    /// server's tokio runtime (storage calls then run on its blocking threads).
+    pub async fn open(url: &str) -> StorageResult<Self> {
+        let mut client = connect(url).await?;
+        let tx = client.transaction().await.map_err(backend)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
+            .await
+            .map_err(backend)?;
+        tx.batch_execute(SCHEMA).await.map_err(backend)?;
+        tx.commit().await.map_err(backend)?;
+        Ok(PostgresStorage {
+            url: url.to_string(),
+            runtime: Handle::current(),
+            idle: Mutex::new(vec![client]),
+        })
+    }
+
+    /// Runs `f` in one transaction on a pooled connection. Called from a blocking thread.
+    fn with<T>(
+        &self,
+        f: impl for<'t> AsyncFnOnce(&'t Transaction<'t>) -> StorageResult<T>,
+    ) -> StorageResult<T> {
+        let pooled = self
+            .idle
+            .lock()
+            .map_err(|_| StorageError::Backend("connection pool poisoned".into()))?
+            .pop();
+        self.runtime.block_on(async {
+            let mut client = match pooled {
+                Some(c) if !c.is_closed() => c,
+                _ => connect(&self.url).await?,
+            };
+            let tx = client.transaction().await.map_err(backend)?;
+            let out = f(&tx).await;
+            let out = match out {
+                Ok(v) => {
+                    tx.commit().await.map_err(backend)?;
+                    Ok(v)
+                }
+                Err(e) => {
+                    let _ = tx.rollback().await;
+                    Err(e)
+                }
+            };
+            if let Ok(mut idle) = self.idle.lock()
+                && idle.len() < 16
+            {
+                idle.push(client);
+            }
+            out
+        })
+    }
+}
+
+impl Storage for PostgresStorage {
+    fn create_team(&self, team: Id, device: Id, token_hash: [u8; 32]) -> StorageResult<()> {
+        self.with(async |tx| {
+            tx.execute("INSERT INTO teams (id) VALUES ($1)", &[&&team[..]])
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StorageError::TeamExists
+                    } else {
+                        backend(e)
+                    }
+                })?;
+            tx.execute(
+                "INSERT INTO devices (team, id, token_hash, admin) VALUES ($1, $2, $3, true)",
+                &[&&team[..], &&device[..], &&token_hash[..]],
+            )
+            .await
+            .map_err(backend)?;
+            Ok(())
+        })
+    }
+
+    fn add_device(&self, team: Id, device: Id, token_hash: [u8; 32]) -> StorageResult<()> {
+        self.with(async |tx| {
+            tx.execute(
+                "INSERT INTO devices (team, id, token_hash) VALUES ($1, $2, $3)",
+                &[&&team[..], &&device[..], &&token_hash[..]],
+            )
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StorageError::DeviceExists
+                } else {
+                    backend(e)
+                }
+            })?;
+            Ok(())
+        })
+    }
+
+    fn authenticate(&self, token_hash: [u8; 32]) -> StorageResult<Option<DeviceAuth>> {
+        self.with(async |tx| {
+            let row = tx
+                .query_opt(
+                    "SELECT team, id, admin, revoked FROM devices WHERE token_hash = $1",
+                    &[&&token_hash[..]],
+                )
+                .await
+                .map_err(backend)?;
+            row.map(|r| {
+                Ok(DeviceAuth {
+                    team: id(r.get(0))?,
+                    device: id(r.get(1))?,
+                    admin: r.get(2),
+                    revoked: r.get(3),
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn revoke(&self, team: Id, device: Id) -> StorageResult<()> {
+        self.with(async |tx| {
+            let n = tx
+                .execute(
+                    "UPDATE devices SET revoked = true WHERE team = $1 AND id = $2",
+                    &[&&team[..], &&device[..]],
+                )
+                .await
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StorageError::NoSuchDevice);
+            }
+            Ok(())
+        })
+    }
+
+    fn push(&self, team: Id, device: Id, envelopes: &[NewEnvelope]) -> StorageResult<u64> {
+        self.with(async |tx| {
+            // The team's row lock orders its pushes across processes; its counter gives the
+            // envelopes their positions in that order.
+            let mut next: i64 = tx
+                .query_one(
+                    "SELECT next_seq FROM teams WHERE id = $1 FOR UPDATE",
+                    &[&&team[..]],
+                )
+                .await
+                .map_err(backend)?
+                .get(0);
+            let mut last = tx
+                .query_one(
+                    "SELECT last_seq FROM devices WHERE team = $1 AND id = $2",
+                    &[&&team[..], &&device[..]],
+                )
+                .await
+                .map_err(backend)?
+                .get::<_, i64>(0) as u64;
+            let insert = tx
+                .prepare(
+                    "INSERT INTO envelopes (team, global_seq, device, device_seq, key_epoch, size, blob)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .await
+                .map_err(backend)?;
+            for env in envelopes {
+                if env.device_seq <= last {
+                    let stored = tx
+                        .query_opt(
+                            "SELECT blob FROM envelopes WHERE team = $1 AND device = $2 AND device_seq = $3",
+                            &[&&team[..], &&device[..], &(env.device_seq as i64)],
+                        )
+                        .await
+                        .map_err(backend)?
+                        .map(|r| r.get::<_, Vec<u8>>(0));
+                    if stored.as_deref() != Some(&env.blob[..]) {
+                        return Err(StorageError::Conflicting {
+                            seq: env.device_seq,
+                        });
+                    }
+                    continue;
+                }
+                if env.device_seq != last + 1 {
+                    return Err(StorageError::OutOfOrder {
+                        expected: last + 1,
+                        got: env.device_seq,
+                    });
+                }
+                tx.execute(
+                    &insert,
+                    &[
+                        &&team[..],
+                        &next,
+                        &&device[..],
+                        &(env.device_seq as i64),
+                        &(env.key_epoch as i32),
+                        &(env.blob.len() as i32),
+                        &env.blob,
+                    ],
+                )
+                .await
+                .map_err(backend)?;
+                next += 1;
+                last = env.device_seq;
+            }
+            tx.execute(
+                "UPDATE devices SET last_seq = $3 WHERE team = $1 AND id = $2",
+                &[&&team[..], &&device[..], &(last as i64)],
+            )
+            .await
+            .map_err(backend)?;
+            tx.execute(
+                "UPDATE teams SET next_seq = $2 WHERE id = $1",
+                &[&&team[..], &next],
+            )
+            .await
+            .map_err(backend)?;
+            Ok((next - 1) as u64)
+        })
+    }
+
+    fn pull(&self, team: Id, after: u64, limit: u32) -> StorageResult<Vec<StoredEnvelope>> {
+        self.with(async |tx| {
+            let rows = tx
+                .query(
+                    "SELECT global_seq, device, device_seq, key_epoch, blob FROM envelopes
+                     WHERE team = $1 AND global_seq > $2 ORDER BY global_seq LIMIT $3",
+                    &[&&team[..], &(after as i64), &i64::from(limit)],
+                )
+                .await
+                .map_err(backend)?;
+            rows.into_iter()
+                .map(|r| {
+                    Ok(StoredEnvelope {
+                        global_seq: r.get::<_, i64>(0) as u64,
+                        device: id(r.get(1))?,
+                        device_seq: r.get::<_, i64>(2) as u64,
+                        key_epoch: r.get::<_, i32>(3) as u32,
+                        blob: r.get(4),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn devices(&self, team: Id) -> StorageResult<Vec<DeviceInfo>> {
+        self.with(async |tx| {
+            let rows = tx
+                .query(
+                    "SELECT id, admin, revoked, last_seq, enrollment FROM devices WHERE team = $1
+                     ORDER BY admin DESC, added",
+                    &[&&team[..]],
+                )
+                .await
+                .map_err(backend)?;
+            rows.into_iter()
+                .map(|r| {
+                    Ok(DeviceInfo {
+                        device: id(r.get(0))?,
+                        admin: r.get(1),
+                        revoked: r.get(2),
+                        last_seq: r.get::<_, i64>(3) as u64,
+                        enrollment: r.get::<_, Option<Vec<u8>>>(4).map(id).transpose()?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn create_enrollment(&self, team: Id, e: &NewEnrollment) -> StorageResult<()> {
+        self.with(async |tx| {
+            tx.execute(
+                "INSERT INTO enrollments (id, team, auth_hash, wrapped, expires_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    &&e.id[..],
+                    &&team[..],
+                    &&e.auth_hash[..],
+                    &e.wrapped,
+                    &e.expires_at,
+                ],
+            )
+            .await
+            .map_err(|err| {
+                if is_unique_violation(&err) {
+                    StorageError::DeviceExists
+                } else {
+                    backend(err)
+                }
+            })?;
+            Ok(())
+        })
+    }
+
+    fn redeem_enrollment(
+        &self,
+        enrollment: Id,
+        auth_hash: [u8; 32],
+        device: Id,
+        token_hash: [u8; 32],
+        now: i64,
+    ) -> StorageResult<(Id, Vec<u8>)> {
+        self.with(async |tx| {
+            let row = tx
+                .query_opt(
+                    "SELECT team, auth_hash, wrapped, expires_at, redeemed_by FROM enrollments
+                     WHERE id = $1 FOR UPDATE",
+                    &[&&enrollment[..]],
+                )
+                .await
+                .map_err(backend)?
+                .ok_or(StorageError::NoSuchEnrollment)?;
+            let team = id(row.get(0))?;
+            if row.get::<_, Vec<u8>>(1) != auth_hash {
+                return Err(StorageError::NoSuchEnrollment);
+            }
+            if row.get::<_, Option<Vec<u8>>>(4).is_some() || now > row.get::<_, i64>(3) {
+                return Err(StorageError::EnrollmentSpent);
+            }
+            tx.execute(
+                "UPDATE enrollments SET redeemed_by = $2 WHERE id = $1",
+                &[&&enrollment[..], &&device[..]],
+            )
+            .await
+            .map_err(backend)?;
+            tx.execute(
+                "INSERT INTO devices (team, id, token_hash, enrollment) VALUES ($1, $2, $3, $4)",
+                &[&&team[..], &&device[..], &&token_hash[..], &&enrollment[..]],
+            )
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StorageError::DeviceExists
+                } else {
+                    backend(e)
+                }
+            })?;
+            Ok((team, row.get(2)))
+        })
+    }
+
+    fn put_key_boxes(&self, team: Id, boxes: &[KeyBox]) -> StorageResult<()> {
+        self.with(async |tx| {
+            for b in boxes {
+                let known = tx
+                    .query_opt(
+                        "SELECT 1 FROM devices WHERE team = $1 AND id = $2",
+                        &[&&team[..], &&b.device[..]],
+                    )
+                    .await
+                    .map_err(backend)?
+                    .is_some();
+                if !known {
+                    return Err(StorageError::NoSuchDevice);
+                }
+                tx.execute(
+                    "INSERT INTO key_boxes (team, device, epoch, blob) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (team, device, epoch) DO UPDATE SET blob = excluded.blob",
+                    &[&&team[..], &&b.device[..], &(b.epoch as i32), &b.blob],
+                )
+                .await
+                .map_err(backend)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn key_boxes(&self, team: Id, device: Id) -> StorageResult<Vec<KeyBox>> {
+        self.with(async |tx| {
+            let rows = tx
+                .query(
+                    "SELECT epoch, blob FROM key_boxes WHERE team = $1 AND device = $2 ORDER BY epoch",
+                    &[&&team[..], &&device[..]],
+                )
+                .await
+                .map_err(backend)?;
+            Ok(rows
+                .into_iter()
+                .map(|r| KeyBox {
+                    device,
+                    epoch: r.get::<_, i32>(0) as u32,
+                    blob: r.get(1),
+                })
+                .collect())
+        })
+    }
+
+    fn lease_block(
+        &self,
+        team: Id,
+        device: Id,
+        year: i32,
+        size: u32,
+        at_least: u32,
+    ) -> StorageResult<LeasedBlock> {
+        self.with(async |tx| {
+            let size = i64::from(size);
+            let at_least = i64::from(at_least);
+            let first: i64 = tx
+                .query_one(
+                    "INSERT INTO registry_counters (team, year, next_seq)
+                     VALUES ($1, $2, GREATEST($4::BIGINT, 1) + $3::BIGINT)
+                     ON CONFLICT (team, year) DO UPDATE
+                         SET next_seq = GREATEST(registry_counters.next_seq, $4::BIGINT) + $3::BIGINT
+                     RETURNING next_seq - $3::BIGINT",
+                    &[&&team[..], &year, &size, &at_least],
+                )
+                .await
+                .map_err(backend)?
+                .get(0);
+            tx.execute(
+                "INSERT INTO registry_leases (team, device, year, first_seq, last_seq)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&&team[..], &&device[..], &year, &first, &(first + size - 1)],
+            )
+            .await
+            .map_err(backend)?;
+            Ok(LeasedBlock {
+                year,
+                first_seq: first as u32,
+                last_seq: (first + size - 1) as u32,
+            })
+        })
+    }
+}
