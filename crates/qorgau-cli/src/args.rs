@@ -520,6 +520,24 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 10)]
         cold_runs: usize,
     },
+    /// Sync through a real qorgau-server on loopback: ingest, initial sync, 100-record round,
+    /// peak memory (needs qorgau-server built beside this binary).
+    Sync {
+        #[command(flatten)]
+        out: Out,
+        /// Workers on the first device (one record each).
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// Rounds of 100 edited records to time.
+        #[arg(long, default_value_t = 10)]
+        rounds: usize,
+        /// Also run against a server over this PostgreSQL database.
+        #[arg(long)]
+        postgres_url: Option<String>,
+        /// Directory for the benchmark's workspaces and server (a temporary one by default).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

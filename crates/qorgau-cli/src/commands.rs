@@ -6,7 +6,7 @@ use crate::args::{
 };
 use crate::output::{Failure, emit};
 use crate::{agencies, letters, sync};
-use crate::{bench, bench_letters};
+use crate::{bench, bench_letters, bench_sync};
 use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
 use qorgau_core::identifiers::{self, IdentifierKind};
@@ -111,6 +111,22 @@ pub fn run(cli: &Cli) -> Result<()> {
                     cold_runs,
                 },
         } => bench_letters::letters(cli.json || out.json, *iterations, *cold_runs),
+        Command::Bench {
+            what:
+                BenchWhat::Sync {
+                    out,
+                    records,
+                    rounds,
+                    postgres_url,
+                    dir,
+                },
+        } => bench_sync::sync(
+            cli.json || out.json,
+            *records,
+            *rounds,
+            postgres_url.as_deref(),
+            dir.as_deref(),
+        ),
     }
 }
 

@@ -5,6 +5,7 @@ mod agencies;
 mod args;
 mod bench;
 mod bench_letters;
+mod bench_sync;
 mod commands;
 mod letters;
 mod output;

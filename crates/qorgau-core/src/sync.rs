@@ -66,6 +66,12 @@ impl Workspace {
         Ok(qorgau_sync::sync_once(&mut self.store)?)
     }
 
+    /// Seals local changes for the next round without connecting (also timed alone by the
+    /// sync benchmark).
+    pub fn seal_changes(&mut self) -> Result<u64> {
+        Ok(qorgau_sync::engine::seal_changes(&mut self.store)?)
+    }
+
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let settings = match SyncSettings::load(&self.store) {
             Ok(s) => Some(s),

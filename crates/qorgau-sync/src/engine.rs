@@ -76,6 +76,13 @@ impl TeamLink {
     }
 }
 
+/// Seals this device's unsealed changes with the team key (no network): the first half of a
+/// round, e.g. before a laptop goes offline. Returns how many change sets were sealed.
+pub fn seal_changes(store: &mut Store) -> Result<u64, SyncError> {
+    let settings = SyncSettings::load(store)?;
+    seal(store, settings.team_id()?, &settings.ring()?)
+}
+
 /// Runs one round with the workspace's team.
 pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
     let (link, keys_received) = TeamLink::connect(store)?;
