@@ -246,6 +246,20 @@ pub enum WorkerAction {
         #[command(flatten)]
         input: JsonInput,
     },
+    /// Pairs of records that look like one person (same IIN or passport number), e.g. after
+    /// two laptops registered the same worker offline.
+    Duplicates {
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Join two records of one person: the earlier is kept, takes the other's missing fields
+    /// and its cases; the other is hidden but its history stays.
+    Merge {
+        #[command(flatten)]
+        out: Out,
+        first: String,
+        second: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

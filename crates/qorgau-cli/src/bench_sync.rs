@@ -11,7 +11,7 @@
 use crate::output::{Failure, emit};
 use qorgau_core::demo::WorkerGenerator;
 use qorgau_core::domain::Worker;
-use qorgau_core::{ErrorCode, CoreError, Passphrase, Workspace, WorkspaceOptions};
+use qorgau_core::{CoreError, ErrorCode, Passphrase, Workspace, WorkspaceOptions};
 use serde::Serialize;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
@@ -124,7 +124,10 @@ fn run_backend(
 ) -> Result<BackendRun, Failure> {
     let passphrase = Passphrase::new("benchmark passphrase, not secret");
     let mut a = Workspace::create(&root.join(format!("{backend}-a")), &passphrase, &options())?;
-    eprintln!("bench sync [{backend}]: importing {} workers on device A …", population.len());
+    eprintln!(
+        "bench sync [{backend}]: importing {} workers on device A …",
+        population.len()
+    );
     let t = Instant::now();
     let mut ids = Vec::with_capacity(population.len());
     a.add_workers_batched(population, BATCH, &mut ids)?;
@@ -226,11 +229,19 @@ pub fn sync(
     }
     if let Some(url) = postgres_url {
         let server = start_server(&["--database-url", url])?;
-        runs.push(run_backend("postgresql", &server, &root, &population, rounds)?);
+        runs.push(run_backend(
+            "postgresql",
+            &server,
+            &root,
+            &population,
+            rounds,
+        )?);
     }
     let _ = std::fs::remove_dir_all(&root);
     if runs.iter().any(|r| !r.converged) {
-        return Err(failure("the devices did not converge: the benchmark is void"));
+        return Err(failure(
+            "the devices did not converge: the benchmark is void",
+        ));
     }
     emit(as_json, &runs, || {
         runs.iter()

@@ -251,6 +251,36 @@ pub(crate) fn date_arg(option: &str, value: &str) -> Result<NaiveDate> {
 
 fn worker(cli: &Cli, action: &WorkerAction) -> Result<()> {
     match action {
+        WorkerAction::Duplicates { out } => {
+            let ws = open(cli)?;
+            let pairs = ws.duplicate_workers()?;
+            emit(cli.json || out.json, &pairs, || {
+                pairs
+                    .iter()
+                    .map(|p| format!("{}  {}  same {}", p.keep, p.other, p.reason))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        WorkerAction::Merge { out, first, second } => {
+            let mut ws = open(cli)?;
+            let a: WorkerId = id_arg("worker id", first)?;
+            let b: WorkerId = id_arg("worker id", second)?;
+            let merged = ws.merge_workers(a, b)?;
+            emit(cli.json || out.json, &merged, || {
+                format!(
+                    "kept {}, merged {} into it: took {}; moved {} cases",
+                    merged.kept,
+                    merged.merged,
+                    if merged.fields_taken.is_empty() {
+                        "no fields".to_string()
+                    } else {
+                        merged.fields_taken.join(", ")
+                    },
+                    merged.cases_moved.len()
+                )
+            });
+        }
         WorkerAction::Add(input) => {
             let json = read_json(input)?;
             let mut ws = open(cli)?;

@@ -119,6 +119,13 @@ pub fn sync(cli: &Cli, as_json: bool, status_only: bool) -> Result<()> {
             format!("; leased {} registry numbers", report.numbers_leased)
         } else {
             String::new()
+        } + &if report.duplicate_workers > 0 {
+            format!(
+                "\n{} pairs of records look like one person: see `qorgau worker duplicates`",
+                report.duplicate_workers
+            )
+        } else {
+            String::new()
         }
     });
     Ok(())

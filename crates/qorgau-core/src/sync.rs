@@ -66,6 +66,20 @@ impl Workspace {
         Ok(qorgau_sync::sync_once(&mut self.store)?)
     }
 
+    /// Pairs of worker records that look like one person.
+    pub fn duplicate_workers(&self) -> Result<Vec<qorgau_store::DuplicateWorkers>> {
+        Ok(self.store.duplicate_workers()?)
+    }
+
+    /// Joins two records of one person (the earlier is kept; both histories stay).
+    pub fn merge_workers(
+        &mut self,
+        a: qorgau_domain::WorkerId,
+        b: qorgau_domain::WorkerId,
+    ) -> Result<qorgau_store::MergedWorkers> {
+        Ok(self.store.merge_workers(a, b)?)
+    }
+
     /// Seals local changes for the next round without connecting (also timed alone by the
     /// sync benchmark).
     pub fn seal_changes(&mut self) -> Result<u64> {

@@ -20,6 +20,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_BATCH: usize = 1000;
 /// Largest single envelope.
 pub const MAX_ENVELOPE_BYTES: usize = 1024 * 1024;
+/// Envelope bytes in one pull reply (base64 makes the reply about a third larger).
+pub const MAX_PULL_BYTES: usize = 8 * 1024 * 1024;
 /// Largest registry block a device may lease at once.
 pub const MAX_BLOCK: u32 = 1000;
 
@@ -298,8 +300,15 @@ async fn pull(
     let rows = blocking(move || Ok(storage.pull(auth.team, q.after, limit)?)).await?;
     // A device's own envelopes come back without their bytes: it has their changes, and
     // needs only their positions.
+    // A reply holds at most about MAX_PULL_BYTES of envelopes (always at least one).
+    let mut bytes = 0usize;
     let envelopes: Vec<serde_json::Value> = rows
         .into_iter()
+        .take_while(|e| {
+            let first = bytes == 0;
+            bytes += e.blob.len().max(1);
+            first || bytes <= MAX_PULL_BYTES
+        })
         .map(|e| {
             let own = e.device == auth.device;
             json!({

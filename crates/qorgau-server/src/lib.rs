@@ -1,14 +1,35 @@
-//! Qorgau's sync server (issue 5, in progress): stores opaque, end-to-end encrypted
-//! envelopes for teams of devices, hands them out in a global order, and leases blocks of
-//! letter-registry numbers. It never holds a key: it cannot read a name.
-//!
-//! Built so far: the storage trait with the embedded SQLite backend, the HTTP API (teams,
-//! devices and revocation, push and pull, registry blocks) with hashed device tokens and
-//! request limits, plain HTTP on loopback only. Still to come: TLS (rustls, self-signed
-//! certificate pinned through the enrollment code), the PostgreSQL backend, enrollment codes.
+//! Qorgau's sync server: stores opaque, end-to-end encrypted envelopes for teams of devices,
+//! hands them out in each team's order, keeps enrollments and wrapped key boxes it cannot
+//! open, and leases blocks of letter-registry numbers. It never holds a key: it cannot read a
+//! name. Storage is a trait with an embedded SQLite and a PostgreSQL backend; TLS with rustls.
 
 pub mod http;
 pub mod postgres;
 pub mod sqlite;
 pub mod storage;
 pub mod tls;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Serves the API over embedded storage in `dir` on a free loopback port, on a thread of its
+/// own that lives as long as the process (for tests of other crates, which cannot start this
+/// crate's binary). Returns the address.
+pub fn serve_on_loopback_thread(dir: &Path) -> std::io::Result<SocketAddr> {
+    let storage = sqlite::SqliteStorage::open(dir).map_err(std::io::Error::other)?;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    std::thread::spawn(move || {
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+            let _ = axum::serve(listener, http::router(Arc::new(storage))).await;
+        });
+    });
+    Ok(addr)
+}

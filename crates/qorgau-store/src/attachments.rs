@@ -132,7 +132,9 @@ impl Store {
         let (kind, id) = owner_parts(owner);
         let mut stmt = self.conn.prepare(
             "SELECT id, file_name, mime_type, size, sha256, caption FROM attachments
-             WHERE owner_kind = ?1 AND owner_id = ?2 ORDER BY rowid",
+             WHERE owner_kind = ?1 AND (owner_id = ?2 OR (owner_kind = 'worker' AND owner_id IN
+                 (SELECT merged FROM worker_merges WHERE into_id = ?2)))
+             ORDER BY rowid",
         )?;
         let rows = stmt.query_map(params![kind, &id[..]], |r| {
             Ok(AttachmentMeta {

@@ -15,6 +15,7 @@ mod connection;
 mod error;
 mod header;
 mod letters;
+mod merges;
 mod migrations;
 mod mission;
 mod patch;
@@ -34,6 +35,7 @@ pub use changes::ChangeRecord;
 pub use error::{StoreError, StoreResult};
 pub use header::{KdfParams, WorkspaceHeader};
 pub use letters::{LOCAL_BLOCK_SIZE, NewLetter, RegistryBlock};
+pub use merges::{DuplicateWorkers, MergedWorkers};
 pub use replica::{
     ApplyReport, ChangeSet, Conflict, ConflictChoice, EnvelopePosition, REPLICATED_ENTITIES,
 };

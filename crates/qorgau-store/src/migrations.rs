@@ -316,6 +316,19 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX conflicts_open ON conflicts(entity, entity_id, field) WHERE resolved_hlc IS NULL;
 
+    -- Duplicate workers joined by a merge: the merged record stays (its history is reachable)
+    -- but is hidden from lists and search. Written once; merges of one pair always keep the
+    -- earlier record, so devices agree.
+    CREATE TABLE worker_merges (
+        merged  BLOB PRIMARY KEY,
+        into_id BLOB NOT NULL,
+        hlc     INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TRIGGER worker_merges_no_update BEFORE UPDATE ON worker_merges
+        BEGIN SELECT RAISE(ABORT, 'a merge is final'); END;
+    CREATE TRIGGER worker_merges_no_delete BEFORE DELETE ON worker_merges
+        BEGIN SELECT RAISE(ABORT, 'a merge is final'); END;
+
     -- The last envelope sequence number applied from each device (replays and gaps are refused).
     CREATE TABLE sync_peers (
         device_id BLOB PRIMARY KEY,

@@ -11,7 +11,7 @@ use crate::changes::Writer;
 use crate::error::{StoreError, StoreResult};
 use crate::store::{Store, meta_get, meta_set};
 use crate::versions::{self, CREATION};
-use crate::{attachments, cases, workers};
+use crate::{attachments, cases, merges, workers};
 use qorgau_domain::{
     Agency, CaseId, CaseRecord, DeviceId, FieldVersion, FieldWrite, Hlc, MergeOutcome,
     MissionProfile, Worker, WorkerId, merge_field,
@@ -20,6 +20,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// One mutation of one record as it travels between devices: the entity, its id (hex), the
 /// HLC of the write, the changed fields and, for an update, the version each field replaced
@@ -35,7 +36,7 @@ pub struct ChangeSet {
 }
 
 /// What applying change sets did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ApplyReport {
     /// Change sets that changed at least one field here.
     pub applied: u64,
@@ -43,6 +44,9 @@ pub struct ApplyReport {
     pub unchanged: u64,
     /// New conflicts for review.
     pub conflicts: u64,
+    /// Workers whose IIN or passport number arrived or changed (where duplicates may appear).
+    #[serde(skip)]
+    pub identity_changed: Vec<WorkerId>,
 }
 
 impl ApplyReport {
@@ -50,6 +54,7 @@ impl ApplyReport {
         self.applied += other.applied;
         self.unchanged += other.unchanged;
         self.conflicts += other.conflicts;
+        self.identity_changed.extend(other.identity_changed);
     }
 }
 
@@ -96,6 +101,7 @@ pub const REPLICATED_ENTITIES: &[&str] = &[
     "timeline",
     "letter",
     "attachment",
+    "worker_merge",
 ];
 
 impl Store {
@@ -159,34 +165,65 @@ impl Store {
         at: EnvelopePosition,
         sets: &[ChangeSet],
     ) -> StoreResult<ApplyReport> {
-        let expected = self.peer_position(at.device)? + 1;
-        if at.device_seq != expected {
-            return Err(StoreError::Sync(format!(
-                "envelope {} of device {} is out of order: expected {expected} (a replay or a gap)",
-                at.device_seq, at.device
-            )));
+        self.apply_envelopes(&[(at, sets)])
+    }
+
+    /// [`apply_envelope`](Self::apply_envelope) for consecutive envelopes in one transaction
+    /// (a large pull commits less often): all of them apply, or none.
+    pub fn apply_envelopes(
+        &mut self,
+        envelopes: &[(EnvelopePosition, &[ChangeSet])],
+    ) -> StoreResult<ApplyReport> {
+        let mut expected: HashMap<DeviceId, u64> = HashMap::new();
+        for (at, _) in envelopes {
+            let next = match expected.get(&at.device) {
+                Some(last) => last + 1,
+                None => self.peer_position(at.device)? + 1,
+            };
+            if at.device_seq != next {
+                return Err(StoreError::Sync(format!(
+                    "envelope {} of device {} is out of order: expected {next} (a replay or a gap)",
+                    at.device_seq, at.device
+                )));
+            }
+            expected.insert(at.device, at.device_seq);
         }
-        let own = at.device == self.device_id;
+        let me = self.device_id;
         self.write(|w| {
             let mut report = ApplyReport::default();
-            if !own {
-                for (i, set) in sets.iter().enumerate() {
-                    w.observe(set.hlc);
-                    let one = apply_set(w, at.device, set).map_err(|e| {
-                        StoreError::Sync(format!(
-                            "change set {i} ({} {}) of envelope {} from device {}: {e}",
-                            set.entity, set.id, at.device_seq, at.device
-                        ))
-                    })?;
-                    report.add(one);
+            for (at, sets) in envelopes {
+                if at.device != me {
+                    for (i, set) in sets.iter().enumerate() {
+                        w.observe(set.hlc);
+                        let one = apply_set(w, at.device, set).map_err(|e| {
+                            StoreError::Sync(format!(
+                                "change set {i} ({} {}) of envelope {} from device {}: {e}",
+                                set.entity, set.id, at.device_seq, at.device
+                            ))
+                        })?;
+                        report.add(one);
+                        if set.entity == "worker"
+                            && (set.fields.contains_key("iin")
+                                || set.fields.contains_key("passport_no"))
+                            && let Some(id) = hex::decode(&set.id)
+                                .ok()
+                                .and_then(|b| WorkerId::from_slice(&b))
+                        {
+                            report.identity_changed.push(id);
+                        }
+                    }
                 }
             }
-            w.tx.prepare_cached(
+            let mut peers = w.tx.prepare_cached(
                 "INSERT INTO sync_peers (device_id, last_seq) VALUES (?1, ?2)
                  ON CONFLICT(device_id) DO UPDATE SET last_seq = excluded.last_seq",
-            )?
-            .execute(params![&at.device.as_bytes()[..], at.device_seq as i64])?;
-            meta_set(&w.tx, "sync_cursor", &at.global_seq.to_string())?;
+            )?;
+            for (device, seq) in &expected {
+                peers.execute(params![&device.as_bytes()[..], *seq as i64])?;
+            }
+            if let Some((last, _)) = envelopes.last() {
+                meta_set(&w.tx, "sync_cursor", &last.global_seq.to_string())?;
+            }
             Ok(report)
         })
     }
@@ -329,6 +366,10 @@ impl Store {
                 "attachment",
                 "SELECT id, json_array(owner_kind, hex(owner_id), file_name, mime_type, size,
                         sha256, caption) FROM attachments ORDER BY id",
+            ),
+            (
+                "worker_merge",
+                "SELECT merged, hex(into_id) FROM worker_merges ORDER BY merged",
             ),
         ];
         for (entity, sql) in queries {
@@ -511,6 +552,7 @@ fn apply_set(w: &Writer<'_>, device: DeviceId, set: &ChangeSet) -> StoreResult<A
         "timeline" => return apply_timeline(w, &id, set),
         "attachment" => return attachments::stage_remote_attachment(w, &id, set),
         "attachment_chunk" => return attachments::receive_chunk(w, &id, set),
+        "worker_merge" => return merges::apply_merge(w, &id, set),
         "worker" | "case" | "agency" | "mission" | "task" | "letter" => {}
         other => {
             return Err(StoreError::Sync(format!(

@@ -260,7 +260,9 @@ impl Store {
     }
 
     pub fn list_workers(&self, filter: &WorkerFilter) -> StoreResult<Vec<WorkerSummary>> {
-        let mut sql = String::from("SELECT id, doc FROM workers WHERE 1 = 1");
+        let mut sql = String::from(
+            "SELECT id, doc FROM workers WHERE id NOT IN (SELECT merged FROM worker_merges)",
+        );
         let mut args: Vec<String> = Vec::new();
         if let Some(p) = filter.province {
             args.push(enum_text(&p)?);
@@ -351,10 +353,16 @@ fn check_unique_ids_in(
     except: Option<WorkerId>,
 ) -> StoreResult<()> {
     for (field, sql, value) in [
-        ("iin", "SELECT id FROM workers WHERE iin = ?1", iin),
+        (
+            "iin",
+            "SELECT id FROM workers WHERE iin = ?1
+               AND id NOT IN (SELECT merged FROM worker_merges)",
+            iin,
+        ),
         (
             "passport_no",
-            "SELECT id FROM workers WHERE passport_no = ?1",
+            "SELECT id FROM workers WHERE passport_no = ?1
+               AND id NOT IN (SELECT merged FROM worker_merges)",
             passport_no,
         ),
     ] {

@@ -27,7 +27,7 @@ pub const LEASE_SIZE: u32 = 50;
 pub const LEASE_LOW_WATER: u32 = 25;
 
 /// What one round moved.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
     /// Change sets of this device sealed into new envelopes.
     pub sealed_changes: u64,
@@ -44,6 +44,13 @@ pub struct SyncReport {
     pub keys_received: u64,
     /// Registry numbers leased from the server in this round.
     pub numbers_leased: u64,
+    /// Pairs of worker records that look like one person (same IIN or passport), for a
+    /// caseworker to merge; counted after the round among the workers whose identifiers
+    /// arrived in it.
+    pub duplicate_workers: u64,
+    /// Workers whose IIN or passport number arrived in this round.
+    #[serde(skip)]
+    pub identity_changed: Vec<qorgau_domain::WorkerId>,
 }
 
 /// A workspace's link to its team: the server, the team id and the team keys.
@@ -93,6 +100,7 @@ pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
     push(store, &link.remote, link.team, &link.ring, &mut report)?;
     pull(store, &link.remote, link.team, &link.ring, &mut report)?;
     report.numbers_leased = stock_registry_numbers(store, &link.remote)?;
+    report.duplicate_workers = store.duplicates_among(&report.identity_changed)?.len() as u64;
     Ok(report)
 }
 
@@ -263,6 +271,9 @@ pub fn pull(
 }
 
 /// Pulls and applies at most `limit` envelopes after the cursor (a round cut short).
+///
+/// A second thread fetches and opens (authenticates, decrypts, parses) the next batch while
+/// this one applies the previous; each batch is applied in one transaction with the cursor.
 pub fn pull_at_most(
     store: &mut Store,
     remote: &Remote,
@@ -271,30 +282,55 @@ pub fn pull_at_most(
     limit: u64,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    let mut left = limit;
-    while left > 0 {
-        let ask = left.min(u64::from(PULL_BATCH)) as u32;
-        let batch = remote.pull(store.sync_cursor()?, ask)?;
-        if batch.is_empty() {
-            return Ok(());
-        }
-        for pulled in batch {
-            let (at, sets) = open(store, team, ring, pulled)?;
-            let applied: ApplyReport = store.apply_envelope(at, &sets)?;
-            report.pulled_envelopes += 1;
+    type Batch = Vec<(EnvelopePosition, Vec<ChangeSet>)>;
+    let me = store.device_id();
+    let cursor = store.sync_cursor()?;
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Batch, SyncError>>(2);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut after = cursor;
+            let mut left = limit;
+            while left > 0 {
+                let ask = left.min(u64::from(PULL_BATCH)) as u32;
+                let fetched = remote.pull(after, ask).and_then(|pulled| {
+                    let mut batch = Batch::with_capacity(pulled.len());
+                    for envelope in pulled {
+                        after = envelope.global_seq;
+                        batch.push(open(me, team, ring, envelope)?);
+                    }
+                    Ok(batch)
+                });
+                let done = matches!(&fetched, Ok(b) if b.is_empty()) || fetched.is_err();
+                if let Ok(batch) = &fetched {
+                    left = left.saturating_sub(batch.len() as u64);
+                }
+                if sender.send(fetched).is_err() || done {
+                    return;
+                }
+            }
+        });
+        for batch in receiver {
+            let batch = batch?;
+            if batch.is_empty() {
+                break;
+            }
+            let group: Vec<(EnvelopePosition, &[ChangeSet])> =
+                batch.iter().map(|(at, sets)| (*at, &sets[..])).collect();
+            let applied: ApplyReport = store.apply_envelopes(&group)?;
+            report.pulled_envelopes += group.len() as u64;
             report.applied += applied.applied;
             report.unchanged += applied.unchanged;
             report.conflicts += applied.conflicts;
-            left -= 1;
+            report.identity_changed.extend(applied.identity_changed);
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Authenticates and decrypts a pulled envelope. This device's own envelopes are not opened:
 /// their changes are already here.
 fn open(
-    store: &Store,
+    me: DeviceId,
     team: TeamId,
     ring: &KeyRing,
     pulled: PulledEnvelope,
@@ -305,7 +341,7 @@ fn open(
         device_seq: pulled.device_seq,
         global_seq: pulled.global_seq,
     };
-    if device == store.device_id() {
+    if device == me {
         return Ok((at, Vec::new()));
     }
     if pulled.blob.len() < 24 {

@@ -5,12 +5,15 @@ use crate::error::SyncError;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Value, json};
+use std::io::Read;
 use std::time::Duration;
 
 /// Largest request body the client sends (the server accepts 16 MiB).
 pub const MAX_PUSH_BYTES: usize = 12 * 1024 * 1024;
 /// Most envelopes in one push (the server's limit).
 pub const MAX_PUSH_ENVELOPES: usize = 1000;
+/// Largest reply the client reads (a pull is capped at about 8 MiB of envelopes).
+pub const MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
 
 /// One envelope as the server hands it out.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +35,7 @@ pub struct RemoteDevice {
     pub enrollment_id: Option<String>,
 }
 
+#[derive(Clone)]
 pub struct Remote {
     agent: ureq::Agent,
     base: String,
@@ -80,14 +84,25 @@ impl Remote {
         };
         match result {
             Ok(response) => {
-                let text = response.into_string().map_err(|e| SyncError::Unreachable {
-                    url: self.base.clone(),
-                    reason: format!("reply cut short: {e}"),
-                })?;
-                if text.trim().is_empty() {
+                let mut body = Vec::new();
+                response
+                    .into_reader()
+                    .take(MAX_REPLY_BYTES as u64 + 1)
+                    .read_to_end(&mut body)
+                    .map_err(|e| SyncError::Unreachable {
+                        url: self.base.clone(),
+                        reason: format!("reply cut short: {e}"),
+                    })?;
+                if body.len() > MAX_REPLY_BYTES {
+                    return Err(SyncError::Unreachable {
+                        url: self.base.clone(),
+                        reason: format!("the reply is larger than {MAX_REPLY_BYTES} bytes"),
+                    });
+                }
+                if body.iter().all(u8::is_ascii_whitespace) {
                     return Ok(Value::Null);
                 }
-                serde_json::from_str(&text).map_err(|e| SyncError::Unreachable {
+                serde_json::from_slice(&body).map_err(|e| SyncError::Unreachable {
                     url: self.base.clone(),
                     reason: format!("unreadable reply: {e}"),
                 })

@@ -473,3 +473,4 @@ fn demo_fills_a_workspace_with_every_case_type_and_status() {
 }
 
 mod letters;
+mod sync;

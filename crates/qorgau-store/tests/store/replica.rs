@@ -247,3 +247,90 @@ fn an_update_for_an_unknown_record_is_refused_with_its_place() {
     assert!(err.contains("does not have"), "{err}");
     assert_eq!(b.peer_position(a.device_id()).unwrap(), 0);
 }
+
+/// The same person registered on two laptops offline, with different details.
+fn same_person_twice(
+    a: &mut Store,
+    b: &mut Store,
+) -> (qorgau_domain::WorkerId, qorgau_domain::WorkerId) {
+    let birth = date(1988, 3, 14);
+    let iin = iin(birth, qorgau_domain::Sex::Male, 417);
+    let mut on_a = cyrillic("Омаров", "Бауыржан");
+    on_a.iin = Some(iin.clone());
+    on_a.phones = vec!["010-2345-6789".into()];
+    let mut on_b = cyrillic("Омаров", "Бауыржан");
+    on_b.iin = Some(iin);
+    on_b.address_kr = Some("김해시 3".into());
+    on_b.phones = vec!["010-9876-5432".into()];
+    let first = a.add_worker(&on_a).unwrap().id;
+    let second = b.add_worker(&on_b).unwrap().id;
+    (first, second)
+}
+
+#[test]
+fn a_person_registered_on_two_laptops_is_flagged_and_merged_keeping_both_histories() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let (first, second) = same_person_twice(&mut a, &mut b);
+    let case_b = b
+        .add_case(&CaseRecord {
+            workers: vec![second],
+            case_type: Some(CaseType::UnpaidWages),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    let mut a_to_b = Link::new();
+    let mut b_to_a = Link::new();
+    a_to_b.ship(&a, &mut b);
+    b_to_a.ship(&b, &mut a);
+
+    let pairs = a.duplicate_workers().unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0].reason, "iin");
+    assert_eq!(pairs, b.duplicate_workers().unwrap());
+
+    let merged = a.merge_workers(second, first).unwrap();
+    // The earlier record is kept whichever order the ids are given in.
+    assert_eq!(merged.kept, pairs[0].keep);
+    assert_eq!(merged.cases_moved, vec![case_b]);
+    let kept = a.worker(merged.kept).unwrap().worker;
+    assert_eq!(kept.phones.len(), 2, "both phones: {:?}", kept.phones);
+    assert!(kept.address_kr.is_some());
+    assert!(a.duplicate_workers().unwrap().is_empty());
+    a_to_b.ship(&a, &mut b);
+
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+    assert!(b.duplicate_workers().unwrap().is_empty());
+    assert_eq!(b.case(case_b).unwrap().record.workers, vec![merged.kept]);
+    assert_eq!(b.merged_into(merged.merged).unwrap(), Some(merged.kept));
+    // Hidden from lists and search, still readable by id.
+    let listed = b.list_workers(&Default::default()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        b.search("Бауыржан", 10)
+            .unwrap()
+            .iter()
+            .filter(|h| h.id == merged.merged.to_string())
+            .count(),
+        0
+    );
+    assert!(b.worker(merged.merged).is_ok());
+}
+
+#[test]
+fn two_laptops_merging_the_same_pair_converge() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let (first, second) = same_person_twice(&mut a, &mut b);
+    let mut a_to_b = Link::new();
+    let mut b_to_a = Link::new();
+    a_to_b.ship(&a, &mut b);
+    b_to_a.ship(&b, &mut a);
+    let on_a = a.merge_workers(first, second).unwrap();
+    let on_b = b.merge_workers(second, first).unwrap();
+    assert_eq!((on_a.kept, on_a.merged), (on_b.kept, on_b.merged));
+    a_to_b.ship(&a, &mut b);
+    b_to_a.ship(&b, &mut a);
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+    assert_eq!(a.list_workers(&Default::default()).unwrap().len(), 1);
+}

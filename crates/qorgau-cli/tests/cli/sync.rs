@@ -1,0 +1,181 @@
+//! `qorgau team|device|sync|state-hash|conflicts` and `worker duplicates|merge`: two
+//! workspaces (two laptops) syncing through a server on loopback.
+
+use super::*;
+
+/// A sync server on a loopback port for this test.
+fn server() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = qorgau_server::serve_on_loopback_thread(dir.path()).unwrap();
+    (dir, format!("http://{addr}"))
+}
+
+/// Two workspaces in one team: `a` the admin, `b` enrolled with a code.
+fn team() -> (tempfile::TempDir, Ws, Ws) {
+    let (server_dir, url) = server();
+    let a = Ws::new();
+    let b = Ws::new();
+    let status = a.json(&["team", "create", "--server", &url]);
+    assert_eq!(status["in_team"], json!(true));
+    assert_eq!(status["admin"], json!(true));
+    let code = a.json(&["device", "invite"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(code.starts_with("QRG1-"), "{code}");
+    let status = b.json(&["device", "enroll", &code]);
+    assert_eq!(status["admin"], json!(false));
+    // The code is single-use.
+    let c = Ws::new();
+    let again = c.run(&["device", "enroll", &code]);
+    assert_eq!(again.status.code(), Some(6), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("already used"),
+        "{}",
+        text(&again.stderr)
+    );
+    (server_dir, a, b)
+}
+
+fn hash(ws: &Ws) -> String {
+    ws.json(&["state-hash"])["state_hash"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn two_laptops_sync_and_review_a_conflict() {
+    let (_server, a, b) = team();
+    let id = add_worker(&a, &nurlan());
+    let pushed = a.json(&["sync"]);
+    assert!(pushed["sealed_changes"].as_u64().unwrap() >= 1, "{pushed}");
+    let pulled = b.json(&["sync"]);
+    assert!(pulled["applied"].as_u64().unwrap() >= 1, "{pulled}");
+    assert_eq!(hash(&a), hash(&b));
+    assert_eq!(
+        b.json(&["worker", "show", &id])["worker"]["given_name"],
+        json!("Нұрлан")
+    );
+
+    // Both edit the address offline.
+    let out = a.with_file(
+        &["worker", "update", &id],
+        &json!({"address_kr": "안산시 원곡동"}),
+    );
+    assert_ok(&out);
+    let out = b.with_file(
+        &["worker", "update", &id],
+        &json!({"address_kr": "화성시 향남읍"}),
+    );
+    assert_ok(&out);
+    for ws in [&a, &b, &a] {
+        ws.json(&["sync"]);
+    }
+    assert_eq!(hash(&a), hash(&b));
+    let open = a.json(&["conflicts", "list"]);
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["field"], json!("address_kr"));
+    assert_eq!(open[0]["kept"], json!("화성시 향남읍"));
+
+    // The caseworker on A takes the other value; both laptops close the conflict.
+    let conflict = open[0]["id"].to_string();
+    assert_ok(&a.run(&["conflicts", "resolve", &conflict, "--other"]));
+    a.json(&["sync"]);
+    b.json(&["sync"]);
+    assert_eq!(
+        b.json(&["worker", "show", &id])["worker"]["address_kr"],
+        json!("안산시 원곡동")
+    );
+    assert!(
+        b.json(&["conflicts", "list"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(hash(&a), hash(&b));
+    let status = b.json(&["sync", "--status"]);
+    assert_eq!(status["unsynced_changes"], json!(0));
+    assert_eq!(status["open_conflicts"], json!(0));
+}
+
+#[test]
+fn the_same_worker_registered_on_both_laptops_is_flagged_and_merged() {
+    let (_server, a, b) = team();
+    let first = add_worker(&a, &nurlan());
+    let mut other = nurlan();
+    other["address_kr"] = json!("김해시 진영읍");
+    other["phones"] = json!(["010-5555-0101"]);
+    let second = add_worker(&b, &other);
+    for ws in [&a, &b, &a] {
+        ws.json(&["sync"]);
+    }
+    let pairs = a.json(&["worker", "duplicates"]);
+    assert_eq!(pairs.as_array().unwrap().len(), 1, "{pairs}");
+    let merged = a.json(&["worker", "merge", &second, &first]);
+    assert_eq!(merged["kept"], pairs[0]["keep"]);
+    a.json(&["sync"]);
+    b.json(&["sync"]);
+    assert!(
+        b.json(&["worker", "duplicates"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(b.json(&["worker", "list"]).as_array().unwrap().len(), 1);
+    let kept = b.json(&["worker", "show", merged["kept"].as_str().unwrap()]);
+    assert_eq!(
+        kept["worker"]["phones"].as_array().unwrap().len(),
+        3,
+        "{kept}"
+    );
+    assert_eq!(hash(&a), hash(&b));
+}
+
+#[test]
+fn sync_failures_exit_6_and_say_why() {
+    let ws = Ws::new();
+    let out = ws.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        text(&out.stderr).contains("not in a sync team"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = ws.run(&["device", "enroll", "not-a-code"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("enrollment code"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A server that is not there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = ws.run(&[
+        "team",
+        "create",
+        "--server",
+        &format!("http://127.0.0.1:{port}"),
+    ]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        text(&out.stderr).contains("cannot reach"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Plain http to another machine is refused before connecting.
+    let out = ws.run(&["team", "create", "--server", "http://192.0.2.7:8787"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        text(&out.stderr).contains("loopback"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(ws.json(&["sync", "--status"])["in_team"], json!(false));
+}
