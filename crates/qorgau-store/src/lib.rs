@@ -37,7 +37,8 @@ pub use header::{KdfParams, WorkspaceHeader};
 pub use letters::{LOCAL_BLOCK_SIZE, NewLetter, RegistryBlock};
 pub use merges::{DuplicateWorkers, MergedWorkers};
 pub use replica::{
-    ApplyReport, ChangeSet, Conflict, ConflictChoice, EnvelopePosition, REPLICATED_ENTITIES,
+    ApplyReport, ChangeSet, Conflict, ConflictChoice, EnvelopePosition, PreparedSets,
+    REPLICATED_ENTITIES,
 };
 pub use search::{SearchHit, SearchKind};
 pub use secret::Passphrase;

@@ -166,7 +166,7 @@ impl Store {
             let hlc = w.tick();
             if !fields_taken.is_empty() {
                 w.record_fields("worker", keep.as_bytes(), hlc, Some(&old), &new)?;
-                workers::put_merged_worker(w, keep, combined.clone(), hlc, false)?;
+                workers::put_merged_worker(w, keep, combined.clone(), hlc, false, &fields_taken)?;
             }
             let mut moved = Vec::new();
             for (case_id, record) in &cases {

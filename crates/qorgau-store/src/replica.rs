@@ -58,6 +58,41 @@ impl ApplyReport {
     }
 }
 
+/// What can be computed for an envelope's change sets before the write transaction, on
+/// another thread: the derived data of every worker it creates (decoded document, name keys,
+/// search text). Applying uses it when the worker is indeed new here.
+#[derive(Default)]
+pub struct PreparedSets {
+    workers: HashMap<usize, workers::PreparedWorker>,
+}
+
+impl std::fmt::Debug for PreparedSets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedSets")
+            .field("workers", &self.workers.len())
+            .finish()
+    }
+}
+
+impl PreparedSets {
+    /// Nothing prepared: everything is computed while applying.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// Prepares the worker creations among `sets`. A set that does not decode is left for
+    /// the apply step, which reports it with its place.
+    pub fn prepare(sets: &[ChangeSet]) -> Self {
+        let workers = sets
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.entity == "worker" && s.bases.is_none())
+            .filter_map(|(i, s)| workers::prepare_document(&s.fields).ok().map(|p| (i, p)))
+            .collect();
+        PreparedSets { workers }
+    }
+}
+
 /// Where a device stands with one peer's envelopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EnvelopePosition {
@@ -165,17 +200,18 @@ impl Store {
         at: EnvelopePosition,
         sets: &[ChangeSet],
     ) -> StoreResult<ApplyReport> {
-        self.apply_envelopes(&[(at, sets)])
+        let prepared = PreparedSets::none();
+        self.apply_prepared(&[(at, sets, &prepared)])
     }
 
-    /// [`apply_envelope`](Self::apply_envelope) for consecutive envelopes in one transaction
-    /// (a large pull commits less often): all of them apply, or none.
-    pub fn apply_envelopes(
+    /// Applies consecutive envelopes in one transaction (a large pull commits less often):
+    /// all of them apply, or none. Each comes with its [`PreparedSets`].
+    pub fn apply_prepared(
         &mut self,
-        envelopes: &[(EnvelopePosition, &[ChangeSet])],
+        envelopes: &[(EnvelopePosition, &[ChangeSet], &PreparedSets)],
     ) -> StoreResult<ApplyReport> {
         let mut expected: HashMap<DeviceId, u64> = HashMap::new();
-        for (at, _) in envelopes {
+        for (at, _, _) in envelopes {
             let next = match expected.get(&at.device) {
                 Some(last) => last + 1,
                 None => self.peer_position(at.device)? + 1,
@@ -191,26 +227,28 @@ impl Store {
         let me = self.device_id;
         self.write(|w| {
             let mut report = ApplyReport::default();
-            for (at, sets) in envelopes {
-                if at.device != me {
-                    for (i, set) in sets.iter().enumerate() {
-                        w.observe(set.hlc);
-                        let one = apply_set(w, at.device, set).map_err(|e| {
+            for (at, sets, prepared) in envelopes {
+                if at.device == me {
+                    continue;
+                }
+                for (i, set) in sets.iter().enumerate() {
+                    w.observe(set.hlc);
+                    let one =
+                        apply_set(w, at.device, set, prepared.workers.get(&i)).map_err(|e| {
                             StoreError::Sync(format!(
                                 "change set {i} ({} {}) of envelope {} from device {}: {e}",
                                 set.entity, set.id, at.device_seq, at.device
                             ))
                         })?;
-                        report.add(one);
-                        if set.entity == "worker"
-                            && (set.fields.contains_key("iin")
-                                || set.fields.contains_key("passport_no"))
-                            && let Some(id) = hex::decode(&set.id)
-                                .ok()
-                                .and_then(|b| WorkerId::from_slice(&b))
-                        {
-                            report.identity_changed.push(id);
-                        }
+                    report.add(one);
+                    if set.entity == "worker"
+                        && (set.fields.contains_key("iin")
+                            || set.fields.contains_key("passport_no"))
+                        && let Some(id) = hex::decode(&set.id)
+                            .ok()
+                            .and_then(|b| WorkerId::from_slice(&b))
+                    {
+                        report.identity_changed.push(id);
                     }
                 }
             }
@@ -221,7 +259,7 @@ impl Store {
             for (device, seq) in &expected {
                 peers.execute(params![&device.as_bytes()[..], *seq as i64])?;
             }
-            if let Some((last, _)) = envelopes.last() {
+            if let Some((last, _, _)) = envelopes.last() {
                 meta_set(&w.tx, "sync_cursor", &last.global_seq.to_string())?;
             }
             Ok(report)
@@ -540,8 +578,14 @@ fn load_letter(w: &Writer<'_>, id: &[u8; 16]) -> StoreResult<Option<Map<String, 
     }))
 }
 
-/// Applies one change set from `device`.
-fn apply_set(w: &Writer<'_>, device: DeviceId, set: &ChangeSet) -> StoreResult<ApplyReport> {
+/// Applies one change set from `device`, using `prepared` (its worker's derived data, computed
+/// on another thread) when it creates a worker this device does not have.
+fn apply_set(
+    w: &Writer<'_>,
+    device: DeviceId,
+    set: &ChangeSet,
+    prepared: Option<&workers::PreparedWorker>,
+) -> StoreResult<ApplyReport> {
     let id: [u8; 16] = hex::decode(&set.id)
         .ok()
         .and_then(|b| b.try_into().ok())
@@ -562,6 +606,27 @@ fn apply_set(w: &Writer<'_>, device: DeviceId, set: &ChangeSet) -> StoreResult<A
     }
     let current = load(w, &set.entity, &id)?;
     let new = current.is_none();
+    if let (Some(prepared), true, None) = (prepared, new, &set.bases) {
+        let version = FieldVersion {
+            hlc: set.hlc,
+            device,
+        };
+        versions::set(
+            &w.tx,
+            "worker",
+            &id,
+            CREATION,
+            &FieldWrite {
+                version,
+                base: None,
+            },
+        )?;
+        workers::put_prepared_worker(w, WorkerId::from_bytes(id), prepared, set.hlc, true, &[])?;
+        return Ok(ApplyReport {
+            applied: 1,
+            ..Default::default()
+        });
+    }
     let version = FieldVersion {
         hlc: set.hlc,
         device,
@@ -659,7 +724,16 @@ fn apply_set(w: &Writer<'_>, device: DeviceId, set: &ChangeSet) -> StoreResult<A
         report.unchanged += 1;
         return Ok(report);
     }
-    write_record(w, &set.entity, &id, merged, &set.fields, set.hlc, new)?;
+    write_record(
+        w,
+        &set.entity,
+        &id,
+        merged,
+        &set.fields,
+        set.hlc,
+        new,
+        &changed,
+    )?;
     report.applied += 1;
     Ok(report)
 }
@@ -763,6 +837,7 @@ fn supersede_conflicts(
 }
 
 /// Writes a record's merged fields to its table (and derived rows).
+#[allow(clippy::too_many_arguments)]
 fn write_record(
     w: &Writer<'_>,
     entity: &str,
@@ -771,12 +846,13 @@ fn write_record(
     incoming: &Map<String, Value>,
     hlc: Hlc,
     new: bool,
+    changed: &[String],
 ) -> StoreResult<()> {
     let doc = Value::Object(merged);
     match entity {
         "worker" => {
             let worker: Worker = serde_json::from_value(doc)?;
-            workers::put_merged_worker(w, WorkerId::from_bytes(*id), worker, hlc, new)
+            workers::put_merged_worker(w, WorkerId::from_bytes(*id), worker, hlc, new, changed)
         }
         "case" => {
             let record: CaseRecord = serde_json::from_value(doc)?;

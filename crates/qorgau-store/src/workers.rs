@@ -94,7 +94,7 @@ fn twin_groups(w: &Worker) -> Vec<Vec<String>> {
 ///
 /// It holds only what the write needs, not the worker itself, so that the worker's many small
 /// allocations are freed on the thread that made them.
-struct PreparedWorker {
+pub(crate) struct PreparedWorker {
     iin: Option<String>,
     passport_no: Option<String>,
     /// The stored document; for a new worker also its change set.
@@ -246,7 +246,9 @@ impl Store {
                 return Ok(changed);
             }
             let rowid = write_worker_row(w, id, &prepared, hlc, false)?;
-            search::index_worker(&w.tx, rowid, &prepared.index, true)?;
+            if changed.iter().any(|f| feeds_index(f)) {
+                search::index_worker(&w.tx, rowid, &prepared.index, true)?;
+            }
             w.audit(
                 hlc,
                 "update",
@@ -391,16 +393,62 @@ fn insert_worker(w: &mut Writer<'_>, id: WorkerId, prepared: &PreparedWorker) ->
 
 /// Writes a worker merged from other devices' changes: its row and index row, with no
 /// change record (the changes are theirs) and no validation beyond the type (they validated).
+/// `changed` names the fields that changed; the search index is rewritten only when one of
+/// them feeds it.
 pub(crate) fn put_merged_worker(
     w: &Writer<'_>,
     id: WorkerId,
     worker: Worker,
     hlc: Hlc,
     new: bool,
+    changed: &[String],
 ) -> StoreResult<()> {
-    let prepared = PreparedWorker::new(worker)?;
-    let rowid = write_worker_row(w, id, &prepared, hlc, new)?;
-    search::index_worker(&w.tx, rowid, &prepared.index, !new)
+    put_prepared_worker(w, id, &PreparedWorker::new(worker)?, hlc, new, changed)
+}
+
+/// [`put_merged_worker`] with the derived data already computed (on the sync thread that
+/// fetched it).
+pub(crate) fn put_prepared_worker(
+    w: &Writer<'_>,
+    id: WorkerId,
+    prepared: &PreparedWorker,
+    hlc: Hlc,
+    new: bool,
+    changed: &[String],
+) -> StoreResult<()> {
+    let rowid = write_worker_row(w, id, prepared, hlc, new)?;
+    if new || changed.iter().any(|f| feeds_index(f)) {
+        search::index_worker(&w.tx, rowid, &prepared.index, !new)?;
+    }
+    Ok(())
+}
+
+/// Whether a worker field is part of its search index row (names, identifiers, phones,
+/// employer).
+pub(crate) fn feeds_index(field: &str) -> bool {
+    matches!(
+        field,
+        "surname"
+            | "given_name"
+            | "patronymic"
+            | "latin_name"
+            | "hangul_name"
+            | "iin"
+            | "passport_no"
+            | "id_card_no"
+            | "arn"
+            | "phones"
+            | "employer"
+    )
+}
+
+/// Decodes and prepares a worker's creation document away from the database.
+pub(crate) fn prepare_document(
+    fields: &serde_json::Map<String, Value>,
+) -> StoreResult<PreparedWorker> {
+    let mut doc = fields.clone();
+    doc.retain(|_, v| !v.is_null());
+    PreparedWorker::new(serde_json::from_value(Value::Object(doc))?)
 }
 
 /// Inserts or replaces the worker's row; returns its row id.

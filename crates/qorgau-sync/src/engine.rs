@@ -14,7 +14,7 @@ use crate::settings::SyncSettings;
 use crate::team::receive_keys;
 use qorgau_domain::DeviceId;
 use qorgau_store::{
-    ApplyReport, ChangeSet, EnvelopePosition, PendingEnvelope, SealedPosition, Store,
+    ApplyReport, ChangeSet, EnvelopePosition, PendingEnvelope, PreparedSets, SealedPosition, Store,
 };
 use serde::Serialize;
 
@@ -282,7 +282,7 @@ pub fn pull_at_most(
     limit: u64,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    type Batch = Vec<(EnvelopePosition, Vec<ChangeSet>)>;
+    type Batch = Vec<(EnvelopePosition, Vec<ChangeSet>, PreparedSets)>;
     let me = store.device_id();
     let cursor = store.sync_cursor()?;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Batch, SyncError>>(2);
@@ -296,7 +296,9 @@ pub fn pull_at_most(
                     let mut batch = Batch::with_capacity(pulled.len());
                     for envelope in pulled {
                         after = envelope.global_seq;
-                        batch.push(open(me, team, ring, envelope)?);
+                        let (at, sets) = open(me, team, ring, envelope)?;
+                        let prepared = PreparedSets::prepare(&sets);
+                        batch.push((at, sets, prepared));
                     }
                     Ok(batch)
                 });
@@ -314,9 +316,11 @@ pub fn pull_at_most(
             if batch.is_empty() {
                 break;
             }
-            let group: Vec<(EnvelopePosition, &[ChangeSet])> =
-                batch.iter().map(|(at, sets)| (*at, &sets[..])).collect();
-            let applied: ApplyReport = store.apply_envelopes(&group)?;
+            let group: Vec<(EnvelopePosition, &[ChangeSet], &PreparedSets)> = batch
+                .iter()
+                .map(|(at, sets, prepared)| (*at, &sets[..], prepared))
+                .collect();
+            let applied: ApplyReport = store.apply_prepared(&group)?;
             report.pulled_envelopes += group.len() as u64;
             report.applied += applied.applied;
             report.unchanged += applied.unchanged;
