@@ -156,7 +156,7 @@ pub enum DeviceAction {
         #[arg(long, default_value_t = 24)]
         hours: i64,
     },
-    /// Join a team with an enrollment code.
+    /// Join a team with an enrollment code (`-`: read it from standard input).
     Enroll {
         #[command(flatten)]
         out: Out,

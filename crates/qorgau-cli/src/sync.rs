@@ -57,8 +57,19 @@ pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
             });
         }
         DeviceAction::Enroll { out, code } => {
+            // `-` reads the code from standard input, keeping it out of the process list and
+            // the shell's history.
+            let code = if code == "-" {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .map_err(|e| Failure::Usage(format!("cannot read the code: {e}")))?;
+                line.trim().to_string()
+            } else {
+                code.clone()
+            };
             let mut ws = open(cli)?;
-            let status = ws.enroll_device(code)?;
+            let status = ws.enroll_device(&code)?;
             emit(cli.json || out.json, &status, || status_text(&status));
         }
         DeviceAction::List { out } => {

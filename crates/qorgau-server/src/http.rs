@@ -24,6 +24,8 @@ pub const MAX_ENVELOPE_BYTES: usize = 1024 * 1024;
 pub const MAX_PULL_BYTES: usize = 8 * 1024 * 1024;
 /// Largest registry block a device may lease at once.
 pub const MAX_BLOCK: u32 = 1000;
+/// Highest registry number a device may ask to start above.
+pub const MAX_REGISTRY_NUMBER: u32 = 999_999;
 
 type Shared = Arc<dyn Storage>;
 
@@ -69,6 +71,7 @@ impl From<StorageError> for ApiError {
             StorageError::EnrollmentSpent => {
                 Self::new(StatusCode::GONE, "enrollment_spent", message)
             }
+            StorageError::Revoked => Self::new(StatusCode::FORBIDDEN, "revoked", message),
             StorageError::OutOfOrder { .. } => {
                 Self::new(StatusCode::CONFLICT, "out_of_order", message)
             }
@@ -347,6 +350,11 @@ async fn lease_block(
     }
     if !(2000..=9999).contains(&body.year) {
         return Err(ApiError::bad_request("year: not a plausible year"));
+    }
+    if body.at_least > MAX_REGISTRY_NUMBER {
+        return Err(ApiError::bad_request(format!(
+            "at_least: registry numbers go up to {MAX_REGISTRY_NUMBER}"
+        )));
     }
     let block = blocking(move || {
         Ok(storage.lease_block(auth.team, auth.device, body.year, body.size, body.at_least)?)

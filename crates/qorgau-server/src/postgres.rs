@@ -256,14 +256,17 @@ impl Storage for PostgresStorage {
                 .await
                 .map_err(backend)?
                 .get(0);
-            let mut last = tx
+            let row = tx
                 .query_one(
-                    "SELECT last_seq FROM devices WHERE team = $1 AND id = $2",
+                    "SELECT last_seq, revoked FROM devices WHERE team = $1 AND id = $2",
                     &[&&team[..], &&device[..]],
                 )
                 .await
-                .map_err(backend)?
-                .get::<_, i64>(0) as u64;
+                .map_err(backend)?;
+            if row.get::<_, bool>(1) {
+                return Err(StorageError::Revoked);
+            }
+            let mut last = row.get::<_, i64>(0) as u64;
             let insert = tx
                 .prepare(
                     "INSERT INTO envelopes (team, global_seq, device, device_seq, key_epoch, size, blob)
@@ -463,7 +466,7 @@ impl Storage for PostgresStorage {
                 }
                 tx.execute(
                     "INSERT INTO key_boxes (team, device, epoch, blob) VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (team, device, epoch) DO UPDATE SET blob = excluded.blob",
+                     ON CONFLICT (team, device, epoch) DO NOTHING",
                     &[&&team[..], &&b.device[..], &(b.epoch as i32), &b.blob],
                 )
                 .await

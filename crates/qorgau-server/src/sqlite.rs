@@ -187,13 +187,19 @@ impl Storage for SqliteStorage {
 
     fn push(&self, team: Id, device: Id, envelopes: &[NewEnvelope]) -> StorageResult<u64> {
         self.with(|tx| {
-            let mut last = tx
+            // Checked again inside the push: a revocation that committed after the token
+            // was checked still stops it.
+            let (last, revoked) = tx
                 .query_row(
-                    "SELECT last_seq FROM devices WHERE team = ?1 AND id = ?2",
+                    "SELECT last_seq, revoked FROM devices WHERE team = ?1 AND id = ?2",
                     params![&team[..], &device[..]],
-                    |r| r.get::<_, i64>(0),
+                    |r| Ok((r.get::<_, i64>(0)?, r.get::<_, bool>(1)?)),
                 )
-                .map_err(backend)? as u64;
+                .map_err(backend)?;
+            if revoked {
+                return Err(StorageError::Revoked);
+            }
+            let mut last = last as u64;
             for env in envelopes {
                 if env.device_seq <= last {
                     // A retried push: accepted only with the very same bytes.
@@ -420,7 +426,7 @@ impl Storage for SqliteStorage {
                     return Err(StorageError::NoSuchDevice);
                 }
                 tx.execute(
-                    "INSERT OR REPLACE INTO key_boxes (team, device, epoch, blob) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT OR IGNORE INTO key_boxes (team, device, epoch, blob) VALUES (?1, ?2, ?3, ?4)",
                     params![&team[..], &b.device[..], b.epoch, &b.blob],
                 )
                 .map_err(backend)?;

@@ -77,6 +77,8 @@ pub struct KeyBox {
 pub enum StorageError {
     #[error("no such enrollment code")]
     NoSuchEnrollment,
+    #[error("this device has been revoked")]
+    Revoked,
     #[error("this enrollment code was already used or has expired")]
     EnrollmentSpent,
     #[error("team already exists")]

@@ -705,3 +705,39 @@ fn a_workspace_with_its_own_registered_letters_cannot_join_a_team() {
     assert!(err.contains("registered letters"), "{err}");
     assert!(other.store.sync_settings().unwrap().is_none());
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_workspace_restored_from_an_older_copy_stops_before_it_forks() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    devices[1]
+        .store
+        .add_worker(&worker("Ли", "Марина"))
+        .unwrap();
+    sync_once(&mut devices[1].store).unwrap();
+    // A backup of device 1 now …
+    let Device { _dir: dir, store } = devices.remove(1);
+    drop(store);
+    let backup = tempfile::tempdir().unwrap();
+    copy_dir(dir.path(), backup.path());
+    // … while the laptop itself goes on and syncs more.
+    let pass = Passphrase::new("device passphrase 123");
+    let mut laptop = Store::open(dir.path(), &pass).unwrap();
+    laptop.add_worker(&worker("Ли", "Анна")).unwrap();
+    sync_once(&mut laptop).unwrap();
+    // The restored copy must not carry on as the same device.
+    let mut restored = Store::open(backup.path(), &pass).unwrap();
+    let err = sync_once(&mut restored).unwrap_err().to_string();
+    assert!(err.contains("older copy"), "{err}");
+}

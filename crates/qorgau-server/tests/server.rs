@@ -319,6 +319,13 @@ fn registry_blocks_never_overlap_across_devices_or_restarts() {
             json!({"year": 2026, "size": 0}),
         );
         assert_eq!(status, 400);
+        let (status, _) = post(
+            &server,
+            "/registry/blocks",
+            Some(&b_token),
+            json!({"year": 2026, "size": 10, "at_least": 4_000_000_000u32}),
+        );
+        assert_eq!(status, 400, "a start beyond any registry number is refused");
     }
     // After a restart the counter continues.
     let server = Server::start(dir.path());

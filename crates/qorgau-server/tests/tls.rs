@@ -71,3 +71,10 @@ fn a_wrong_pin_or_an_untrusted_certificate_is_refused() {
     assert!(err.to_string().contains("loopback"), "{err}");
     assert!(a.sync_settings().unwrap().is_none());
 }
+
+#[test]
+fn a_server_url_with_a_user_part_is_refused() {
+    let (_dir, mut a) = store();
+    let err = team::create_team(&mut a, "http://127.0.0.1:1@192.0.2.1:8787", None).unwrap_err();
+    assert!(err.to_string().contains("user name"), "{err}");
+}

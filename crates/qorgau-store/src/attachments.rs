@@ -236,11 +236,17 @@ pub(crate) fn receive_chunk(
 ) -> StoreResult<ApplyReport> {
     let index = set.fields.get("index").and_then(Value::as_u64);
     let data = set.fields.get("data").and_then(Value::as_str);
-    let (Some(index), Some(data)) = (index, data) else {
+    let count = set.fields.get("count").and_then(Value::as_u64);
+    let (Some(index), Some(count), Some(data)) = (index, count, data) else {
         return Err(StoreError::Sync(
-            "an attachment chunk needs index and data".into(),
+            "an attachment chunk needs index, count and data".into(),
         ));
     };
+    if index >= count || count > chunk_count(MAX_ATTACHMENT_BYTES) as u64 {
+        return Err(StoreError::Sync(format!(
+            "attachment chunk {index} of {count} is out of range"
+        )));
+    }
     let bytes = BASE64
         .decode(data)
         .map_err(|_| StoreError::Sync("attachment chunk data: not base64".into()))?;

@@ -182,6 +182,16 @@ impl Store {
                 )))
                 .into());
             }
+            // Two laptops promoting one synced draft offline would give one letter two
+            // numbers; a draft is numbered only on the device that wrote it.
+            let origin = crate::versions::current(&self.conn, ENTITY, draft.as_bytes(), "*")?;
+            if origin.is_some_and(|o| o.version.device != self.device_id) {
+                return Err(StoreError::Invalid(status_report(format!(
+                    "draft {draft} was written on another device: register it there, or register \
+                     a new letter here (a draft numbered on two devices would get two numbers)"
+                )))
+                .into());
+            }
             if current.case_id != new.case_id {
                 let mut report = ValidationReport::default();
                 report.push(ValidationIssue::error(

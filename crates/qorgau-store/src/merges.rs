@@ -265,9 +265,13 @@ fn replace_worker(list: &[WorkerId], other: WorkerId, keep: WorkerId) -> Vec<Wor
 
 /// Records the tombstone and takes the merged record out of search.
 fn put_merge(w: &Writer<'_>, merged: WorkerId, into: WorkerId, hlc: Hlc) -> StoreResult<bool> {
+    // Merged into two different records on two devices: every device keeps the smaller
+    // target, whatever the order the merges arrive in.
     let n =
         w.tx.prepare_cached(
-            "INSERT OR IGNORE INTO worker_merges (merged, into_id, hlc) VALUES (?1, ?2, ?3)",
+            "INSERT INTO worker_merges (merged, into_id, hlc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (merged) DO UPDATE SET into_id = excluded.into_id, hlc = excluded.hlc
+             WHERE excluded.into_id < worker_merges.into_id",
         )?
         .execute(params![
             &merged.as_bytes()[..],

@@ -294,6 +294,17 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     -- For an update, each field's replaced version as `{"field": [hlc, "device hex"]}`; NULL
     -- for a new record.
     ALTER TABLE outbox ADD COLUMN bases TEXT;
+    -- Updates written before this migration were made on this device alone, after every
+    -- earlier write: their base is "everything before me" (one tick earlier), so no other
+    -- device mistakes them for concurrent edits.
+    CREATE TEMP TABLE first_change_sets AS
+        SELECT min(seq) AS seq FROM outbox GROUP BY entity, entity_id;
+    UPDATE outbox SET bases = (
+            SELECT json_group_object(f.key, json_array(outbox.hlc - 1, lower(hex(outbox.device_id))))
+            FROM json_each(outbox.fields) f)
+        WHERE entity NOT IN ('timeline', 'attachment')
+          AND seq NOT IN (SELECT seq FROM first_change_sets);
+    DROP TABLE first_change_sets;
 
     -- Two writes of one field that did not see each other. The winner (`kept_*`, the greater
     -- version) is applied everywhere; a person reviews the other value and may choose it,
@@ -324,8 +335,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         into_id BLOB NOT NULL,
         hlc     INTEGER NOT NULL
     ) WITHOUT ROWID;
+    -- Two devices that merged one record into different ones agree on the smaller target.
     CREATE TRIGGER worker_merges_no_update BEFORE UPDATE ON worker_merges
-        BEGIN SELECT RAISE(ABORT, 'a merge is final'); END;
+        WHEN NEW.merged != OLD.merged OR NEW.into_id >= OLD.into_id
+        BEGIN SELECT RAISE(ABORT, 'a merge only moves to the smaller target'); END;
     CREATE TRIGGER worker_merges_no_delete BEFORE DELETE ON worker_merges
         BEGIN SELECT RAISE(ABORT, 'a merge is final'); END;
 

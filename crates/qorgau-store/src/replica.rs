@@ -655,7 +655,16 @@ fn apply_set(
         }
         Some(mut map) => {
             let mut changed = Vec::new();
-            for (field, value) in &set.fields {
+            // A creation that meets a record already here (the mission profile, which every
+            // workspace has under one id) is a whole document: a field it lacks counts as
+            // cleared at its version, so both devices end with the same fields.
+            let mut incoming_fields = set.fields.clone();
+            if set.bases.is_none() {
+                for field in map.keys() {
+                    incoming_fields.entry(field.clone()).or_insert(Value::Null);
+                }
+            }
+            for (field, value) in &incoming_fields {
                 let incoming = FieldWrite {
                     version,
                     base: base_of(set.bases.as_ref(), field)?,

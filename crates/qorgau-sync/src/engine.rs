@@ -114,6 +114,15 @@ pub fn stock_registry_numbers(store: &mut Store, remote: &Remote) -> Result<u64,
     }
     let at_least = store.highest_registry_number(year)? + 1;
     let (first, last) = remote.lease_block(year, LEASE_SIZE, at_least)?;
+    if first < at_least || last < first || last - first + 1 != LEASE_SIZE {
+        return Err(SyncError::Server {
+            status: 200,
+            code: "bad_lease".into(),
+            message: format!(
+                "the server leased {first}–{last}, not {LEASE_SIZE} numbers from {at_least}"
+            ),
+        });
+    }
     store.add_leased_block(year, first, last)?;
     Ok(u64::from(last + 1 - first))
 }
@@ -284,6 +293,7 @@ pub fn pull_at_most(
 ) -> Result<(), SyncError> {
     type Batch = Vec<(EnvelopePosition, Vec<ChangeSet>, PreparedSets)>;
     let me = store.device_id();
+    let sealed = store.sealed_position()?.device_seq;
     let cursor = store.sync_cursor()?;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Batch, SyncError>>(2);
     std::thread::scope(|scope| {
@@ -296,7 +306,7 @@ pub fn pull_at_most(
                     let mut batch = Batch::with_capacity(pulled.len());
                     for envelope in pulled {
                         after = envelope.global_seq;
-                        let (at, sets) = open(me, team, ring, envelope)?;
+                        let (at, sets) = open(me, sealed, team, ring, envelope)?;
                         let prepared = PreparedSets::prepare(&sets);
                         batch.push((at, sets, prepared));
                     }
@@ -335,6 +345,7 @@ pub fn pull_at_most(
 /// their changes are already here.
 fn open(
     me: DeviceId,
+    sealed: u64,
     team: TeamId,
     ring: &KeyRing,
     pulled: PulledEnvelope,
@@ -346,6 +357,17 @@ fn open(
         global_seq: pulled.global_seq,
     };
     if device == me {
+        // Its changes are here, unless the server holds envelopes this workspace never
+        // sealed: then it is an older copy of itself (restored from a backup, or copied to a
+        // second computer), and going on would lose or fork those changes.
+        if pulled.device_seq > sealed {
+            return Err(SyncError::Settings(format!(
+                "the server holds envelope {} of this device, which this workspace never sealed: \
+                 it is an older copy (restored from a backup, or copied to another computer). \
+                 Enroll it as a new device instead",
+                pulled.device_seq
+            )));
+        }
         return Ok((at, Vec::new()));
     }
     if pulled.blob.len() < 24 {

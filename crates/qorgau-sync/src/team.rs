@@ -70,6 +70,8 @@ pub fn create_team(
 /// What the code's secret unlocks on the server.
 #[derive(Serialize, Deserialize)]
 struct Enrollment {
+    /// The team, inside the encryption: the server cannot send a device to another team.
+    team: String,
     keys: BTreeMap<u32, String>,
     device_key: String,
 }
@@ -163,6 +165,7 @@ pub fn invite(store: &mut Store, seconds: i64) -> Result<String, SyncError> {
     let secret: [u8; 32] = random()?;
     let device_key: [u8; 32] = random()?;
     let payload = serde_json::to_vec(&Enrollment {
+        team: settings.team.clone(),
         keys: settings.keys.clone(),
         device_key: hex::encode(device_key),
     })
@@ -216,6 +219,11 @@ pub fn enroll(store: &mut Store, code: &str) -> Result<SyncSettings, SyncError> 
     })?;
     let payload: Enrollment =
         serde_json::from_slice(&payload).map_err(|e| SyncError::BadCode(e.to_string()))?;
+    if payload.team != team {
+        return Err(SyncError::BadCode(
+            "the server named another team than the one this code belongs to".into(),
+        ));
+    }
     let settings = SyncSettings {
         server: code.server.clone(),
         fingerprint: code.fingerprint.clone(),
@@ -272,30 +280,54 @@ pub fn revoke(store: &mut Store, device: DeviceId) -> Result<u32, SyncError> {
         ));
     }
     let remote = remote_of(&settings)?;
-    remote.revoke(device.as_bytes())?;
     let team = settings.team_id()?;
-    let epoch = settings.keys.keys().next_back().map_or(0, |e| e + 1);
-    let key = TeamKey::generate().map_err(|_| SyncError::Random)?;
-    let mut boxes = Vec::new();
-    for d in remote.devices()? {
-        if d.revoked || d.admin {
+    let revoked_hex = hex::encode(device.as_bytes());
+    // Who receives the new key is decided here, not by the server's word: never the device
+    // being revoked, and every other member must have a key this admin gave it.
+    let members = remote.devices()?;
+    let target = members
+        .iter()
+        .find(|d| d.device_id == revoked_hex)
+        .ok_or_else(|| SyncError::Settings(format!("device {device} is not in this team")))?;
+    let revoked_enrollment = target.enrollment_id.clone();
+    let mut recipients = Vec::new();
+    for d in &members {
+        if d.revoked || d.admin || d.device_id == revoked_hex {
             continue;
         }
-        let Some(device_key) = d
+        let key = d
             .enrollment_id
             .as_ref()
+            .filter(|e| Some(*e) != revoked_enrollment.as_ref())
             .and_then(|e| settings.invited.get(e))
-        else {
-            continue;
-        };
-        let id = parse_16("device_id", &d.device_id)?;
-        let device_key = parse_32("device key", device_key)?;
+            .ok_or_else(|| {
+                SyncError::Settings(format!(
+                    "device {} was not invited from this workspace, so it could not receive \
+                     the new team key; nothing was revoked",
+                    d.device_id
+                ))
+            })?;
+        recipients.push((
+            parse_16("device_id", &d.device_id)?,
+            parse_32("device key", key)?,
+        ));
+    }
+    remote.revoke(device.as_bytes())?;
+    let epoch = settings.keys.keys().next_back().map_or(0, |e| e + 1);
+    let key = TeamKey::generate().map_err(|_| SyncError::Random)?;
+    // The new key is kept before anyone gets it, so a failure below can be repeated with
+    // the same key rather than a second one under the same epoch.
+    settings.keys.insert(epoch, hex::encode(key.as_bytes()));
+    if let Some(e) = &revoked_enrollment {
+        settings.invited.remove(e);
+    }
+    settings.save(store, "device revoked; team key rotated")?;
+    let mut boxes = Vec::new();
+    for (id, device_key) in recipients {
         let blob = wrap(&device_key, &key_box_aad(&team, &id, epoch), key.as_bytes())?;
         boxes.push((id, epoch, blob));
     }
     remote.put_key_boxes(&boxes)?;
-    settings.keys.insert(epoch, hex::encode(key.as_bytes()));
-    settings.save(store, "device revoked; team key rotated")?;
     Ok(epoch)
 }
 

@@ -134,7 +134,12 @@ pub(crate) fn url_parts(server: &str) -> Result<UrlParts, SyncError> {
             "{server}: the scheme must be http or https"
         )));
     }
-    let authority = rest.split('/').next().unwrap_or_default();
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(SyncError::Settings(format!(
+            "{server}: a server URL carries no user name or password"
+        )));
+    }
     let host = if let Some(v6) = authority.strip_prefix('[') {
         v6.split(']').next().unwrap_or_default().to_string()
     } else {

@@ -334,3 +334,152 @@ fn two_laptops_merging_the_same_pair_converge() {
     assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
     assert_eq!(a.list_workers(&Default::default()).unwrap().len(), 1);
 }
+
+#[test]
+fn a_draft_is_numbered_only_on_the_device_that_wrote_it() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    a.set_mission(&qorgau_domain::MissionProfile::embassy_seoul())
+        .unwrap();
+    let worker = a.add_worker(&cyrillic("Жұмабеков", "Әлихан")).unwrap().id;
+    let case = a
+        .add_case(&CaseRecord {
+            workers: vec![worker],
+            case_type: Some(CaseType::UnpaidWages),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    let new = qorgau_store::NewLetter {
+        case_id: case,
+        agency_id: None,
+        template: "wage_arrears".into(),
+        subject: "임금체불 진정".into(),
+        letter_date: today(),
+        data: Default::default(),
+    };
+    let draft = a.save_draft_letter(&new).unwrap();
+    Link::new().ship(&a, &mut b);
+    let pdf = |n: &str| Ok::<_, StoreError>(format!("%PDF {n}").into_bytes());
+    let err = b.register_letter(&new, Some(draft), pdf).unwrap_err();
+    assert!(err.to_string().contains("another device"), "{err}");
+    // On its own device it registers.
+    assert!(
+        a.register_letter(&new, Some(draft), pdf)
+            .unwrap()
+            .number
+            .is_some()
+    );
+}
+
+#[test]
+fn one_record_merged_into_two_different_ones_ends_merged_into_the_same_everywhere() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let birth = date(1990, 5, 2);
+    let person = |given: &str| {
+        let mut w = cyrillic("Ким", given);
+        w.iin = Some(iin(birth, qorgau_domain::Sex::Male, 88));
+        w
+    };
+    let k1 = a.add_worker(&person("Олег")).unwrap().id;
+    let k2 = b.add_worker(&person("Олег")).unwrap().id;
+    let mut a_to_b = Link::new();
+    let mut b_to_a = Link::new();
+    a_to_b.ship(&a, &mut b);
+    b_to_a.ship(&b, &mut a);
+    // The newest of three records of one person, known to both.
+    let x = {
+        let mut w = person("Олег");
+        w.address_kr = Some("수원시 7".into());
+        // The IIN is already on file: register the copy without it, as a caseworker might.
+        w.iin = None;
+        a.add_worker(&w).unwrap().id
+    };
+    a_to_b.ship(&a, &mut b);
+    a.merge_workers(k1, x).unwrap();
+    b.merge_workers(k2, x).unwrap();
+    a_to_b.ship(&a, &mut b);
+    b_to_a.ship(&b, &mut a);
+    let smaller = if k1.as_bytes() < k2.as_bytes() {
+        k1
+    } else {
+        k2
+    };
+    assert_eq!(a.merged_into(x).unwrap(), Some(smaller));
+    assert_eq!(b.merged_into(x).unwrap(), Some(smaller));
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+}
+
+#[test]
+fn mission_profiles_set_on_two_workspaces_before_they_met_converge() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    a.set_mission(&qorgau_domain::MissionProfile::embassy_seoul())
+        .unwrap();
+    b.set_mission(&qorgau_domain::MissionProfile::consulate_general_busan())
+        .unwrap();
+    let mut a_to_b = Link::new();
+    let mut b_to_a = Link::new();
+    a_to_b.ship(&a, &mut b);
+    b_to_a.ship(&b, &mut a);
+    assert_eq!(a.mission().unwrap(), b.mission().unwrap());
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+}
+
+#[test]
+fn an_attachment_chunk_out_of_range_is_refused_with_its_place() {
+    let (_a_dir, a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let mut fields = Map::new();
+    fields.insert("index".into(), json!(5));
+    fields.insert("count".into(), json!(2));
+    fields.insert("data".into(), json!("AAAA"));
+    let chunk = ChangeSet {
+        entity: "attachment_chunk".into(),
+        id: "00".repeat(16),
+        hlc: qorgau_domain::Hlc(1 << 20),
+        fields,
+        bases: None,
+    };
+    let at = EnvelopePosition {
+        device: a.device_id(),
+        device_seq: 1,
+        global_seq: 1,
+    };
+    let err = b.apply_envelope(at, &[chunk]).unwrap_err().to_string();
+    assert!(err.contains("out of range"), "{err}");
+}
+
+#[test]
+fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
+    let (a_dir, mut a) = new_store();
+    let worker = a.add_worker(&cyrillic("Ахметов", "Ерлан")).unwrap().id;
+    a.update_worker(worker, &patch(&[("address_kr", json!("안산시 1"))]))
+        .unwrap();
+    a.update_worker(worker, &patch(&[("address_kr", json!("안산시 2"))]))
+        .unwrap();
+    drop(a);
+    // Turn the workspace back into one written before migration 3.
+    let conn = raw_connection(a_dir.path(), PASSPHRASE);
+    conn.execute_batch(
+        "DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
+         DROP TABLE sync_pending; DROP TABLE attachment_inbox; DROP TABLE attachment_chunk_inbox;
+         DROP TABLE worker_merges; ALTER TABLE outbox DROP COLUMN bases;
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+    let a = reopen(a_dir.path());
+    let sets = a.outbox_change_sets(0, 10).unwrap();
+    assert!(sets[0].1.bases.is_none(), "the creation has no base");
+    assert!(sets[1].1.bases.is_some() && sets[2].1.bases.is_some());
+
+    let (_b_dir, mut b) = new_store();
+    Link::new().ship(&a, &mut b);
+    assert!(b.conflicts(true).unwrap().is_empty());
+    assert_eq!(
+        b.worker(worker).unwrap().worker.address_kr.as_deref(),
+        Some("안산시 2")
+    );
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+}
