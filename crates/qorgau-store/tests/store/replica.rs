@@ -483,3 +483,39 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
     );
     assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
 }
+
+#[test]
+fn a_laptop_whose_clock_runs_hours_ahead_does_not_win_over_later_edits() {
+    let (a_dir, mut a) = new_store();
+    let worker = a.add_worker(&cyrillic("Цой", "Айгерим")).unwrap().id;
+    drop(a);
+    // A's clock reads five hours ahead of the others'.
+    let ahead = (chrono::Utc::now().timestamp_millis() as u64 + 5 * 3600 * 1000) << 16;
+    raw_connection(a_dir.path(), PASSPHRASE)
+        .execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'hlc_last'",
+            [ahead.to_string()],
+        )
+        .unwrap();
+    let mut a = reopen(a_dir.path());
+    let (_b_dir, mut b) = new_store();
+    let mut a_to_b = Link::new();
+    let mut b_to_a = Link::new();
+    a_to_b.ship(&a, &mut b);
+    a.update_worker(worker, &patch(&[("address_kr", json!("대구 1"))]))
+        .unwrap();
+    a_to_b.ship(&a, &mut b);
+    // B, with a correct clock, corrects the address after seeing A's edit: B's edit is the
+    // later one and must win on both, with no conflict.
+    b.update_worker(worker, &patch(&[("address_kr", json!("대구 2"))]))
+        .unwrap();
+    b_to_a.ship(&b, &mut a);
+    for store in [&a, &b] {
+        assert_eq!(
+            store.worker(worker).unwrap().worker.address_kr.as_deref(),
+            Some("대구 2")
+        );
+        assert!(store.conflicts(true).unwrap().is_empty());
+    }
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+}
