@@ -92,6 +92,15 @@ fn backend(e: tokio_postgres::Error) -> StorageError {
     StorageError::Backend(e.to_string())
 }
 
+/// A unique-constraint violation as `exists`, anything else as a backend failure.
+fn or_exists(e: tokio_postgres::Error, exists: StorageError) -> StorageError {
+    if is_unique_violation(&e) {
+        exists
+    } else {
+        backend(e)
+    }
+}
+
 fn is_unique_violation(e: &tokio_postgres::Error) -> bool {
     e.code() == Some(&SqlState::UNIQUE_VIOLATION)
 }
@@ -172,13 +181,7 @@ impl Storage for PostgresStorage {
         self.with(async |tx| {
             tx.execute("INSERT INTO teams (id) VALUES ($1)", &[&&team[..]])
                 .await
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StorageError::TeamExists
-                    } else {
-                        backend(e)
-                    }
-                })?;
+                .map_err(|e| or_exists(e, StorageError::TeamExists))?;
             tx.execute(
                 "INSERT INTO devices (team, id, token_hash, admin) VALUES ($1, $2, $3, true)",
                 &[&&team[..], &&device[..], &&token_hash[..]],
@@ -196,13 +199,7 @@ impl Storage for PostgresStorage {
                 &[&&team[..], &&device[..], &&token_hash[..]],
             )
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StorageError::DeviceExists
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(|e| or_exists(e, StorageError::DeviceExists))?;
             Ok(())
         })
     }
@@ -392,13 +389,7 @@ impl Storage for PostgresStorage {
                 ],
             )
             .await
-            .map_err(|err| {
-                if is_unique_violation(&err) {
-                    StorageError::DeviceExists
-                } else {
-                    backend(err)
-                }
-            })?;
+            .map_err(|err| or_exists(err, StorageError::DeviceExists))?;
             Ok(())
         })
     }
@@ -439,13 +430,7 @@ impl Storage for PostgresStorage {
                 &[&&team[..], &&device[..], &&token_hash[..], &&enrollment[..]],
             )
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StorageError::DeviceExists
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(|e| or_exists(e, StorageError::DeviceExists))?;
             Ok((team, row.get(2)))
         })
     }

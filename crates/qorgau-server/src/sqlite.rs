@@ -107,6 +107,15 @@ impl SqliteStorage {
     }
 }
 
+/// A unique-constraint violation as `exists`, anything else as a backend failure.
+fn or_exists(e: rusqlite::Error, exists: StorageError) -> StorageError {
+    if is_unique_violation(&e) {
+        exists
+    } else {
+        backend(e)
+    }
+}
+
 fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(
         e,
@@ -118,13 +127,7 @@ impl Storage for SqliteStorage {
     fn create_team(&self, team: Id, device: Id, token_hash: [u8; 32]) -> StorageResult<()> {
         self.with(|tx| {
             tx.execute("INSERT INTO teams (id) VALUES (?1)", [&team[..]])
-                .map_err(|e| {
-                    if is_unique_violation(&e) {
-                        StorageError::TeamExists
-                    } else {
-                        backend(e)
-                    }
-                })?;
+                .map_err(|e| or_exists(e, StorageError::TeamExists))?;
             tx.execute(
                 "INSERT INTO devices (team, id, token_hash, admin) VALUES (?1, ?2, ?3, 1)",
                 params![&team[..], &device[..], &token_hash[..]],
@@ -140,13 +143,7 @@ impl Storage for SqliteStorage {
                 "INSERT INTO devices (team, id, token_hash) VALUES (?1, ?2, ?3)",
                 params![&team[..], &device[..], &token_hash[..]],
             )
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StorageError::DeviceExists
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(|e| or_exists(e, StorageError::DeviceExists))?;
             Ok(())
         })
     }
@@ -352,13 +349,7 @@ impl Storage for SqliteStorage {
                     e.expires_at
                 ],
             )
-            .map_err(|err| {
-                if is_unique_violation(&err) {
-                    StorageError::DeviceExists
-                } else {
-                    backend(err)
-                }
-            })?;
+            .map_err(|err| or_exists(err, StorageError::DeviceExists))?;
             Ok(())
         })
     }
@@ -400,13 +391,7 @@ impl Storage for SqliteStorage {
                 "INSERT INTO devices (team, id, token_hash, enrollment) VALUES (?1, ?2, ?3, ?4)",
                 params![&team[..], &device[..], &token_hash[..], &id[..]],
             )
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StorageError::DeviceExists
-                } else {
-                    backend(e)
-                }
-            })?;
+            .map_err(|e| or_exists(e, StorageError::DeviceExists))?;
             Ok((team, wrapped))
         })
     }

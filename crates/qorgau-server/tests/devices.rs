@@ -7,7 +7,7 @@ mod support;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use qorgau_domain::{CaseRecord, CaseType, TimelineKind, Worker, WorkerId};
-use qorgau_store::{KdfParams, NewTimelineEntry, Passphrase, Store};
+use qorgau_store::{NewTimelineEntry, Passphrase, Store};
 use qorgau_sync::engine::{self, SyncReport, TeamLink};
 use qorgau_sync::{SyncError, SyncSettings, sync_once, team};
 use serde_json::{Map, Value, json};
@@ -23,13 +23,7 @@ struct Device {
 }
 
 fn new_device() -> Device {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(
-        dir.path(),
-        &Passphrase::new("device passphrase 123"),
-        KdfParams::FAST_INSECURE_FOR_TESTS,
-    )
-    .unwrap();
+    let (dir, store) = support::new_store();
     Device { _dir: dir, store }
 }
 
@@ -557,23 +551,7 @@ fn letters_on_devices_of_two_server_processes_over_postgresql_never_share_a_numb
         Server::start_postgres(&POSTGRES.url()),
     ];
     let mut devices = team_across(&servers, 4);
-    devices[0]
-        .store
-        .set_mission(&qorgau_domain::MissionProfile::embassy_seoul())
-        .unwrap();
-    let id = devices[0]
-        .store
-        .add_worker(&worker("Жұмабеков", "Әлихан"))
-        .unwrap()
-        .id;
-    let case = devices[0]
-        .store
-        .add_case(&CaseRecord {
-            workers: vec![id],
-            case_type: Some(CaseType::UnpaidWages),
-            ..CaseRecord::default()
-        })
-        .unwrap();
+    let case = mission_and_case(&mut devices[0].store);
     settle(&mut devices);
     let mut numbers = Vec::new();
     for _round in 0..2 {
@@ -587,6 +565,21 @@ fn letters_on_devices_of_two_server_processes_over_postgresql_never_share_a_numb
     let unique: BTreeSet<&String> = numbers.iter().collect();
     assert_eq!(unique.len(), numbers.len(), "a number was given twice");
     assert_eq!(hashes(&devices).len(), 1);
+}
+
+/// The mission profile and a wage case, which a letter needs.
+fn mission_and_case(store: &mut Store) -> qorgau_domain::CaseId {
+    store
+        .set_mission(&qorgau_domain::MissionProfile::embassy_seoul())
+        .unwrap();
+    let id = store.add_worker(&worker("Жұмабеков", "Әлихан")).unwrap().id;
+    store
+        .add_case(&CaseRecord {
+            workers: vec![id],
+            case_type: Some(CaseType::UnpaidWages),
+            ..CaseRecord::default()
+        })
+        .unwrap()
 }
 
 fn letter(case: qorgau_domain::CaseId, year: i32) -> qorgau_store::NewLetter {
@@ -619,23 +612,7 @@ fn letters_registered_offline_on_three_devices_never_share_a_number() {
     let server = Server::start(data.path());
     let mut devices = team_of(&server, 3);
     // Before its first round a member has no leased numbers: it says what to do.
-    devices[0]
-        .store
-        .set_mission(&qorgau_domain::MissionProfile::embassy_seoul())
-        .unwrap();
-    let id = devices[0]
-        .store
-        .add_worker(&worker("Жұмабеков", "Әлихан"))
-        .unwrap()
-        .id;
-    let case = devices[0]
-        .store
-        .add_case(&CaseRecord {
-            workers: vec![id],
-            case_type: Some(CaseType::UnpaidWages),
-            ..CaseRecord::default()
-        })
-        .unwrap();
+    let case = mission_and_case(&mut devices[0].store);
     sync_once(&mut devices[0].store).unwrap();
     let (link, _) = TeamLink::connect(&mut devices[1].store).unwrap();
     engine::pull(

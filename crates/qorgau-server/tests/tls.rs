@@ -4,21 +4,9 @@
 
 mod support;
 
-use qorgau_store::{KdfParams, Passphrase, Store};
 use qorgau_sync::team::EnrollmentCode;
 use qorgau_sync::{SyncError, sync_once, team};
-use support::Server;
-
-fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::create(
-        dir.path(),
-        &Passphrase::new("device passphrase 123"),
-        KdfParams::FAST_INSECURE_FOR_TESTS,
-    )
-    .unwrap();
-    (dir, store)
-}
+use support::{Server, new_store};
 
 #[test]
 fn devices_sync_over_tls_pinned_through_the_enrollment_code() {
@@ -26,14 +14,14 @@ fn devices_sync_over_tls_pinned_through_the_enrollment_code() {
     let mut server = Server::start_with(data.path(), &["--tls-self-signed"]);
     let fingerprint = server.fingerprint.clone().unwrap();
     assert_eq!(fingerprint.len(), 64);
-    let (_a_dir, mut a) = store();
+    let (_a_dir, mut a) = new_store();
     team::create_team(&mut a, &server.url(), Some(&fingerprint)).unwrap();
     let code = team::invite(&mut a, 3600).unwrap();
     let parsed = EnrollmentCode::parse(&code).unwrap();
     assert_eq!(parsed.fingerprint.as_deref(), Some(fingerprint.as_str()));
     assert!(parsed.server.starts_with("https://"));
 
-    let (_b_dir, mut b) = store();
+    let (_b_dir, mut b) = new_store();
     team::enroll(&mut b, &code).unwrap();
     a.add_worker(&qorgau_domain::Worker {
         surname: Some("Сейітов".into()),
@@ -55,7 +43,7 @@ fn devices_sync_over_tls_pinned_through_the_enrollment_code() {
 fn a_wrong_pin_or_an_untrusted_certificate_is_refused() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start_with(data.path(), &["--tls-self-signed"]);
-    let (_dir, mut a) = store();
+    let (_dir, mut a) = new_store();
     let wrong = "00".repeat(32);
     let err = team::create_team(&mut a, &server.url(), Some(&wrong)).unwrap_err();
     assert!(matches!(err, SyncError::CertificateMismatch), "{err}");
@@ -74,7 +62,7 @@ fn a_wrong_pin_or_an_untrusted_certificate_is_refused() {
 
 #[test]
 fn a_server_url_with_a_user_part_is_refused() {
-    let (_dir, mut a) = store();
+    let (_dir, mut a) = new_store();
     let err = team::create_team(&mut a, "http://127.0.0.1:1@192.0.2.1:8787", None).unwrap_err();
     assert!(err.to_string().contains("user name"), "{err}");
 }

@@ -8,6 +8,18 @@ use std::process::{Child, Command, Stdio};
 
 pub mod postgres;
 
+/// A new encrypted workspace (fast test key derivation) in its own temporary directory.
+pub fn new_store() -> (tempfile::TempDir, qorgau_store::Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = qorgau_store::Store::create(
+        dir.path(),
+        &qorgau_store::Passphrase::new("device passphrase 123"),
+        qorgau_store::KdfParams::FAST_INSECURE_FOR_TESTS,
+    )
+    .unwrap();
+    (dir, store)
+}
+
 pub struct Server {
     child: Option<Child>,
     data: Option<PathBuf>,

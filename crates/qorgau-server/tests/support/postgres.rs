@@ -44,23 +44,29 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// Runs a PostgreSQL program, as the `postgres` user when this process is root (initdb and
-/// the server refuse to run as root).
-fn run(bin: &Path, program: &str, args: &[&str]) {
-    let exe = bin.join(program);
-    let out = if is_root() {
-        Command::new("runuser")
-            .args(["-u", "postgres", "--"])
-            .arg(&exe)
-            .args(args)
-            .output()
+/// A PostgreSQL program as a command, run as the `postgres` user when this process is root
+/// (initdb and the server refuse to run as root).
+fn program(bin: &Path, name: &str, args: &[&str]) -> Command {
+    let exe = bin.join(name);
+    let mut command = if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(exe);
+        c
     } else {
-        Command::new(&exe).args(args).output()
-    }
-    .unwrap_or_else(|e| panic!("{program}: {e}"));
+        Command::new(exe)
+    };
+    command.args(args);
+    command
+}
+
+/// Runs a PostgreSQL program and insists that it succeeds.
+fn run(bin: &Path, name: &str, args: &[&str]) {
+    let out = program(bin, name, args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(
         out.status.success(),
-        "{program} failed: {}{}",
+        "{name} failed: {}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
@@ -145,16 +151,7 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         let data = self.dir.path().join("data");
-        let exe = self.bin.join("pg_ctl");
         let args = ["-D", data.to_str().unwrap(), "-m", "immediate", "stop"];
-        let _ = if is_root() {
-            Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&exe)
-                .args(args)
-                .output()
-        } else {
-            Command::new(&exe).args(args).output()
-        };
+        let _ = program(&self.bin, "pg_ctl", &args).output();
     }
 }
