@@ -343,9 +343,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'a merge is final'); END;
 
     -- The last envelope sequence number applied from each device (replays and gaps are refused).
+    -- and the newest team-key epoch it used (an older one from it afterwards is refused).
     CREATE TABLE sync_peers (
         device_id BLOB PRIMARY KEY,
-        last_seq  INTEGER NOT NULL
+        last_seq  INTEGER NOT NULL,
+        key_epoch INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID;
     -- Attachments from other devices whose bytes are still arriving: the metadata, and the
     -- chunks received so far. Complete ones move to `attachments` after their SHA-256 checks.

@@ -99,6 +99,8 @@ pub struct EnvelopePosition {
     pub device: DeviceId,
     pub device_seq: u64,
     pub global_seq: u64,
+    /// The team-key epoch that sealed it.
+    pub key_epoch: u32,
 }
 
 /// A conflict as a person reviews it.
@@ -183,12 +185,19 @@ impl Store {
 
     /// The last envelope sequence number applied from `device` (0: none).
     pub fn peer_position(&self, device: DeviceId) -> StoreResult<u64> {
+        Ok(self.peer_state(device)?.0)
+    }
+
+    /// The last envelope applied from `device` and the newest key epoch it used.
+    fn peer_state(&self, device: DeviceId) -> StoreResult<(u64, u32)> {
         Ok(self
             .conn
-            .prepare_cached("SELECT last_seq FROM sync_peers WHERE device_id = ?1")?
-            .query_row([&device.as_bytes()[..]], |r| r.get::<_, i64>(0))
+            .prepare_cached("SELECT last_seq, key_epoch FROM sync_peers WHERE device_id = ?1")?
+            .query_row([&device.as_bytes()[..]], |r| {
+                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, u32>(1)?))
+            })
             .optional()?
-            .unwrap_or(0) as u64)
+            .unwrap_or((0, 0)))
     }
 
     /// Applies one envelope's change sets from another device, in one transaction with the
@@ -210,19 +219,30 @@ impl Store {
         &mut self,
         envelopes: &[(EnvelopePosition, &[ChangeSet], &PreparedSets)],
     ) -> StoreResult<ApplyReport> {
-        let mut expected: HashMap<DeviceId, u64> = HashMap::new();
+        let mut expected: HashMap<DeviceId, (u64, u32)> = HashMap::new();
         for (at, _, _) in envelopes {
-            let next = match expected.get(&at.device) {
-                Some(last) => last + 1,
-                None => self.peer_position(at.device)? + 1,
+            let (last, epoch) = match expected.get(&at.device) {
+                Some(known) => *known,
+                None => self.peer_state(at.device)?,
             };
-            if at.device_seq != next {
+            if at.device_seq != last + 1 {
                 return Err(StoreError::Sync(format!(
-                    "envelope {} of device {} is out of order: expected {next} (a replay or a gap)",
-                    at.device_seq, at.device
+                    "envelope {} of device {} is out of order: expected {} (a replay or a gap)",
+                    at.device_seq,
+                    at.device,
+                    last + 1
                 )));
             }
-            expected.insert(at.device, at.device_seq);
+            // After a rotation a device seals with the new key only; an envelope under an
+            // older key after a newer one is forged with a key a revoked device still holds.
+            if at.key_epoch < epoch {
+                return Err(StoreError::Sync(format!(
+                    "envelope {} of device {} uses team key epoch {}, older than epoch {epoch} \
+                     it already used: refused",
+                    at.device_seq, at.device, at.key_epoch
+                )));
+            }
+            expected.insert(at.device, (at.device_seq, at.key_epoch));
         }
         let me = self.device_id;
         self.write(|w| {
@@ -253,11 +273,12 @@ impl Store {
                 }
             }
             let mut peers = w.tx.prepare_cached(
-                "INSERT INTO sync_peers (device_id, last_seq) VALUES (?1, ?2)
-                 ON CONFLICT(device_id) DO UPDATE SET last_seq = excluded.last_seq",
+                "INSERT INTO sync_peers (device_id, last_seq, key_epoch) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(device_id) DO UPDATE SET last_seq = excluded.last_seq,
+                     key_epoch = excluded.key_epoch",
             )?;
-            for (device, seq) in &expected {
-                peers.execute(params![&device.as_bytes()[..], *seq as i64])?;
+            for (device, (seq, epoch)) in &expected {
+                peers.execute(params![&device.as_bytes()[..], *seq as i64, epoch])?;
             }
             if let Some((last, _, _)) = envelopes.last() {
                 meta_set(&w.tx, "sync_cursor", &last.global_seq.to_string())?;

@@ -355,6 +355,7 @@ fn open(
         device,
         device_seq: pulled.device_seq,
         global_seq: pulled.global_seq,
+        key_epoch: pulled.key_epoch,
     };
     if device == me {
         // Its changes are here, unless the server holds envelopes this workspace never

@@ -46,6 +46,7 @@ impl Link {
             device: from.device_id(),
             device_seq: self.seq,
             global_seq: self.global,
+            key_epoch: 0,
         };
         (at, out)
     }
@@ -238,6 +239,7 @@ fn an_update_for_an_unknown_record_is_refused_with_its_place() {
         device: a.device_id(),
         device_seq: 1,
         global_seq: 1,
+        key_epoch: 0,
     };
     let err = b
         .apply_envelope(at, &sets.into_iter().map(|(_, s)| s).collect::<Vec<_>>())
@@ -445,6 +447,7 @@ fn an_attachment_chunk_out_of_range_is_refused_with_its_place() {
         device: a.device_id(),
         device_seq: 1,
         global_seq: 1,
+        key_epoch: 0,
     };
     let err = b.apply_envelope(at, &[chunk]).unwrap_err().to_string();
     assert!(err.contains("out of range"), "{err}");
@@ -518,4 +521,21 @@ fn a_laptop_whose_clock_runs_hours_ahead_does_not_win_over_later_edits() {
         assert!(store.conflicts(true).unwrap().is_empty());
     }
     assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+}
+
+#[test]
+fn an_envelope_under_an_older_team_key_after_a_newer_one_is_refused() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let mut link = Link::new();
+    a.add_worker(&cyrillic("Ким", "Алексей")).unwrap();
+    let (mut at, sets) = link.envelope(&a);
+    at.key_epoch = 1;
+    b.apply_envelope(at, &sets).unwrap();
+    a.add_worker(&cyrillic("Ли", "Марина")).unwrap();
+    let (at, sets) = link.envelope(&a);
+    assert_eq!(at.key_epoch, 0);
+    let err = b.apply_envelope(at, &sets).unwrap_err().to_string();
+    assert!(err.contains("older than epoch 1"), "{err}");
+    assert_eq!(b.stats().unwrap().workers, 1);
 }
