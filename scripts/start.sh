@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Sets Qorgau up on a fresh Debian 12 machine and starts it. Until the desktop app exists this
-# builds the `qorgau` command, creates an encrypted demo workspace with synthetic data and runs a
-# short tour of it. Safe to run again: an existing demo workspace is reused.
+# builds the `qorgau` command and the sync server, creates an encrypted demo workspace with
+# synthetic data, runs a short tour of it, and syncs it with a second laptop's workspace through
+# a server on loopback. Safe to run again: existing workspaces are reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 
-echo "== building qorgau (release)"
-cargo build --release -p qorgau-cli
+echo "== building qorgau and qorgau-server (release)"
+cargo build --release -p qorgau-cli -p qorgau-server
 QORGAU=target/release/qorgau
 
 export QORGAU_WORKSPACE="${QORGAU_WORKSPACE:-$PWD/demo-workspace}"
@@ -55,8 +56,38 @@ if [ -n "$letter_case" ]; then
 fi
 tour audit verify
 
+# Sync: a server on loopback, and a second laptop that joins the demo workspace's team with a
+# one-time code, then both sync and compare their state hashes.
+SERVER_DATA="$QORGAU_WORKSPACE-sync-server"
+LAPTOP2="$QORGAU_WORKSPACE-laptop2"
+mkdir -p "$SERVER_DATA"
+target/release/qorgau-server --data "$SERVER_DATA" --listen 127.0.0.1:8787 >"$SERVER_DATA/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do grep -q "listening on" "$SERVER_DATA/server.log" 2>/dev/null && break; sleep 0.1; done
+if grep -q "listening on" "$SERVER_DATA/server.log"; then
+  if ! "$QORGAU" sync --status --json | grep -q '"in_team": true'; then
+    tour team create --server http://127.0.0.1:8787
+    rm -rf "$LAPTOP2" # a second laptop of an earlier team
+  fi
+  if [ ! -f "$LAPTOP2/workspace.json" ]; then
+    QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" init >/dev/null
+    "$QORGAU" device invite --json | sed -n 's/.*"code": "\([^"]*\)".*/\1/p' |
+      QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" device enroll - >/dev/null
+  fi
+  tour sync
+  echo; echo "\$ QORGAU_WORKSPACE=$LAPTOP2 qorgau sync"
+  QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" sync
+  tour state-hash
+  echo; echo "\$ QORGAU_WORKSPACE=$LAPTOP2 qorgau state-hash"
+  QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" state-hash
+else
+  echo "(port 8787 is busy: the sync part of the tour is skipped)"
+fi
+
 cat <<MSG
 
 The demo workspace is $QORGAU_WORKSPACE (passphrase: "$QORGAU_PASSPHRASE").
+A second laptop's workspace, in the same sync team, is $LAPTOP2 (same passphrase).
 Try: QORGAU_WORKSPACE=$QORGAU_WORKSPACE QORGAU_PASSPHRASE='$QORGAU_PASSPHRASE' $QORGAU --help
 MSG
