@@ -236,7 +236,11 @@ impl Store {
         if report.has_errors() {
             return Err(StoreError::Invalid(report));
         }
-        self.check_unique_ids(&worker, Some(id))?;
+        // Only a change of identifier is checked against the others: two records that sync
+        // found to share one (to be merged) stay editable meanwhile.
+        if worker.iin != current.iin || worker.passport_no != current.passport_no {
+            self.check_unique_ids(&worker, Some(id))?;
+        }
         let new = patch::to_map(&worker)?;
         let prepared = PreparedWorker::new(worker)?;
         let changed = self.write(|w| {
@@ -418,7 +422,15 @@ pub(crate) fn put_prepared_worker(
 ) -> StoreResult<()> {
     let rowid = write_worker_row(w, id, prepared, hlc, new)?;
     if new || changed.iter().any(|f| feeds_index(f)) {
-        search::index_worker(&w.tx, rowid, &prepared.index, !new)?;
+        // A merged record stays out of search, even when an edit made before the merge
+        // arrives later.
+        let merged = !new
+            && w.tx
+                .prepare_cached("SELECT 1 FROM worker_merges WHERE merged = ?1")?
+                .exists([&id.as_bytes()[..]])?;
+        if !merged {
+            search::index_worker(&w.tx, rowid, &prepared.index, !new)?;
+        }
     }
     Ok(())
 }

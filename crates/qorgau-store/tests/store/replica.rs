@@ -539,3 +539,28 @@ fn an_envelope_under_an_older_team_key_after_a_newer_one_is_refused() {
     assert!(err.contains("older than epoch 1"), "{err}");
     assert_eq!(b.stats().unwrap().workers, 1);
 }
+
+#[test]
+fn an_edit_of_a_merged_record_made_before_the_merge_keeps_it_out_of_search() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let (first, second) = same_person_twice(&mut a, &mut b);
+    let mut a_to_b = Link::new();
+    let mut b_to_a = Link::new();
+    a_to_b.ship(&a, &mut b);
+    b_to_a.ship(&b, &mut a);
+    let merged = a.merge_workers(first, second).unwrap();
+    // Meanwhile, on B, someone corrects the spelling of the record A merged away.
+    b.update_worker(merged.merged, &patch(&[("given_name", json!("Бауржан"))]))
+        .unwrap();
+    b_to_a.ship(&b, &mut a);
+    a_to_b.ship(&a, &mut b);
+    for store in [&a, &b] {
+        let hits = store.search("Бауржан", 10).unwrap();
+        assert!(
+            hits.iter().all(|h| h.id != merged.merged.to_string()),
+            "{hits:?}"
+        );
+    }
+    assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+}
