@@ -250,6 +250,29 @@ fn an_update_for_an_unknown_record_is_refused_with_its_place() {
     assert_eq!(b.peer_position(a.device_id()).unwrap(), 0);
 }
 
+/// Two workspaces and the links between them.
+struct Laptops {
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
+    a: Store,
+    b: Store,
+    a_to_b: Link,
+    b_to_a: Link,
+}
+
+impl Laptops {
+    fn new() -> Laptops {
+        let (a_dir, a) = new_store();
+        let (b_dir, b) = new_store();
+        Laptops {
+            _dirs: (a_dir, b_dir),
+            a,
+            b,
+            a_to_b: Link::new(),
+            b_to_a: Link::new(),
+        }
+    }
+}
+
 /// The same person registered on two laptops offline, with different details.
 fn same_person_twice(
     a: &mut Store,
@@ -321,11 +344,14 @@ fn a_person_registered_on_two_laptops_is_flagged_and_merged_keeping_both_histori
 
 #[test]
 fn two_laptops_merging_the_same_pair_converge() {
-    let (_a_dir, mut a) = new_store();
-    let (_b_dir, mut b) = new_store();
+    let Laptops {
+        _dirs,
+        mut a,
+        mut b,
+        mut a_to_b,
+        mut b_to_a,
+    } = Laptops::new();
     let (first, second) = same_person_twice(&mut a, &mut b);
-    let mut a_to_b = Link::new();
-    let mut b_to_a = Link::new();
     a_to_b.ship(&a, &mut b);
     b_to_a.ship(&b, &mut a);
     let on_a = a.merge_workers(first, second).unwrap();
@@ -542,11 +568,14 @@ fn an_envelope_under_an_older_team_key_after_a_newer_one_is_refused() {
 
 #[test]
 fn an_edit_of_a_merged_record_made_before_the_merge_keeps_it_out_of_search() {
-    let (_a_dir, mut a) = new_store();
-    let (_b_dir, mut b) = new_store();
+    let Laptops {
+        _dirs,
+        mut a,
+        mut b,
+        mut a_to_b,
+        mut b_to_a,
+    } = Laptops::new();
     let (first, second) = same_person_twice(&mut a, &mut b);
-    let mut a_to_b = Link::new();
-    let mut b_to_a = Link::new();
     a_to_b.ship(&a, &mut b);
     b_to_a.ship(&b, &mut a);
     let merged = a.merge_workers(first, second).unwrap();
