@@ -185,19 +185,7 @@ impl Store {
 
     /// The last envelope sequence number applied from `device` (0: none).
     pub fn peer_position(&self, device: DeviceId) -> StoreResult<u64> {
-        Ok(self.peer_state(device)?.0)
-    }
-
-    /// The last envelope applied from `device` and the newest key epoch it used.
-    fn peer_state(&self, device: DeviceId) -> StoreResult<(u64, u32)> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT last_seq, key_epoch FROM sync_peers WHERE device_id = ?1")?
-            .query_row([&device.as_bytes()[..]], |r| {
-                Ok((r.get::<_, i64>(0)? as u64, r.get::<_, u32>(1)?))
-            })
-            .optional()?
-            .unwrap_or((0, 0)))
+        Ok(peer_state(&self.conn, device)?.0)
     }
 
     /// Applies one envelope's change sets from another device, in one transaction with the
@@ -219,33 +207,35 @@ impl Store {
         &mut self,
         envelopes: &[(EnvelopePosition, &[ChangeSet], &PreparedSets)],
     ) -> StoreResult<ApplyReport> {
-        let mut expected: HashMap<DeviceId, (u64, u32)> = HashMap::new();
-        for (at, _, _) in envelopes {
-            let (last, epoch) = match expected.get(&at.device) {
-                Some(known) => *known,
-                None => self.peer_state(at.device)?,
-            };
-            if at.device_seq != last + 1 {
-                return Err(StoreError::Sync(format!(
-                    "envelope {} of device {} is out of order: expected {} (a replay or a gap)",
-                    at.device_seq,
-                    at.device,
-                    last + 1
-                )));
-            }
-            // After a rotation a device seals with the new key only; an envelope under an
-            // older key after a newer one is forged with a key a revoked device still holds.
-            if at.key_epoch < epoch {
-                return Err(StoreError::Sync(format!(
-                    "envelope {} of device {} uses team key epoch {}, older than epoch {epoch} \
-                     it already used: refused",
-                    at.device_seq, at.device, at.key_epoch
-                )));
-            }
-            expected.insert(at.device, (at.device_seq, at.key_epoch));
-        }
         let me = self.device_id;
         self.write(|w| {
+            // Checked inside the transaction, so two processes syncing one workspace at once
+            // cannot both apply the same envelope.
+            let mut expected: HashMap<DeviceId, (u64, u32)> = HashMap::new();
+            for (at, _, _) in envelopes {
+                let (last, epoch) = match expected.get(&at.device) {
+                    Some(known) => *known,
+                    None => peer_state(&w.tx, at.device)?,
+                };
+                if at.device_seq != last + 1 {
+                    return Err(StoreError::Sync(format!(
+                        "envelope {} of device {} is out of order: expected {} (a replay or a gap)",
+                        at.device_seq,
+                        at.device,
+                        last + 1
+                    )));
+                }
+                // After a rotation a device seals with the new key only; an envelope under an
+                // older key after a newer one is forged with a key a revoked device still holds.
+                if at.key_epoch < epoch {
+                    return Err(StoreError::Sync(format!(
+                        "envelope {} of device {} uses team key epoch {}, older than epoch {epoch} \
+                         it already used: refused",
+                        at.device_seq, at.device, at.key_epoch
+                    )));
+                }
+                expected.insert(at.device, (at.device_seq, at.key_epoch));
+            }
             let mut report = ApplyReport::default();
             for (at, sets, prepared) in envelopes {
                 if at.device == me {
@@ -512,6 +502,17 @@ fn current_value(
     )?;
     let doc: Map<String, Value> = serde_json::from_str(&doc)?;
     Ok(doc.get(field).cloned().unwrap_or(Value::Null))
+}
+
+/// The last envelope applied from `device` and the newest key epoch it used.
+fn peer_state(conn: &rusqlite::Connection, device: DeviceId) -> StoreResult<(u64, u32)> {
+    Ok(conn
+        .prepare_cached("SELECT last_seq, key_epoch FROM sync_peers WHERE device_id = ?1")?
+        .query_row([&device.as_bytes()[..]], |r| {
+            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, u32>(1)?))
+        })
+        .optional()?
+        .unwrap_or((0, 0)))
 }
 
 fn parse_uuid(text: &str) -> StoreResult<uuid::Uuid> {
