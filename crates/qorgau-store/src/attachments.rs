@@ -205,14 +205,9 @@ pub(crate) fn stage_remote_attachment(
         .prepare_cached(
             "SELECT 1 FROM attachments WHERE id = ?1 UNION ALL SELECT 1 FROM attachment_inbox WHERE id = ?1",
         )?
-        .query_row([&id[..]], |_| Ok(()))
-        .optional()?
-        .is_some();
+        .exists([&id[..]])?;
     if known {
-        return Ok(ApplyReport {
-            unchanged: 1,
-            ..Default::default()
-        });
+        return Ok(ApplyReport::one_unchanged());
     }
     let meta: AttachmentMeta = serde_json::from_value(Value::Object(set.fields.clone()))?;
     w.tx.prepare_cached("INSERT INTO attachment_inbox (id, meta, hlc) VALUES (?1, ?2, ?3)")?
@@ -222,10 +217,7 @@ pub(crate) fn stage_remote_attachment(
             set.hlc.0 as i64
         ])?;
     complete_if_whole(w, id)?;
-    Ok(ApplyReport {
-        applied: 1,
-        ..Default::default()
-    })
+    Ok(ApplyReport::one_applied())
 }
 
 /// One chunk of an attachment's bytes; the attachment is stored once the last one is here.
@@ -252,24 +244,16 @@ pub(crate) fn receive_chunk(
         .map_err(|_| StoreError::Sync("attachment chunk data: not base64".into()))?;
     let done =
         w.tx.prepare_cached("SELECT 1 FROM attachments WHERE id = ?1")?
-            .query_row([&id[..]], |_| Ok(()))
-            .optional()?
-            .is_some();
+            .exists([&id[..]])?;
     if done {
-        return Ok(ApplyReport {
-            unchanged: 1,
-            ..Default::default()
-        });
+        return Ok(ApplyReport::one_unchanged());
     }
     w.tx.prepare_cached(
         "INSERT OR IGNORE INTO attachment_chunk_inbox (id, idx, data) VALUES (?1, ?2, ?3)",
     )?
     .execute(params![&id[..], index as i64, bytes])?;
     complete_if_whole(w, id)?;
-    Ok(ApplyReport {
-        applied: 1,
-        ..Default::default()
-    })
+    Ok(ApplyReport::one_applied())
 }
 
 /// Moves a staged attachment into `attachments` when its metadata and every chunk are here

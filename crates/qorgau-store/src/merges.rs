@@ -303,14 +303,8 @@ pub(crate) fn apply_merge(
         .ok_or_else(|| StoreError::Sync("into: not a worker id".into()))?;
     let added = put_merge(w, WorkerId::from_bytes(*id), into, set.hlc)?;
     Ok(if added {
-        ApplyReport {
-            applied: 1,
-            ..Default::default()
-        }
+        ApplyReport::one_applied()
     } else {
-        ApplyReport {
-            unchanged: 1,
-            ..Default::default()
-        }
+        ApplyReport::one_unchanged()
     })
 }

@@ -50,6 +50,22 @@ pub struct ApplyReport {
 }
 
 impl ApplyReport {
+    /// One change set that changed something here.
+    pub(crate) fn one_applied() -> Self {
+        ApplyReport {
+            applied: 1,
+            ..Default::default()
+        }
+    }
+
+    /// One change set that was already here (or older).
+    pub(crate) fn one_unchanged() -> Self {
+        ApplyReport {
+            unchanged: 1,
+            ..Default::default()
+        }
+    }
+
     pub fn add(&mut self, other: ApplyReport) {
         self.applied += other.applied;
         self.unchanged += other.unchanged;
@@ -644,10 +660,7 @@ fn apply_set(
             },
         )?;
         workers::put_prepared_worker(w, WorkerId::from_bytes(id), prepared, set.hlc, true, &[])?;
-        return Ok(ApplyReport {
-            applied: 1,
-            ..Default::default()
-        });
+        return Ok(ApplyReport::one_applied());
     }
     let version = FieldVersion {
         hlc: set.hlc,
@@ -1037,14 +1050,9 @@ fn write_letter(
 fn apply_timeline(w: &Writer<'_>, id: &[u8; 16], set: &ChangeSet) -> StoreResult<ApplyReport> {
     let exists =
         w.tx.prepare_cached("SELECT 1 FROM timeline WHERE id = ?1")?
-            .query_row([&id[..]], |_| Ok(()))
-            .optional()?
-            .is_some();
+            .exists([&id[..]])?;
     if exists {
-        return Ok(ApplyReport {
-            unchanged: 1,
-            ..Default::default()
-        });
+        return Ok(ApplyReport::one_unchanged());
     }
     let f = &set.fields;
     let text_of = |key: &str| -> StoreResult<String> {
@@ -1070,10 +1078,7 @@ fn apply_timeline(w: &Writer<'_>, id: &[u8; 16], set: &ChangeSet) -> StoreResult
     ])?;
     let rowid = w.tx.last_insert_rowid();
     crate::search::index_timeline(&w.tx, rowid, &text)?;
-    Ok(ApplyReport {
-        applied: 1,
-        ..Default::default()
-    })
+    Ok(ApplyReport::one_applied())
 }
 
 impl Writer<'_> {

@@ -271,6 +271,15 @@ impl Laptops {
             b_to_a: Link::new(),
         }
     }
+
+    /// The same person registered on both offline, then synced both ways.
+    fn with_one_person_twice() -> (Laptops, qorgau_domain::WorkerId, qorgau_domain::WorkerId) {
+        let mut l = Laptops::new();
+        let (first, second) = same_person_twice(&mut l.a, &mut l.b);
+        l.a_to_b.ship(&l.a, &mut l.b);
+        l.b_to_a.ship(&l.b, &mut l.a);
+        (l, first, second)
+    }
 }
 
 /// The same person registered on two laptops offline, with different details.
@@ -344,16 +353,17 @@ fn a_person_registered_on_two_laptops_is_flagged_and_merged_keeping_both_histori
 
 #[test]
 fn two_laptops_merging_the_same_pair_converge() {
-    let Laptops {
-        _dirs,
-        mut a,
-        mut b,
-        mut a_to_b,
-        mut b_to_a,
-    } = Laptops::new();
-    let (first, second) = same_person_twice(&mut a, &mut b);
-    a_to_b.ship(&a, &mut b);
-    b_to_a.ship(&b, &mut a);
+    let (
+        Laptops {
+            _dirs,
+            mut a,
+            mut b,
+            mut a_to_b,
+            mut b_to_a,
+        },
+        first,
+        second,
+    ) = Laptops::with_one_person_twice();
     let on_a = a.merge_workers(first, second).unwrap();
     let on_b = b.merge_workers(second, first).unwrap();
     assert_eq!((on_a.kept, on_a.merged), (on_b.kept, on_b.merged));
@@ -568,16 +578,17 @@ fn an_envelope_under_an_older_team_key_after_a_newer_one_is_refused() {
 
 #[test]
 fn an_edit_of_a_merged_record_made_before_the_merge_keeps_it_out_of_search() {
-    let Laptops {
-        _dirs,
-        mut a,
-        mut b,
-        mut a_to_b,
-        mut b_to_a,
-    } = Laptops::new();
-    let (first, second) = same_person_twice(&mut a, &mut b);
-    a_to_b.ship(&a, &mut b);
-    b_to_a.ship(&b, &mut a);
+    let (
+        Laptops {
+            _dirs,
+            mut a,
+            mut b,
+            mut a_to_b,
+            mut b_to_a,
+        },
+        first,
+        second,
+    ) = Laptops::with_one_person_twice();
     let merged = a.merge_workers(first, second).unwrap();
     // Meanwhile, on B, someone corrects the spelling of the record A merged away.
     b.update_worker(merged.merged, &patch(&[("given_name", json!("Бауржан"))]))
