@@ -26,7 +26,7 @@ impl Failure {
             Self::Core(e) => match e.code {
                 ErrorCode::Invalid | ErrorCode::Duplicate | ErrorCode::AlreadyExists => 1,
                 ErrorCode::WrongPassphrase => 3,
-                ErrorCode::NotFound | ErrorCode::NotAWorkspace => 4,
+                ErrorCode::NotFound | ErrorCode::NotAWorkspace | ErrorCode::Locked => 4,
                 ErrorCode::Storage | ErrorCode::Unsupported => 5,
                 ErrorCode::Sync => 6,
             },

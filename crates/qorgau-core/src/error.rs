@@ -7,6 +7,7 @@ use thiserror::Error;
 /// on the message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ErrorCode {
     WrongPassphrase,
     NotAWorkspace,
@@ -18,11 +19,14 @@ pub enum ErrorCode {
     Unsupported,
     /// Sync failed: the server is unreachable or refused, or data from it cannot be applied.
     Sync,
+    /// The desktop app's workspace is locked: unlock it first.
+    Locked,
 }
 
 /// An error as it crosses into a shell: `{code, message, issues}`.
 #[derive(Debug, Clone, Error, Serialize)]
 #[error("{message}")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CoreError {
     pub code: ErrorCode,
     pub message: String,

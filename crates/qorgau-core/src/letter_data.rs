@@ -8,7 +8,10 @@ use qorgau_domain::{Agency, CaseType, MissionProfile, Sex, StayStatus, Worker};
 use qorgau_letters::LetterContext;
 
 /// What the caseworker adds to a letter beyond the records.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 pub struct LetterExtras {
     /// A further request or remark, in Korean and in English.
     pub details_ko: Option<String>,

@@ -21,7 +21,9 @@ type Result<T> = std::result::Result<T, CoreError>;
 
 /// What a letter is made from: a case, a template, usually an agency, and the caseworker's
 /// additions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterRequest {
     pub case_id: CaseId,
     pub template: String,
@@ -30,11 +32,13 @@ pub struct LetterRequest {
     pub worker_id: Option<WorkerId>,
     /// The date the letter carries; today when `None`.
     pub letter_date: Option<NaiveDate>,
+    #[serde(default)]
     pub extras: LetterExtras,
 }
 
 /// A template as the shells list it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TemplateSummary {
     pub name: String,
     pub title_ko: String,
@@ -76,6 +80,7 @@ pub struct RenderedLetter {
 
 /// What `verify` found for a file.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterVerification {
     pub sha256: String,
     /// The registered letter with exactly these bytes, if any.

@@ -8,12 +8,14 @@ pub mod identifiers;
 pub mod letter_data;
 mod letters;
 mod sync;
+mod views;
 mod workspace;
 
 pub use error::{CoreError, ErrorCode};
 pub use letter_data::LetterExtras;
 pub use letters::{LetterRequest, LetterVerification, RenderedLetter, TemplateSummary};
 pub use sync::SyncStatus;
+pub use views::{CaseDetail, DASHBOARD_LIST_LIMIT, WorkerDetail};
 pub use workspace::{Workspace, WorkspaceOptions, json_object};
 
 pub use qorgau_store::{Conflict, ConflictChoice};
@@ -23,7 +25,8 @@ pub use qorgau_sync::remote::RemoteDevice;
 pub use qorgau_domain as domain;
 pub use qorgau_letters as letters_engine;
 pub use qorgau_store::{
-    AddedWorker, AuditEntry, AuditVerification, CaseFilter, CaseSummary, ChangeRecord, KdfParams,
-    LOCAL_BLOCK_SIZE, NewAttachment, NewTimelineEntry, Passphrase, RegistryBlock, SearchHit,
-    SearchKind, StoreStats, WorkerFilter, WorkerSummary,
+    AddedWorker, AuditEntry, AuditVerification, CaseCount, CaseFilter, CaseSummary, ChangeRecord,
+    Dashboard, KdfParams, LOCAL_BLOCK_SIZE, NewAttachment, NewTimelineEntry, OverdueTask,
+    Passphrase, RecentActivity, RegistryBlock, SearchHit, SearchKind, StoreStats, WorkerFilter,
+    WorkerSummary,
 };

@@ -12,6 +12,7 @@ type Result<T> = std::result::Result<T, CoreError>;
 
 /// Where this workspace stands with its team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     pub in_team: bool,
     pub server: Option<String>,

@@ -101,6 +101,11 @@ impl Workspace {
         })
     }
 
+    /// Whether `dir` holds a workspace (created, whatever its passphrase).
+    pub fn exists(dir: &Path) -> bool {
+        dir.join(qorgau_store::HEADER_FILE).is_file()
+    }
+
     pub fn dir(&self) -> &Path {
         self.store.dir()
     }

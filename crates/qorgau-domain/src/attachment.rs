@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 /// What an attachment belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum AttachmentOwner {
     Worker(WorkerId),
     Case(CaseId),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttachmentMeta {
     pub id: AttachmentId,
     pub owner: AttachmentOwner,

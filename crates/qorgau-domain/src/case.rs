@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CaseType {
     UnpaidWages,
     WorkplaceInjury,
@@ -40,6 +41,7 @@ impl CaseType {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CaseStatus {
     #[default]
     New,
@@ -97,6 +99,7 @@ impl CaseStatus {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Priority {
     Low,
     #[default]
@@ -110,6 +113,7 @@ pub enum Priority {
 /// lists) are left out of the JSON, as for a worker.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseRecord {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub workers: Vec<WorkerId>,
@@ -140,6 +144,7 @@ pub struct CaseRecord {
 
 /// A stored case with its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Case {
     pub id: CaseId,
     #[serde(flatten)]
@@ -148,6 +153,7 @@ pub struct Case {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum TimelineKind {
     Note,
     Call,
@@ -164,6 +170,7 @@ pub enum TimelineKind {
 
 /// One entry of a case's timeline. Entries are never edited or deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimelineEntry {
     pub id: TimelineEntryId,
     pub case_id: CaseId,
@@ -177,6 +184,7 @@ pub struct TimelineEntry {
 
 /// One recorded move through the status workflow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusTransition {
     pub case_id: CaseId,
     pub from: CaseStatus,
@@ -187,6 +195,7 @@ pub struct StatusTransition {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Task {
     pub id: TaskId,
     pub case_id: CaseId,

@@ -8,6 +8,7 @@ use std::fmt;
 /// 16-bit logical counter. Packed values compare in the same order as the timestamps.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Hlc(pub u64);
 
 impl Hlc {

@@ -7,6 +7,7 @@ use std::fmt;
 /// Stable, translatable codes. The UI switches on these, never on the message text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum IssueCode {
     Required,
     TooLong,
@@ -42,6 +43,8 @@ pub enum IssueCode {
     RegistryNumbers,
     LetterStatus,
     UncoveredCharacter,
+    /// A value outside the allowed set or range (a setting, a language).
+    OutOfRange,
 }
 
 impl IssueCode {
@@ -56,6 +59,7 @@ impl IssueCode {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Severity {
     /// The value is refused.
     Error,
@@ -65,6 +69,7 @@ pub enum Severity {
 
 /// One finding about one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ValidationIssue {
     /// The field in snake_case, dotted for nested fields: `iin`, `employer.business_reg_no`,
     /// `phones[1]`.

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 /// it marks the number as void, it never frees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum LetterStatus {
     /// Saved but not numbered; may still change.
     Draft,
@@ -36,6 +37,7 @@ impl LetterStatus {
 /// A number drawn from the registry: the year, the sequence within it and the text the
 /// mission's pattern makes of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RegistryNumber {
     pub year: i32,
     pub seq: u32,
@@ -44,6 +46,7 @@ pub struct RegistryNumber {
 
 /// A letter as the registry holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LetterRecord {
     pub id: LetterId,
     pub case_id: CaseId,

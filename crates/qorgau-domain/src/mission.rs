@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// (the consul's name, the Busan address) are left for the mission to fill, never invented.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MissionProfile {
     /// The short code registry numbers carry (`{mission}` in the pattern), e.g. `SEL`.
     pub code: String,

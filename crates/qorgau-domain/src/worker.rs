@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Sex {
     Male,
     Female,
@@ -13,6 +14,7 @@ pub enum Sex {
 
 /// Korean stay (sojourn) status as written on the alien registration card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum StayStatus {
     #[serde(rename = "B-1")]
     B1,
@@ -60,6 +62,7 @@ impl StayStatus {
 /// The 17 first-level administrative divisions of the Republic of Korea.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Province {
     Seoul,
     Busan,
@@ -127,6 +130,7 @@ impl Province {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Messenger {
     Kakaotalk,
     Whatsapp,
@@ -134,6 +138,7 @@ pub enum Messenger {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MessengerHandle {
     pub kind: Messenger,
     pub handle: String,
@@ -141,6 +146,7 @@ pub struct MessengerHandle {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Employer {
     pub name: Option<String>,
     /// 사업자등록번호, ten digits written `123-45-67890`.
@@ -152,6 +158,7 @@ pub struct Employer {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NextOfKin {
     pub name: Option<String>,
     pub relation: Option<String>,
@@ -161,6 +168,7 @@ pub struct NextOfKin {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ConsentMethod {
     Written,
     Oral,
@@ -170,6 +178,7 @@ pub enum ConsentMethod {
 /// Consent to the processing of personal data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Consent {
     pub date: NaiveDate,
     /// What the worker agreed to, in the caseworker's words.
@@ -182,6 +191,7 @@ pub struct Consent {
 /// used on the command line, in JSON and in change records.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Worker {
     /// Cyrillic (Kazakh or Russian) surname.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -239,6 +249,7 @@ pub struct Worker {
 
 /// A stored worker with its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkerRecord {
     pub id: WorkerId,
     #[serde(flatten)]

@@ -19,6 +19,7 @@ pub(crate) struct NewAuditEntry<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditEntry {
     pub seq: i64,
     pub at: String,

@@ -12,8 +12,8 @@ use qorgau_domain::case::Case;
 use qorgau_domain::issues::{IssueCode, ValidationIssue, ValidationReport};
 use qorgau_domain::validation::validate_case;
 use qorgau_domain::{
-    AgencyId, CaseId, CaseRecord, CaseStatus, CaseType, Hlc, Priority, StatusTransition, Task,
-    TaskId, TimelineEntry, TimelineEntryId, TimelineKind, WorkerId,
+    AgencyId, CaseId, CaseRecord, CaseStatus, CaseType, Hlc, Priority, Province, StatusTransition,
+    Task, TaskId, TimelineEntry, TimelineEntryId, TimelineKind, WorkerId,
 };
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,7 @@ use serde_json::{Map, Value};
 const ENTITY: &str = "case";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseSummary {
     pub id: CaseId,
     pub title: String,
@@ -32,12 +33,17 @@ pub struct CaseSummary {
     pub occurred_on: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 pub struct CaseFilter {
     pub status: Option<CaseStatus>,
     pub case_type: Option<CaseType>,
     pub assignee: Option<String>,
     pub worker: Option<WorkerId>,
+    /// Cases of a worker who lives in this province.
+    pub province: Option<Province>,
     /// Only open cases (not resolved or closed) with an unfinished task due before this date.
     pub overdue_on: Option<NaiveDate>,
     pub limit: Option<i64>,
@@ -46,6 +52,7 @@ pub struct CaseFilter {
 
 /// A timeline entry as the caller gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewTimelineEntry {
     pub kind: TimelineKind,
     pub occurred_on: Option<NaiveDate>,
@@ -497,6 +504,14 @@ impl Store {
                 Value::String(hex::encode(w.as_bytes())),
                 " AND c.rowid IN (SELECT cw.case_rowid FROM case_workers cw JOIN workers w
                    ON w.rowid = cw.worker_rowid WHERE hex(w.id) = upper(?))",
+                &mut sql,
+            );
+        }
+        if let Some(p) = filter.province {
+            arg(
+                Value::String(enum_text(&p)?),
+                " AND c.rowid IN (SELECT cw.case_rowid FROM case_workers cw JOIN workers w
+                   ON w.rowid = cw.worker_rowid WHERE w.province = ?)",
                 &mut sql,
             );
         }

@@ -23,6 +23,7 @@ pub(crate) const ENTITY: &str = "worker_merge";
 
 /// Two worker records that look like one person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DuplicateWorkers {
     /// The record created first (the one a merge keeps).
     pub keep: WorkerId,

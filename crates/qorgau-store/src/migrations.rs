@@ -372,6 +372,10 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         blob            BLOB NOT NULL
     );
     "#,
+    // 4: the desktop dashboard's "recent activity" reads the newest timeline entries.
+    r#"
+    CREATE INDEX timeline_hlc ON timeline(hlc);
+    "#,
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {

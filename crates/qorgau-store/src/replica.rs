@@ -121,6 +121,7 @@ pub struct EnvelopePosition {
 
 /// A conflict as a person reviews it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Conflict {
     pub id: i64,
     pub entity: String,

@@ -26,6 +26,7 @@ pub struct Store {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StoreStats {
     pub workers: i64,
     pub cases: i64,

@@ -10,13 +10,14 @@ use qorgau_domain::validation::validate_worker;
 use qorgau_domain::worker::WorkerRecord;
 use qorgau_domain::{Hlc, Province, StayStatus, Worker, WorkerId, names};
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 const ENTITY: &str = "worker";
 
 /// The result of adding a worker: its id, and what a person should look at.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AddedWorker {
     pub id: WorkerId,
     pub warnings: Vec<ValidationIssue>,
@@ -25,6 +26,7 @@ pub struct AddedWorker {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkerSummary {
     pub id: WorkerId,
     pub display_name: String,
@@ -36,7 +38,10 @@ pub struct WorkerSummary {
     pub employer: Option<String>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(optional_fields))]
 pub struct WorkerFilter {
     pub province: Option<Province>,
     pub stay_status: Option<StayStatus>,
@@ -501,6 +506,13 @@ fn write_worker_row(
                  WHERE id = ?1 RETURNING rowid",
             )?
             .query_row(args, |r| r.get(0))?)
+    }
+}
+
+impl WorkerSummary {
+    /// The list line of a stored worker.
+    pub fn of(record: &WorkerRecord) -> Self {
+        summary(record.id, &record.worker)
     }
 }
 

@@ -28,6 +28,7 @@ pub const LEASE_LOW_WATER: u32 = 25;
 
 /// What one round moved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncReport {
     /// Change sets of this device sealed into new envelopes.
     pub sealed_changes: u64,

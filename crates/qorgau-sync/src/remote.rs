@@ -27,6 +27,7 @@ pub struct PulledEnvelope {
 
 /// A device as the team's admin sees it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RemoteDevice {
     pub device_id: String,
     pub admin: bool,

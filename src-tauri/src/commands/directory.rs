@@ -1,0 +1,17 @@
+//! The agency directory and the mission profile.
+
+use crate::session::AppState;
+use qorgau_core::CoreError;
+use qorgau_core::domain::MissionProfile;
+use qorgau_core::domain::agency::AgencyRecord;
+use tauri::State;
+
+#[tauri::command(async)]
+pub fn list_agencies(state: State<'_, AppState>) -> Result<Vec<AgencyRecord>, CoreError> {
+    state.with(|ws| ws.list_agencies())
+}
+
+#[tauri::command(async)]
+pub fn mission(state: State<'_, AppState>) -> Result<Option<MissionProfile>, CoreError> {
+    state.with(|ws| ws.mission())
+}

@@ -1,0 +1,51 @@
+//! The dashboard, search everywhere, and workers.
+
+use crate::session::AppState;
+use qorgau_core::domain::WorkerId;
+use qorgau_core::{
+    AddedWorker, CoreError, Dashboard, SearchHit, WorkerDetail, WorkerFilter, WorkerSummary,
+};
+use serde_json::Value;
+use tauri::State;
+
+/// How many hits search-as-you-type shows.
+pub const SEARCH_LIMIT: usize = 20;
+
+#[tauri::command(async)]
+pub fn dashboard(state: State<'_, AppState>) -> Result<Dashboard, CoreError> {
+    state.with(|ws| ws.dashboard())
+}
+
+#[tauri::command(async)]
+pub fn search(state: State<'_, AppState>, query: String) -> Result<Vec<SearchHit>, CoreError> {
+    state.with(|ws| ws.search(&query, SEARCH_LIMIT))
+}
+
+#[tauri::command(async)]
+pub fn list_workers(
+    state: State<'_, AppState>,
+    filter: WorkerFilter,
+) -> Result<Vec<WorkerSummary>, CoreError> {
+    state.with(|ws| ws.list_workers(&filter))
+}
+
+#[tauri::command(async)]
+pub fn worker_detail(state: State<'_, AppState>, id: WorkerId) -> Result<WorkerDetail, CoreError> {
+    state.with(|ws| ws.worker_detail(id))
+}
+
+/// A new worker from the form's JSON: the domain validates it and names each bad field.
+#[tauri::command(async)]
+pub fn add_worker(state: State<'_, AppState>, worker: Value) -> Result<AddedWorker, CoreError> {
+    state.with(|ws| ws.add_worker_json(worker))
+}
+
+/// Changes the fields in `patch` (null clears one); returns the names of the changed fields.
+#[tauri::command(async)]
+pub fn update_worker(
+    state: State<'_, AppState>,
+    id: WorkerId,
+    patch: Value,
+) -> Result<Vec<String>, CoreError> {
+    state.with(|ws| ws.update_worker(id, patch))
+}

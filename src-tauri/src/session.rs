@@ -1,0 +1,286 @@
+//! The app's one piece of state: which workspace directory it works on, the unlocked
+//! workspace (or none: locked), the desktop settings and when the caseworker last did
+//! something. Every command goes through [`AppState`]; none touches a file or a key itself.
+
+use qorgau_core::domain::{IssueCode, ValidationIssue};
+use qorgau_core::{CoreError, ErrorCode, Workspace};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// The settings file beside the workspace's files. It holds no worker data: the interface
+/// language, the caseworker's own name and the auto-lock delay are needed before unlocking.
+pub const SETTINGS_FILE: &str = "desktop-settings.json";
+
+pub const LANGUAGES: &[&str] = &["kk", "ru", "en", "ko"];
+pub const AUTO_LOCK_MINUTES: std::ops::RangeInclusive<u32> = 1..=240;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DesktopSettings {
+    /// `kk`, `ru`, `en` or `ko`.
+    pub language: String,
+    /// Recorded as the author of every change made in this app.
+    pub caseworker: String,
+    /// Lock after this many minutes without a keystroke or a click.
+    pub auto_lock_minutes: u32,
+}
+
+impl Default for DesktopSettings {
+    fn default() -> Self {
+        Self {
+            language: "kk".into(),
+            caseworker: String::new(),
+            auto_lock_minutes: 10,
+        }
+    }
+}
+
+impl DesktopSettings {
+    pub fn validate(&self) -> Result<(), CoreError> {
+        let mut issues = Vec::new();
+        if !LANGUAGES.contains(&self.language.as_str()) {
+            issues.push(issue(
+                "language",
+                IssueCode::OutOfRange,
+                format!("must be one of {}", LANGUAGES.join(", ")),
+            ));
+        }
+        if self.caseworker.trim().is_empty() {
+            issues.push(issue(
+                "caseworker",
+                IssueCode::Required,
+                "must not be empty".into(),
+            ));
+        } else if self.caseworker.chars().count() > 120 {
+            issues.push(issue(
+                "caseworker",
+                IssueCode::TooLong,
+                "must have at most 120 characters".into(),
+            ));
+        }
+        if !AUTO_LOCK_MINUTES.contains(&self.auto_lock_minutes) {
+            issues.push(issue(
+                "auto_lock_minutes",
+                IssueCode::OutOfRange,
+                format!(
+                    "must be between {} and {} minutes",
+                    AUTO_LOCK_MINUTES.start(),
+                    AUTO_LOCK_MINUTES.end()
+                ),
+            ));
+        }
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(CoreError::invalid(issues))
+        }
+    }
+
+    fn load(dir: &Path) -> Self {
+        std::fs::read(dir.join(SETTINGS_FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    fn save(&self, dir: &Path) -> Result<(), CoreError> {
+        let io = |e: std::io::Error| {
+            CoreError::new(
+                ErrorCode::Storage,
+                format!("cannot save the settings in {}: {e}", dir.display()),
+            )
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let tmp = dir.join(format!("{SETTINGS_FILE}.tmp"));
+        let json = serde_json::to_vec_pretty(self).expect("settings serialise");
+        std::fs::write(&tmp, json).map_err(io)?;
+        std::fs::rename(&tmp, dir.join(SETTINGS_FILE)).map_err(io)
+    }
+}
+
+fn issue(field: &str, code: IssueCode, message: String) -> ValidationIssue {
+    ValidationIssue::error(field, code, format!("{field} {message}"))
+}
+
+/// What the UI needs to know before anything else.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub workspace_dir: String,
+    /// A workspace exists there (else the first-run screen creates one).
+    pub workspace_exists: bool,
+    pub unlocked: bool,
+    pub settings: DesktopSettings,
+}
+
+#[derive(Debug)]
+pub struct Session {
+    dir: PathBuf,
+    workspace: Option<Workspace>,
+    settings: DesktopSettings,
+    last_activity: Instant,
+}
+
+impl Session {
+    pub fn info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            workspace_dir: self.dir.display().to_string(),
+            workspace_exists: Workspace::exists(&self.dir),
+            unlocked: self.workspace.is_some(),
+            settings: self.settings.clone(),
+        }
+    }
+
+    pub fn settings(&self) -> &DesktopSettings {
+        &self.settings
+    }
+
+    /// Creates the workspace and keeps it unlocked. The settings are saved only once it exists.
+    pub fn create(
+        &mut self,
+        passphrase: &qorgau_core::Passphrase,
+        settings: DesktopSettings,
+    ) -> Result<AppInfo, CoreError> {
+        settings.validate()?;
+        let options = qorgau_core::WorkspaceOptions {
+            actor: settings.caseworker.clone(),
+            ..Default::default()
+        };
+        let workspace = Workspace::create(&self.dir, passphrase, &options)?;
+        settings.save(&self.dir)?;
+        self.settings = settings;
+        self.workspace = Some(workspace);
+        self.touch();
+        Ok(self.info())
+    }
+
+    pub fn unlock(&mut self, passphrase: &qorgau_core::Passphrase) -> Result<AppInfo, CoreError> {
+        let actor = match self.settings.caseworker.trim() {
+            "" => "unknown",
+            name => name,
+        };
+        self.workspace = None;
+        self.workspace = Some(Workspace::open(&self.dir, passphrase, actor)?);
+        self.touch();
+        Ok(self.info())
+    }
+
+    /// Drops the open workspace: its key goes with it (the store zeroizes it on drop).
+    pub fn lock(&mut self) {
+        self.workspace = None;
+    }
+
+    pub fn update_settings(&mut self, settings: DesktopSettings) -> Result<AppInfo, CoreError> {
+        settings.validate()?;
+        settings.save(&self.dir)?;
+        self.settings = settings;
+        Ok(self.info())
+    }
+
+    /// Points the app at another directory (locking the current workspace).
+    pub fn switch_dir(&mut self, dir: PathBuf) -> AppInfo {
+        self.workspace = None;
+        self.settings = DesktopSettings {
+            language: self.settings.language.clone(),
+            ..DesktopSettings::load(&dir)
+        };
+        self.dir = dir;
+        self.info()
+    }
+
+    pub fn touch(&mut self) {
+        self.last_activity = Instant::now();
+    }
+
+    pub fn idle_for(&self) -> Duration {
+        self.last_activity.elapsed()
+    }
+
+    pub fn is_unlocked(&self) -> bool {
+        self.workspace.is_some()
+    }
+
+    pub fn workspace(&mut self) -> Result<&mut Workspace, CoreError> {
+        self.touch();
+        self.workspace.as_mut().ok_or_else(locked)
+    }
+}
+
+fn locked() -> CoreError {
+    CoreError::new(
+        ErrorCode::Locked,
+        "the workspace is locked: unlock it first",
+    )
+}
+
+/// The state Tauri manages.
+#[derive(Debug)]
+pub struct AppState(Mutex<Session>);
+
+impl AppState {
+    pub fn new(dir: PathBuf) -> Self {
+        let settings = DesktopSettings::load(&dir);
+        Self(Mutex::new(Session {
+            dir,
+            workspace: None,
+            settings,
+            last_activity: Instant::now(),
+        }))
+    }
+
+    /// The session. A command that panicked while holding it leaves it usable: the store
+    /// commits or rolls back each change in one transaction, so nothing half-done remains.
+    pub fn session(&self) -> MutexGuard<'_, Session> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` on the unlocked workspace, or refuses with `locked`.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        f(self.session().workspace()?)
+    }
+
+    /// Locks when the caseworker has been idle longer than the auto-lock delay. Returns whether
+    /// it locked now.
+    pub fn lock_if_idle(&self) -> bool {
+        let mut session = self.session();
+        let limit = Duration::from_secs(u64::from(session.settings.auto_lock_minutes) * 60);
+        if session.is_unlocked() && session.idle_for() >= limit {
+            session.lock();
+            return true;
+        }
+        false
+    }
+}
+
+/// The workspace directory: `--workspace DIR`, else `QORGAU_WORKSPACE`, else the user's data
+/// directory (`$XDG_DATA_HOME/qorgau/workspace`).
+pub fn workspace_dir_from(args: &[String], env: impl Fn(&str) -> Option<String>) -> PathBuf {
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if let Some(dir) = arg.strip_prefix("--workspace=") {
+            return PathBuf::from(dir);
+        }
+        if arg == "--workspace"
+            && let Some(dir) = iter.next()
+        {
+            return PathBuf::from(dir);
+        }
+    }
+    if let Some(dir) = env("QORGAU_WORKSPACE").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let data = env("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("qorgau").join("workspace")
+}
