@@ -35,6 +35,7 @@ pub const COMMANDS: &[&str] = &[
     "export_attachment",
     "list_agencies",
     "mission",
+    "set_mission",
     "sync_status",
     "sync_now",
     "enroll_device",

@@ -2,7 +2,7 @@
 //! workspace (or none: locked), the desktop settings and when the caseworker last did
 //! something. Every command goes through [`AppState`]; none touches a file or a key itself.
 
-use qorgau_core::domain::{IssueCode, ValidationIssue};
+use qorgau_core::domain::{IssueCode, MissionProfile, ValidationIssue};
 use qorgau_core::{CoreError, ErrorCode, Workspace};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -138,18 +138,35 @@ impl Session {
         &self.settings
     }
 
-    /// Creates the workspace and keeps it unlocked. The settings are saved only once it exists.
+    /// Creates the workspace and keeps it unlocked, with the shipped agency directory and,
+    /// when one is named (`seoul`, `busan`), a mission profile preset. The settings are saved
+    /// only once the workspace exists.
     pub fn create(
         &mut self,
         passphrase: &qorgau_core::Passphrase,
         settings: DesktopSettings,
+        mission_preset: Option<&str>,
     ) -> Result<AppInfo, CoreError> {
         settings.validate()?;
+        let mission = match mission_preset {
+            None | Some("") => None,
+            Some(name) => Some(MissionProfile::preset(name).ok_or_else(|| {
+                CoreError::invalid(vec![issue(
+                    "mission_preset",
+                    IssueCode::OutOfRange,
+                    format!("{name:?} is not a preset (seoul, busan)"),
+                )])
+            })?),
+        };
         let options = qorgau_core::WorkspaceOptions {
             actor: settings.caseworker.clone(),
             ..Default::default()
         };
-        let workspace = Workspace::create(&self.dir, passphrase, &options)?;
+        let mut workspace = Workspace::create(&self.dir, passphrase, &options)?;
+        workspace.import_agencies(&qorgau_core::directory::shipped_agencies()?)?;
+        if let Some(mission) = &mission {
+            workspace.set_mission(mission)?;
+        }
         settings.save(&self.dir)?;
         self.settings = settings;
         self.workspace = Some(workspace);

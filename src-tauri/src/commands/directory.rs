@@ -15,3 +15,12 @@ pub fn list_agencies(state: State<'_, AppState>) -> Result<Vec<AgencyRecord>, Co
 pub fn mission(state: State<'_, AppState>) -> Result<Option<MissionProfile>, CoreError> {
     state.with(|ws| ws.mission())
 }
+
+/// Saves the mission profile; returns the fields letters need that are still empty.
+#[tauri::command(async)]
+pub fn set_mission(
+    state: State<'_, AppState>,
+    profile: MissionProfile,
+) -> Result<Vec<String>, CoreError> {
+    state.with(|ws| ws.set_mission(&profile))
+}

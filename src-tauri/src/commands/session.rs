@@ -14,10 +14,13 @@ pub fn create_workspace(
     state: State<'_, AppState>,
     passphrase: String,
     settings: DesktopSettings,
+    mission_preset: Option<String>,
 ) -> Result<AppInfo, CoreError> {
-    state
-        .session()
-        .create(&Passphrase::new(passphrase), settings)
+    state.session().create(
+        &Passphrase::new(passphrase),
+        settings,
+        mission_preset.as_deref(),
+    )
 }
 
 #[tauri::command(async)]

@@ -1,0 +1,78 @@
+// Interface language: every visible string comes from locales/<lang>.json through t(); dates
+// and KRW amounts are formatted for the chosen language.
+import en from "./locales/en.json";
+import kk from "./locales/kk.json";
+import ko from "./locales/ko.json";
+import ru from "./locales/ru.json";
+
+export type Lang = "kk" | "ru" | "en" | "ko";
+export const LANGUAGES: Lang[] = ["kk", "ru", "en", "ko"];
+export const dictionaries: Record<Lang, Record<string, string>> = { kk, ru, en, ko };
+
+/** BCP 47 tags for Intl: Kazakh and Russian as written in Kazakhstan, Korean in Korea. */
+export const LOCALE_TAGS: Record<Lang, string> = {
+  kk: "kk-KZ",
+  ru: "ru-RU",
+  en: "en-GB",
+  ko: "ko-KR",
+};
+
+export const i18n = $state({ lang: "kk" as Lang });
+
+export function setLanguage(lang: string) {
+  if ((LANGUAGES as string[]).includes(lang)) {
+    i18n.lang = lang as Lang;
+    document.documentElement.lang = lang;
+  }
+}
+
+/** The string for `key` in the current language, with `{name}` placeholders filled. A key
+ * missing everywhere shows itself, so a gap is visible (and the locale test fails). */
+export function t(key: string, params?: Record<string, string | number>): string {
+  const text = dictionaries[i18n.lang][key] ?? dictionaries.en[key] ?? key;
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** The label of an enum value (`case_type`, `unpaid_wages`); the raw value when unknown. */
+export function label(group: string, value: string | null | undefined): string {
+  if (value == null || value === "") return "—";
+  const key = `${group}.${value}`;
+  const text = dictionaries[i18n.lang][key] ?? dictionaries.en[key];
+  return text ?? value;
+}
+
+/** `2026-11-21` as the language writes a date (the date itself, no time zone shift). */
+export function formatDate(iso: string | null | undefined, lang: Lang = i18n.lang): string {
+  if (!iso) return "—";
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat(LOCALE_TAGS[lang], {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    timeZone: "UTC",
+  }).format(date);
+}
+
+/** A won amount as the language writes money (no minor units: the won has none). */
+export function formatKrw(amount: number | null | undefined, lang: Lang = i18n.lang): string {
+  if (amount == null) return "—";
+  return new Intl.NumberFormat(LOCALE_TAGS[lang], {
+    style: "currency",
+    currency: "KRW",
+    maximumFractionDigits: 0,
+  }).format(amount);
+}
+
+/** An HLC timestamp (milliseconds since 1970 in the high 48 bits) as a local date and time. */
+export function formatHlc(hlc: number, lang: Lang = i18n.lang): string {
+  const ms = Math.floor(hlc / 65536);
+  return new Intl.DateTimeFormat(LOCALE_TAGS[lang], {
+    dateStyle: "medium",
+    timeStyle: "short",
+  }).format(new Date(ms));
+}
