@@ -225,6 +225,24 @@ impl Workspace {
         Ok(self.store.set_mission(profile)?)
     }
 
+    /// The mission profile's fields that some letter template requires and that are empty
+    /// (all of them when there is no profile yet), by field name (`consul_name_ko`).
+    pub fn mission_gaps(&self) -> Result<Vec<String>> {
+        let mut required: Vec<String> = self
+            .letter_templates()?
+            .into_iter()
+            .flat_map(|t| t.required)
+            .filter_map(|f| f.strip_prefix("mission.").map(str::to_string))
+            .collect();
+        required.sort();
+        required.dedup();
+        let empty = self.mission()?.map(|m| m.empty_fields());
+        Ok(required
+            .into_iter()
+            .filter(|f| empty.as_ref().is_none_or(|e| e.contains(&f.as_str())))
+            .collect())
+    }
+
     /// The values `request` fills its template with (without a number).
     pub fn letter_context(&self, request: &LetterRequest) -> Result<LetterContext> {
         let case = self.case(request.case_id)?;

@@ -22,5 +22,8 @@ pub fn set_mission(
     state: State<'_, AppState>,
     profile: MissionProfile,
 ) -> Result<Vec<String>, CoreError> {
-    state.with(|ws| ws.set_mission(&profile))
+    state.with(|ws| {
+        ws.set_mission(&profile)?;
+        ws.mission_gaps()
+    })
 }

@@ -1,0 +1,255 @@
+//! End-to-end support: the real app, started by tauri-driver (which drives WebKitWebDriver)
+//! under the display the test runs in, and a small W3C WebDriver client over HTTP.
+
+#![allow(dead_code)]
+
+use base64::Engine;
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// The project's root (the workspace above `src-tauri/`).
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The app binary with the UI embedded: `QORGAU_DESKTOP_BIN`, else this package's binary,
+/// which embeds `ui/dist` only when built with the `custom-protocol` feature (without it, it
+/// would load the Vite dev server).
+pub fn app_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("QORGAU_DESKTOP_BIN") {
+        return PathBuf::from(bin);
+    }
+    assert!(
+        cfg!(feature = "custom-protocol"),
+        "run the end-to-end tests with --features custom-protocol after building ui/dist \
+         (scripts/test.sh does both)"
+    );
+    PathBuf::from(env!("CARGO_BIN_EXE_qorgau-desktop"))
+}
+
+/// Where the run's screenshots go: `target/screenshots/` of the project.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = project_root().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A tauri-driver process on its own ports; stopped with SIGTERM so it takes
+/// WebKitWebDriver and the app with it.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Driver {
+    pub fn start() -> Self {
+        let port = free_port();
+        let native = free_port();
+        let tauri_driver = std::env::var_os("TAURI_DRIVER")
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
+            })
+            .filter(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("tauri-driver"));
+        let child = Command::new(tauri_driver)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+    }
+}
+
+/// A WebDriver session: one app window.
+pub struct Session {
+    agent: ureq::Agent,
+    base: String,
+    pub started: Instant,
+}
+
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+impl Session {
+    /// Starts the app with `args`; returns when its page has loaded.
+    pub fn start(driver: &Driver, args: &[&str]) -> Self {
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(120))
+            .build();
+        let started = Instant::now();
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
+            "application": app_binary(),
+            "args": args,
+        }}}});
+        let reply: Value = agent
+            .post(&format!("http://127.0.0.1:{}/session", driver.port))
+            .send_json(caps)
+            .expect("new session")
+            .into_json()
+            .unwrap();
+        let id = reply["value"]["sessionId"].as_str().expect("session id");
+        Self {
+            agent,
+            base: format!("http://127.0.0.1:{}/session/{id}", driver.port),
+            started,
+        }
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, Value> {
+        let req = self.agent.request(method, &format!("{}{path}", self.base));
+        let result = match body {
+            Some(b) => req.send_json(b),
+            None => req.call(),
+        };
+        match result {
+            Ok(r) => Ok(r.into_json::<Value>().unwrap()["value"].take()),
+            Err(ureq::Error::Status(_, r)) => Err(r.into_json::<Value>().unwrap()["value"].take()),
+            Err(e) => panic!("webdriver {method} {path}: {e}"),
+        }
+    }
+
+    fn ok(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.send(method, path, body)
+            .unwrap_or_else(|e| panic!("webdriver {method} {path}: {e}"))
+    }
+
+    pub fn find(&self, css: &str) -> Option<Element> {
+        self.send(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .ok()
+        .and_then(|v| v[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
+    }
+
+    pub fn count(&self, css: &str) -> usize {
+        self.ok(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        )
+        .as_array()
+        .map_or(0, Vec::len)
+    }
+
+    /// Waits up to 20 s for `css` to match.
+    pub fn wait(&self, css: &str) -> Element {
+        self.wait_for(css, Duration::from_secs(20))
+    }
+
+    pub fn wait_for(&self, css: &str, timeout: Duration) -> Element {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(e) = self.find(css) {
+                return e;
+            }
+            if Instant::now() > deadline {
+                let body = self.script("return document.body.innerText.slice(0, 2000)", json!([]));
+                panic!("{css} did not appear; the page says:\n{body}");
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    pub fn click(&self, css: &str) {
+        let e = self.wait(css);
+        self.ok("POST", &format!("/element/{}/click", e.0), Some(json!({})));
+    }
+
+    /// Types `text` into the field (real key events).
+    pub fn type_into(&self, css: &str, text: &str) {
+        let e = self.wait(css);
+        self.ok("POST", &format!("/element/{}/clear", e.0), Some(json!({})));
+        self.ok(
+            "POST",
+            &format!("/element/{}/value", e.0),
+            Some(json!({"text": text})),
+        );
+    }
+
+    /// Sets a date input or a select the way the browser does after a choice: value, then
+    /// `input` and `change` events.
+    pub fn choose(&self, css: &str, value: &str) {
+        self.wait(css);
+        self.script(
+            "const el = document.querySelector(arguments[0]); el.value = arguments[1];
+             el.dispatchEvent(new Event('input', {bubbles: true}));
+             el.dispatchEvent(new Event('change', {bubbles: true}));",
+            json!([css, value]),
+        );
+    }
+
+    pub fn text(&self, css: &str) -> String {
+        let e = self.wait(css);
+        self.ok("GET", &format!("/element/{}/text", e.0), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn script(&self, script: &str, args: Value) -> Value {
+        self.ok(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Whether a JavaScript alert is open (it must never be, for user data).
+    pub fn alert_open(&self) -> bool {
+        self.send("GET", "/alert/text", None).is_ok()
+    }
+
+    /// Saves a screenshot as `target/screenshots/NAME.png` after the page settles.
+    pub fn screenshot(&self, name: &str) -> PathBuf {
+        std::thread::sleep(Duration::from_millis(400));
+        let b64 = self.ok("GET", "/screenshot", None);
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap())
+            .unwrap();
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap();
+        path
+    }
+
+    pub fn close(self) {
+        let _ = self.send("DELETE", "", None);
+    }
+}
