@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets Qorgau up on a fresh Debian 12 machine and starts it. Until the desktop app exists this
-# builds the `qorgau` command and the sync server, creates an encrypted demo workspace with
-# synthetic data, runs a short tour of it, and syncs it with a second laptop's workspace through
-# a server on loopback. Safe to run again: existing workspaces are reused.
+# Sets Qorgau up on a fresh Debian 12 machine and starts it: builds the `qorgau` command, the
+# sync server and the desktop app, creates an encrypted demo workspace with synthetic data,
+# runs a short command-line tour of it, syncs it with a second laptop's workspace through a
+# server on loopback, and last opens the desktop app on the demo workspace (passphrase
+# "qorgau demo 2026"). Safe to run again: existing workspaces are reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,7 +11,11 @@ bash scripts/install-deps.sh
 
 echo "== building qorgau and qorgau-server (release)"
 cargo build --release -p qorgau-cli -p qorgau-server
-QORGAU=target/release/qorgau
+TARGET="${CARGO_TARGET_DIR:-target}"
+QORGAU="$TARGET/release/qorgau"
+echo "== building the desktop app (release, UI embedded)"
+npm install --no-audit --no-fund --loglevel=error
+npx tauri build --no-bundle
 
 export QORGAU_WORKSPACE="${QORGAU_WORKSPACE:-$PWD/demo-workspace}"
 export QORGAU_PASSPHRASE="${QORGAU_PASSPHRASE:-qorgau demo 2026}"
@@ -61,7 +66,7 @@ tour audit verify
 SERVER_DATA="$QORGAU_WORKSPACE-sync-server"
 LAPTOP2="$QORGAU_WORKSPACE-laptop2"
 mkdir -p "$SERVER_DATA"
-target/release/qorgau-server --data "$SERVER_DATA" --listen 127.0.0.1:8787 >"$SERVER_DATA/server.log" 2>&1 &
+"$TARGET/release/qorgau-server" --data "$SERVER_DATA" --listen 127.0.0.1:8787 >"$SERVER_DATA/server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q "listening on" "$SERVER_DATA/server.log" 2>/dev/null && break; sleep 0.1; done
@@ -85,9 +90,24 @@ else
   echo "(port 8787 is busy: the sync part of the tour is skipped)"
 fi
 
+# The desktop app's settings for the demo workspace: the caseworker recorded as the author.
+settings="$QORGAU_WORKSPACE/desktop-settings.json"
+if [ ! -f "$settings" ]; then
+  printf '{"language": "%s", "caseworker": "%s", "auto_lock_minutes": 10}\n' \
+    "${QORGAU_LANGUAGE:-en}" "$QORGAU_ACTOR" >"$settings"
+fi
+
 cat <<MSG
 
 The demo workspace is $QORGAU_WORKSPACE (passphrase: "$QORGAU_PASSPHRASE").
 A second laptop's workspace, in the same sync team, is $LAPTOP2 (same passphrase).
 Try: QORGAU_WORKSPACE=$QORGAU_WORKSPACE QORGAU_PASSPHRASE='$QORGAU_PASSPHRASE' $QORGAU --help
 MSG
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "== starting the desktop app on $QORGAU_WORKSPACE (passphrase: \"$QORGAU_PASSPHRASE\")"
+  "$TARGET/release/qorgau-desktop" --workspace "$QORGAU_WORKSPACE"
+else
+  echo "No display here: on a desktop, start the app with"
+  echo "  $TARGET/release/qorgau-desktop --workspace $QORGAU_WORKSPACE"
+fi

@@ -212,6 +212,12 @@ impl Session {
         self.last_activity = Instant::now();
     }
 
+    /// Pretends the last activity was `ago` ago (tests of the auto-lock).
+    #[doc(hidden)]
+    pub fn set_last_activity_for_test(&mut self, ago: Duration) {
+        self.last_activity = Instant::now() - ago;
+    }
+
     pub fn idle_for(&self) -> Duration {
         self.last_activity.elapsed()
     }
@@ -262,6 +268,18 @@ impl AppState {
         f: impl FnOnce(&mut Workspace) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
         f(self.session().workspace()?)
+    }
+
+    /// One sync round when the workspace is unlocked and in a team (else `None`). It does not
+    /// count as the caseworker's activity.
+    pub fn sync_if_in_team(&self) -> Option<Result<qorgau_core::SyncReport, CoreError>> {
+        let mut session = self.session();
+        let workspace = session.workspace.as_mut()?;
+        match workspace.sync_status() {
+            Ok(status) if status.in_team => Some(workspace.sync()),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        }
     }
 
     /// Locks when the caseworker has been idle longer than the auto-lock delay. Returns whether

@@ -47,7 +47,10 @@ fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
     s.type_into("#m-consul_title_en", "Consul");
     s.click("#save-mission");
     s.wait("#mission-complete");
-    assert!(s.count("#agencies-table tbody tr") >= 10, "the shipped directory is imported");
+    assert!(
+        s.count("#agencies-table tbody tr") >= 10,
+        "the shipped directory is imported"
+    );
     s.screenshot("03-agencies");
 
     // A worker with a mistyped IIN: the form names the field and keeps everything typed.
@@ -70,7 +73,10 @@ fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
     let error = s.text("[data-field-error='w-iin']");
     assert!(error.contains("check digit"), "IIN error shown: {error}");
     assert_eq!(
-        s.script("return document.querySelector('#w-surname').value", json!([])),
+        s.script(
+            "return document.querySelector('#w-surname').value",
+            json!([])
+        ),
         "Ахметов"
     );
     assert_eq!(
@@ -110,7 +116,10 @@ fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
         "#timeline li[data-kind='note']",
         std::time::Duration::from_secs(20),
     );
-    assert!(s.text("#timeline").contains("promised to pay by 15 December"));
+    assert!(
+        s.text("#timeline")
+            .contains("promised to pay by 15 December")
+    );
     s.screenshot("07-case");
 
     // A wage-arrears letter to a labour office: preview, then register.

@@ -282,6 +282,9 @@ pub enum CaseAction {
         assignee: Option<String>,
         #[arg(long)]
         worker: Option<String>,
+        /// Only cases of a worker living in this province.
+        #[arg(long)]
+        province: Option<String>,
         /// Only cases with an unfinished task past its due date.
         #[arg(long)]
         overdue: bool,

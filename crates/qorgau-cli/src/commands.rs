@@ -397,11 +397,16 @@ fn case(cli: &Cli, action: &CaseAction) -> Result<()> {
             case_type,
             assignee,
             worker,
+            province,
             overdue,
             limit,
         } => {
             let ws = open(cli)?;
             let filter = CaseFilter {
+                province: province
+                    .as_deref()
+                    .map(|p| enum_arg("--province", p))
+                    .transpose()?,
                 status: status
                     .as_deref()
                     .map(|s| enum_arg("--status", s))

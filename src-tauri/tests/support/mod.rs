@@ -14,7 +14,10 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// The project's root (the workspace above `src-tauri/`).
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// The app binary with the UI embedded: `QORGAU_DESKTOP_BIN`, else this package's binary,
@@ -66,7 +69,12 @@ impl Driver {
             .filter(|p| p.exists())
             .unwrap_or_else(|| PathBuf::from("tauri-driver"));
         let child = Command::new(tauri_driver)
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

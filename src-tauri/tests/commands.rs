@@ -1,0 +1,533 @@
+//! The app's commands on Tauri's mock runtime (no display): the same handler, state and
+//! serialisation as the real window, driven through IPC requests.
+
+use qorgau_desktop::session::AppState;
+use serde_json::{Value, json};
+use std::path::Path;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
+
+const PASSPHRASE: &str = "тау бұлақ жылқы 1987";
+
+struct TestApp {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+impl TestApp {
+    fn new(dir: &Path) -> Self {
+        let app = qorgau_desktop::setup(mock_builder(), AppState::new(dir.to_path_buf()))
+            .build(mock_context(noop_assets()))
+            .expect("mock app");
+        let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+            .build()
+            .expect("mock window");
+        Self { _app: app, window }
+    }
+
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap_or(Value::Null))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args)
+            .expect_err(&format!("{cmd} should fail"))
+    }
+
+    fn bytes(&self, cmd: &str, args: Value) -> Vec<u8> {
+        let body = get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .unwrap_or_else(|e| panic!("{cmd} failed: {e}"));
+        match body {
+            tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
+            tauri::ipc::InvokeResponseBody::Json(json) => panic!("{cmd} answered JSON: {json}"),
+        }
+    }
+}
+
+fn settings() -> Value {
+    json!({"language": "ru", "caseworker": "Айгерім Сейтқали", "auto_lock_minutes": 10})
+}
+
+fn created(dir: &Path) -> TestApp {
+    let app = TestApp::new(dir);
+    app.ok(
+        "create_workspace",
+        json!({"passphrase": PASSPHRASE, "settings": settings(), "missionPreset": "seoul"}),
+    );
+    app
+}
+
+#[test]
+fn first_run_creates_an_encrypted_workspace_with_the_directory_and_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = TestApp::new(dir.path());
+    let info = app.ok("app_info", json!({}));
+    assert_eq!(info["workspace_exists"], false);
+    assert_eq!(info["unlocked"], false);
+
+    let short = app.err(
+        "create_workspace",
+        json!({"passphrase": "short", "settings": settings()}),
+    );
+    assert_eq!(short["code"], "invalid");
+    assert_eq!(short["issues"][0]["field"], "passphrase");
+    assert_eq!(short["issues"][0]["code"], "too_short_passphrase");
+
+    let bad_settings = app.err(
+        "create_workspace",
+        json!({"passphrase": PASSPHRASE,
+               "settings": {"language": "de", "caseworker": " ", "auto_lock_minutes": 0}}),
+    );
+    let fields: Vec<&str> = bad_settings["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["language", "caseworker", "auto_lock_minutes"]);
+    assert!(
+        !qorgau_core::Workspace::exists(dir.path()),
+        "nothing created"
+    );
+
+    let info = app.ok(
+        "create_workspace",
+        json!({"passphrase": PASSPHRASE, "settings": settings(), "missionPreset": "seoul"}),
+    );
+    assert_eq!(info["unlocked"], true);
+    assert_eq!(info["settings"]["language"], "ru");
+    let saved: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("desktop-settings.json")).unwrap())
+            .unwrap();
+    assert_eq!(saved["caseworker"], "Айгерім Сейтқали");
+    assert_eq!(
+        app.ok("list_agencies", json!({})).as_array().unwrap().len(),
+        16
+    );
+    assert_eq!(app.ok("mission", json!({}))["code"], "SEL");
+    // The database file holds no readable name.
+    let worker = json!({"surname": "Жұмабаев", "given_name": "Ерлан"});
+    app.ok("add_worker", json!({"worker": worker}));
+    app.ok("lock", json!({}));
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let needle = "Жұмабаев".as_bytes();
+        assert!(!bytes.windows(needle.len()).any(|w| w == needle));
+    }
+}
+
+#[test]
+fn a_locked_workspace_refuses_every_data_command_until_unlocked() {
+    let dir = tempfile::tempdir().unwrap();
+    created(dir.path());
+    // A new app process on the same directory starts locked.
+    let app = TestApp::new(dir.path());
+    assert_eq!(app.ok("app_info", json!({}))["workspace_exists"], true);
+    assert_eq!(
+        app.ok("app_info", json!({}))["settings"]["language"],
+        "ru",
+        "settings are read before unlocking"
+    );
+    for (cmd, args) in [
+        ("dashboard", json!({})),
+        ("search", json!({"query": "Нұрлан"})),
+        ("list_workers", json!({"filter": {}})),
+        ("list_cases", json!({"filter": {}})),
+        ("list_agencies", json!({})),
+        ("sync_status", json!({})),
+    ] {
+        assert_eq!(app.err(cmd, args)["code"], "locked", "{cmd}");
+    }
+    let wrong = app.err("unlock", json!({"passphrase": "not the passphrase"}));
+    assert_eq!(wrong["code"], "wrong_passphrase");
+    assert_eq!(
+        app.ok("unlock", json!({"passphrase": PASSPHRASE}))["unlocked"],
+        true
+    );
+    app.ok("dashboard", json!({}));
+    assert_eq!(app.ok("lock", json!({}))["unlocked"], false);
+    assert_eq!(app.err("dashboard", json!({}))["code"], "locked");
+}
+
+#[test]
+fn idle_time_locks_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(dir.path().to_path_buf());
+    state
+        .session()
+        .create(
+            &qorgau_core::Passphrase::new(PASSPHRASE),
+            serde_json::from_value(
+                json!({"language": "en", "caseworker": "A", "auto_lock_minutes": 1}),
+            )
+            .unwrap(),
+            None,
+        )
+        .unwrap();
+    assert!(!state.lock_if_idle(), "active just now");
+    assert!(state.session().is_unlocked());
+    state
+        .session()
+        .set_last_activity_for_test(std::time::Duration::from_secs(61));
+    assert!(state.lock_if_idle());
+    assert!(!state.session().is_unlocked());
+}
+
+#[test]
+fn workers_are_validated_by_the_domain_and_found_in_any_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = created(dir.path());
+    let bad = app.err(
+        "add_worker",
+        json!({"worker": {"surname": "Ахметов", "given_name": "Нұрлан", "birth_date": "1979-10-28",
+                          "sex": "male", "iin": "791028302729", "phones": ["12"]}}),
+    );
+    assert_eq!(bad["code"], "invalid");
+    let fields: Vec<(&str, &str)> = bad["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["field"].as_str().unwrap(), i["code"].as_str().unwrap()))
+        .collect();
+    assert!(fields.contains(&("iin", "iin_check_digit")), "{fields:?}");
+    assert!(
+        fields.iter().any(|(f, _)| f.starts_with("phones")),
+        "{fields:?}"
+    );
+
+    let worker = json!({"surname": "Ахметов", "given_name": "Нұрлан", "latin_name": "AKHMETOV NURLAN",
+                        "birth_date": "1979-10-28", "sex": "male", "iin": "791028302728",
+                        "province": "gyeonggi", "stay_status": "undocumented",
+                        "employer": {"name": "대한정밀(주)"}});
+    let added = app.ok("add_worker", json!({"worker": worker}));
+    let id = added["id"].as_str().unwrap().to_string();
+    let dup = app.err("add_worker", json!({"worker": worker}));
+    assert_eq!(dup["code"], "duplicate");
+    assert_eq!(dup["existing_id"], id.as_str());
+
+    for query in ["Нурлан", "nurlan", "누를란", "7910283"] {
+        let hits = app.ok("search", json!({"query": query}));
+        assert_eq!(hits[0]["id"], id.as_str(), "{query}");
+    }
+    let listed = app.ok(
+        "list_workers",
+        json!({"filter": {"province": "gyeonggi", "employer": "대한"}}),
+    );
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    let none = app.ok("list_workers", json!({"filter": {"province": "jeju"}}));
+    assert_eq!(none.as_array().unwrap().len(), 0);
+    let unknown = app.err("list_workers", json!({"filter": {"town": "x"}}));
+    assert!(unknown.to_string().contains("town"), "{unknown}");
+
+    let changed = app.ok(
+        "update_worker",
+        json!({"id": id, "patch": {"given_name": null, "occupation": "welder"}}),
+    );
+    assert_eq!(changed, json!(["given_name", "occupation"]));
+    let detail = app.ok("worker_detail", json!({"id": id}));
+    assert_eq!(detail["worker"]["occupation"], "welder");
+    assert!(
+        detail["worker"]
+            .get("given_name")
+            .is_none_or(Value::is_null)
+    );
+}
+
+#[test]
+fn a_case_moves_through_its_timeline_tasks_status_and_a_registered_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = created(dir.path());
+    let mission = app.ok("mission", json!({}));
+    let mut profile = mission.clone();
+    let gaps = app.ok("set_mission", json!({"profile": profile}));
+    assert!(
+        gaps.as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g == "consul_name_ko")
+    );
+    for (k, v) in [
+        ("consul_name_ko", "세릭바예프 누를란"),
+        ("consul_name_en", "Nurlan SERIKBAYEV"),
+        ("consul_title_ko", "영사"),
+        ("consul_title_en", "Consul"),
+    ] {
+        profile[k] = json!(v);
+    }
+    assert_eq!(
+        app.ok("set_mission", json!({"profile": profile})),
+        json!([])
+    );
+
+    let worker = app.ok(
+        "add_worker",
+        json!({"worker": {"surname": "Ахметов", "given_name": "Нұрлан", "latin_name": "AKHMETOV NURLAN",
+                          "hangul_name": "아흐메토프 누를란", "birth_date": "1979-10-28", "sex": "male",
+                          "passport_no": "N12345678", "province": "gyeonggi",
+                          "employer": {"name": "대한정밀(주)", "address": "경기도 안산시 단원구 산단로 123"}}}),
+    )["id"]
+        .clone();
+    let no_workers = app.err("add_case", json!({"case": {"workers": []}}));
+    assert_eq!(no_workers["issues"][0]["code"], "no_workers");
+    let case = app.ok(
+        "add_case",
+        json!({"case": {"workers": [worker], "case_type": "unpaid_wages", "amount_claimed_krw": 4800000,
+                        "occurred_on": "2026-09-30"}}),
+    );
+    let case = case.as_str().unwrap();
+    app.ok(
+        "add_timeline_entry",
+        json!({"id": case, "entry": {"kind": "call", "occurred_on": null, "text": "Called the employer."}}),
+    );
+    let empty = app.err(
+        "add_timeline_entry",
+        json!({"id": case, "entry": {"kind": "note", "occurred_on": null, "text": "  "}}),
+    );
+    assert_eq!(empty["code"], "invalid");
+    let task = app.ok(
+        "add_task",
+        json!({"id": case, "title": "Ask for the labour office's decision", "dueOn": "2026-01-05"}),
+    );
+    app.ok(
+        "set_case_status",
+        json!({"id": case, "status": "in_progress", "reason": "petition filed"}),
+    );
+    let dashboard = app.ok("dashboard", json!({}));
+    assert_eq!(dashboard["open_case_total"], 1);
+    assert_eq!(dashboard["overdue_task_total"], 1);
+    assert_eq!(dashboard["open_cases"][0]["status"], "in_progress");
+    let recent: Vec<&str> = dashboard["recent_activity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(recent, ["status_change", "call"], "the newest first");
+    let overdue = app.ok(
+        "list_cases",
+        json!({"filter": {"overdue_on": "2026-11-22", "province": "gyeonggi"}}),
+    );
+    assert_eq!(overdue.as_array().unwrap().len(), 1);
+    app.ok("set_task_done", json!({"task": task, "done": true}));
+    assert_eq!(app.ok("dashboard", json!({}))["overdue_task_total"], 0);
+
+    let agency = app
+        .ok("list_agencies", json!({}))
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "labour_office")
+        .unwrap()["id"]
+        .clone();
+    let request = json!({"case_id": case, "template": "wage_arrears", "agency_id": agency});
+    assert_eq!(
+        app.ok("letter_missing_fields", json!({"request": request})),
+        json!([])
+    );
+    let preview = app.bytes("preview_letter", json!({"request": request}));
+    assert!(preview.starts_with(b"%PDF-"));
+    let letter = app.ok("register_letter", json!({"request": request}));
+    assert_eq!(letter["number"]["text"], "SEL-2026/0001");
+    let pdf = app.bytes("letter_pdf", json!({"id": letter["id"]}));
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(pdf.len() as u64, letter["pdf_size"].as_u64().unwrap());
+    let detail = app.ok("case_detail", json!({"id": case}));
+    assert_eq!(detail["letters"][0]["id"], letter["id"]);
+    assert_eq!(detail["transitions"][0]["to"], "in_progress");
+    assert_eq!(detail["tasks"][0]["done"], true);
+    let kinds: Vec<&str> = detail["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"letter_registered"), "{kinds:?}");
+    let sent = app.ok(
+        "mark_letter",
+        json!({"id": letter["id"], "status": "sent", "note": null}),
+    );
+    assert_eq!(sent["status"], "sent");
+}
+
+#[test]
+fn settings_are_validated_and_kept_beside_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = created(dir.path());
+    let bad = app.err(
+        "update_settings",
+        json!({"settings": {"language": "ko", "caseworker": "A", "auto_lock_minutes": 999}}),
+    );
+    assert_eq!(bad["issues"][0]["field"], "auto_lock_minutes");
+    let info = app.ok(
+        "update_settings",
+        json!({"settings": {"language": "ko", "caseworker": "Айгерім", "auto_lock_minutes": 3}}),
+    );
+    assert_eq!(info["settings"]["auto_lock_minutes"], 3);
+    let again = TestApp::new(dir.path());
+    assert_eq!(
+        again.ok("app_info", json!({}))["settings"]["language"],
+        "ko"
+    );
+}
+
+#[test]
+fn the_capability_grants_exactly_the_declared_commands() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json"),
+    )
+    .unwrap();
+    let capability: Value = serde_json::from_str(&text).unwrap();
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .filter(|p| !p.starts_with("core:event:"))
+        .collect();
+    let mut declared: Vec<String> = qorgau_desktop::COMMANDS
+        .iter()
+        .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .collect();
+    granted.sort();
+    declared.sort();
+    assert_eq!(granted, declared);
+    // No plugin but event listening is granted: no fs, shell, sql, dialog or opener from JS.
+    assert!(
+        capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p.as_str().unwrap().starts_with("allow-")
+                || p.as_str().unwrap().starts_with("core:event:allow-"))
+    );
+}
+
+#[test]
+fn the_window_config_is_locked_down() {
+    let conf: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tauri.conf.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(conf["app"]["withGlobalTauri"], false);
+    let csp = conf["app"]["security"]["csp"].as_object().unwrap();
+    for (directive, sources) in csp {
+        let sources = sources.as_str().unwrap();
+        assert!(!sources.contains("unsafe-eval"), "{directive}");
+        assert!(
+            !sources.contains("https:") && !sources.contains("http://*"),
+            "{directive}: remote content"
+        );
+        assert!(!sources.contains('*'), "{directive}: wildcard");
+    }
+    assert_eq!(csp["default-src"], "'self'");
+    assert_eq!(csp["script-src"], "'self'");
+    assert_eq!(csp["object-src"], "'none'");
+}
+
+#[test]
+fn the_workspace_directory_comes_from_the_argument_then_the_environment() {
+    use qorgau_desktop::session::workspace_dir_from;
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let env = |k: &str| match k {
+        "QORGAU_WORKSPACE" => Some("/from/env".to_string()),
+        "HOME" => Some("/home/a".to_string()),
+        _ => None,
+    };
+    assert_eq!(
+        workspace_dir_from(&args(&["app", "--workspace", "/w"]), env),
+        Path::new("/w")
+    );
+    assert_eq!(
+        workspace_dir_from(&args(&["app", "--workspace=/x"]), env),
+        Path::new("/x")
+    );
+    assert_eq!(
+        workspace_dir_from(&args(&["app"]), env),
+        Path::new("/from/env")
+    );
+    assert_eq!(
+        workspace_dir_from(&args(&["app"]), |k| (k == "HOME")
+            .then(|| "/home/a".to_string())),
+        Path::new("/home/a/.local/share/qorgau/workspace")
+    );
+}
+
+#[test]
+fn a_laptop_joins_a_team_with_a_code_syncs_and_reviews_conflicts() {
+    // The team's first laptop, made with the core API, with a worker to share.
+    let server_dir = tempfile::tempdir().unwrap();
+    let addr = qorgau_server::serve_on_loopback_thread(server_dir.path()).unwrap();
+    let first_dir = tempfile::tempdir().unwrap();
+    let mut first = qorgau_core::Workspace::create(
+        first_dir.path(),
+        &qorgau_core::Passphrase::new(PASSPHRASE),
+        &qorgau_core::WorkspaceOptions {
+            kdf: qorgau_core::KdfParams::FAST_INSECURE_FOR_TESTS,
+            actor: "first".into(),
+        },
+    )
+    .unwrap();
+    first
+        .add_worker_json(json!({"surname": "Сейтқали", "given_name": "Айгерім"}))
+        .unwrap();
+    first.create_team(&format!("http://{addr}"), None).unwrap();
+    first.sync().unwrap();
+    let code = first.invite_device(3600).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let app = created(dir.path());
+    let state = app.window.state::<AppState>();
+    assert!(
+        state.sync_if_in_team().is_none(),
+        "not in a team: no background round"
+    );
+    assert_eq!(app.ok("sync_status", json!({}))["in_team"], false);
+    let bad = app.err("enroll_device", json!({"code": "QRG1-nonsense"}));
+    assert_eq!(bad["code"], "invalid");
+    let status = app.ok("enroll_device", json!({"code": format!("  {code}\n")}));
+    assert_eq!(status["in_team"], true);
+    let report = app.ok("sync_now", json!({}));
+    assert!(report["applied"].as_u64().unwrap() >= 1, "{report}");
+    assert_eq!(
+        app.ok("search", json!({"query": "Айгерім"}))[0]["kind"],
+        "worker"
+    );
+    assert!(
+        matches!(state.sync_if_in_team(), Some(Ok(_))),
+        "the background round runs"
+    );
+    assert_eq!(app.ok("conflicts", json!({"all": false})), json!([]));
+}
