@@ -6,8 +6,8 @@ use qorgau_core::domain::{IssueCode, MissionProfile, ValidationIssue};
 use qorgau_core::{CoreError, ErrorCode, Workspace};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
 
 /// The settings file beside the workspace's files. It holds no worker data: the interface
 /// language, the caseworker's own name and the auto-lock delay are needed before unlocking.
@@ -120,7 +120,10 @@ pub struct Session {
     dir: PathBuf,
     workspace: Option<Workspace>,
     settings: DesktopSettings,
+    /// The last activity on the monotonic clock, and on the wall clock: the monotonic clock
+    /// stops while the laptop sleeps, so a lid closed for hours counts only on the wall clock.
     last_activity: Instant,
+    last_activity_wall: SystemTime,
 }
 
 impl Session {
@@ -193,6 +196,9 @@ impl Session {
     pub fn update_settings(&mut self, settings: DesktopSettings) -> Result<AppInfo, CoreError> {
         settings.validate()?;
         settings.save(&self.dir)?;
+        if let Some(workspace) = self.workspace.as_mut() {
+            workspace.set_actor(settings.caseworker.trim());
+        }
         self.settings = settings;
         Ok(self.info())
     }
@@ -210,16 +216,21 @@ impl Session {
 
     pub fn touch(&mut self) {
         self.last_activity = Instant::now();
+        self.last_activity_wall = SystemTime::now();
     }
 
     /// Pretends the last activity was `ago` ago (tests of the auto-lock).
     #[doc(hidden)]
-    pub fn set_last_activity_for_test(&mut self, ago: Duration) {
-        self.last_activity = Instant::now() - ago;
+    pub fn set_last_activity_for_test(&mut self, monotonic_ago: Duration, wall_ago: Duration) {
+        self.last_activity = Instant::now() - monotonic_ago;
+        self.last_activity_wall = SystemTime::now() - wall_ago;
     }
 
+    /// Idle time: the longer of the monotonic and the wall-clock reading (a wall clock set
+    /// back reads as no time at all, never as less than the monotonic one).
     pub fn idle_for(&self) -> Duration {
-        self.last_activity.elapsed()
+        let wall = self.last_activity_wall.elapsed().unwrap_or_default();
+        self.last_activity.elapsed().max(wall)
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -239,19 +250,20 @@ fn locked() -> CoreError {
     )
 }
 
-/// The state Tauri manages.
-#[derive(Debug)]
-pub struct AppState(Mutex<Session>);
+/// The state Tauri manages; clones share the one session.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Mutex<Session>>);
 
 impl AppState {
     pub fn new(dir: PathBuf) -> Self {
         let settings = DesktopSettings::load(&dir);
-        Self(Mutex::new(Session {
+        Self(Arc::new(Mutex::new(Session {
             dir,
             workspace: None,
             settings,
             last_activity: Instant::now(),
-        }))
+            last_activity_wall: SystemTime::now(),
+        })))
     }
 
     /// The session. A command that panicked while holding it leaves it usable: the store
@@ -268,6 +280,25 @@ impl AppState {
         f: impl FnOnce(&mut Workspace) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
         f(self.session().workspace()?)
+    }
+
+    /// [`with`](Self::with) on a blocking thread: store work, key derivation, rendering and
+    /// waiting for the session never hold up the async runtime that carries the IPC.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Workspace) -> Result<T, CoreError> + Send + 'static,
+    ) -> Result<T, CoreError> {
+        let state = self.clone();
+        blocking(move || state.with(f)).await
+    }
+
+    /// Runs `f` on the whole session on a blocking thread.
+    pub async fn run_session<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Session) -> T + Send + 'static,
+    ) -> T {
+        let state = self.clone();
+        blocking(move || f(&mut state.session())).await
     }
 
     /// One sync round when the workspace is unlocked and in a team (else `None`). It does not
@@ -318,4 +349,12 @@ pub fn workspace_dir_from(args: &[String], env: impl Fn(&str) -> Option<String>)
         .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".local/share")))
         .unwrap_or_else(|| PathBuf::from("."));
     data.join("qorgau").join("workspace")
+}
+
+/// Runs `f` on Tauri's blocking thread pool.
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    match tauri::async_runtime::spawn_blocking(f).await {
+        Ok(value) => value,
+        Err(e) => std::panic::resume_unwind(Box::new(e.to_string())),
+    }
 }

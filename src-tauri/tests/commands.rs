@@ -4,6 +4,7 @@
 use qorgau_desktop::session::AppState;
 use serde_json::{Value, json};
 use std::path::Path;
+use std::time::Duration;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
@@ -200,8 +201,19 @@ fn idle_time_locks_the_workspace() {
     assert!(state.session().is_unlocked());
     state
         .session()
-        .set_last_activity_for_test(std::time::Duration::from_secs(61));
-    assert!(state.lock_if_idle());
+        .set_last_activity_for_test(Duration::from_secs(61), Duration::ZERO);
+    assert!(state.lock_if_idle(), "a minute without activity");
+    assert!(!state.session().is_unlocked());
+
+    // A laptop asleep for an hour: the monotonic clock stood still, the wall clock did not.
+    state
+        .session()
+        .unlock(&qorgau_core::Passphrase::new(PASSPHRASE))
+        .unwrap();
+    state
+        .session()
+        .set_last_activity_for_test(Duration::from_secs(5), Duration::from_secs(3600));
+    assert!(state.lock_if_idle(), "sleep counts as idle time");
     assert!(!state.session().is_unlocked());
 }
 

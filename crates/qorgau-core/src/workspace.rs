@@ -101,6 +101,11 @@ impl Workspace {
         })
     }
 
+    /// The caseworker recorded as the author of the changes that follow.
+    pub fn set_actor(&mut self, actor: &str) {
+        self.store.set_actor(actor);
+    }
+
     /// Whether `dir` holds a workspace (created, whatever its passphrase).
     pub fn exists(dir: &Path) -> bool {
         dir.join(qorgau_store::HEADER_FILE).is_file()

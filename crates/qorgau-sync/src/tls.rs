@@ -14,6 +14,15 @@ use std::sync::Arc;
 /// What a pinning failure says inside the TLS error, to tell it from other failures.
 const MISMATCH: &str = "qorgau: certificate fingerprint mismatch";
 
+/// How long a connection to the server may take to open. A network that drops packets
+/// silently (common on guarded office networks) fails a round after this, not after the
+/// whole request timeout.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn builder() -> ureq::AgentBuilder {
+    ureq::AgentBuilder::new().timeout_connect(CONNECT_TIMEOUT)
+}
+
 /// An HTTP agent for `server`, pinned to `fingerprint` (hex SHA-256 of the certificate) when
 /// given.
 pub(crate) fn agent(server: &str, fingerprint: Option<&str>) -> Result<ureq::Agent, SyncError> {
@@ -22,9 +31,9 @@ pub(crate) fn agent(server: &str, fingerprint: Option<&str>) -> Result<ureq::Age
         "http" if !is_loopback(&url.host) => Err(SyncError::Settings(format!(
             "{server}: plain http is allowed only to a loopback address; use https"
         ))),
-        "http" => Ok(ureq::AgentBuilder::new().build()),
+        "http" => Ok(builder().build()),
         _ => match fingerprint {
-            None => Ok(ureq::AgentBuilder::new().build()),
+            None => Ok(builder().build()),
             Some(fp) => {
                 let pin: [u8; 32] = hex::decode(fp.replace(':', "").to_lowercase())
                     .ok()
@@ -41,9 +50,7 @@ pub(crate) fn agent(server: &str, fingerprint: Option<&str>) -> Result<ureq::Age
                     .dangerous()
                     .with_custom_certificate_verifier(Arc::new(PinnedCertificate { pin, provider }))
                     .with_no_client_auth();
-                Ok(ureq::AgentBuilder::new()
-                    .tls_config(Arc::new(config))
-                    .build())
+                Ok(builder().tls_config(Arc::new(config)).build())
             }
         },
     }

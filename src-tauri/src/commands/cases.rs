@@ -7,67 +7,69 @@ use qorgau_core::{CaseDetail, CaseFilter, CaseSummary, CoreError, NewTimelineEnt
 use serde_json::Value;
 use tauri::State;
 
-#[tauri::command(async)]
-pub fn list_cases(
+#[tauri::command]
+pub async fn list_cases(
     state: State<'_, AppState>,
     filter: CaseFilter,
 ) -> Result<Vec<CaseSummary>, CoreError> {
-    state.with(|ws| ws.list_cases(&filter))
+    state.run(move |ws| ws.list_cases(&filter)).await
 }
 
-#[tauri::command(async)]
-pub fn case_detail(state: State<'_, AppState>, id: CaseId) -> Result<CaseDetail, CoreError> {
-    state.with(|ws| ws.case_detail(id))
+#[tauri::command]
+pub async fn case_detail(state: State<'_, AppState>, id: CaseId) -> Result<CaseDetail, CoreError> {
+    state.run(move |ws| ws.case_detail(id)).await
 }
 
-#[tauri::command(async)]
-pub fn add_case(state: State<'_, AppState>, case: Value) -> Result<CaseId, CoreError> {
-    state.with(|ws| ws.add_case_json(case))
+#[tauri::command]
+pub async fn add_case(state: State<'_, AppState>, case: Value) -> Result<CaseId, CoreError> {
+    state.run(move |ws| ws.add_case_json(case)).await
 }
 
-#[tauri::command(async)]
-pub fn update_case(
+#[tauri::command]
+pub async fn update_case(
     state: State<'_, AppState>,
     id: CaseId,
     patch: Value,
 ) -> Result<Vec<String>, CoreError> {
-    state.with(|ws| ws.update_case(id, patch))
+    state.run(move |ws| ws.update_case(id, patch)).await
 }
 
-#[tauri::command(async)]
-pub fn set_case_status(
+#[tauri::command]
+pub async fn set_case_status(
     state: State<'_, AppState>,
     id: CaseId,
     status: CaseStatus,
     reason: Option<String>,
 ) -> Result<StatusTransition, CoreError> {
-    state.with(|ws| ws.set_case_status(id, status, reason.as_deref()))
+    state
+        .run(move |ws| ws.set_case_status(id, status, reason.as_deref()))
+        .await
 }
 
-#[tauri::command(async)]
-pub fn add_timeline_entry(
+#[tauri::command]
+pub async fn add_timeline_entry(
     state: State<'_, AppState>,
     id: CaseId,
     entry: NewTimelineEntry,
 ) -> Result<TimelineEntryId, CoreError> {
-    state.with(|ws| ws.add_timeline_entry(id, &entry))
+    state.run(move |ws| ws.add_timeline_entry(id, &entry)).await
 }
 
-#[tauri::command(async)]
-pub fn add_task(
+#[tauri::command]
+pub async fn add_task(
     state: State<'_, AppState>,
     id: CaseId,
     title: String,
     due_on: Option<NaiveDate>,
 ) -> Result<TaskId, CoreError> {
-    state.with(|ws| ws.add_task(id, &title, due_on))
+    state.run(move |ws| ws.add_task(id, &title, due_on)).await
 }
 
-#[tauri::command(async)]
-pub fn set_task_done(
+#[tauri::command]
+pub async fn set_task_done(
     state: State<'_, AppState>,
     task: TaskId,
     done: bool,
 ) -> Result<(), CoreError> {
-    state.with(|ws| ws.set_task_done(task, done))
+    state.run(move |ws| ws.set_task_done(task, done)).await
 }

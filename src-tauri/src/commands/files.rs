@@ -1,6 +1,6 @@
 //! Attachments in and out, through the system's file dialogs only: the UI never names a path.
 
-use crate::session::AppState;
+use crate::session::{AppState, blocking};
 use qorgau_core::domain::AttachmentId;
 use qorgau_core::domain::attachment::{AttachmentMeta, AttachmentOwner};
 use qorgau_core::{CoreError, ErrorCode, NewAttachment};
@@ -10,85 +10,96 @@ use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 /// Photos and scans, as the caseworker picks them in the open dialog. Empty when cancelled.
-#[tauri::command(async)]
-pub fn add_attachments<R: Runtime>(
+#[tauri::command]
+pub async fn add_attachments<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     owner: AttachmentOwner,
     caption: Option<String>,
 ) -> Result<Vec<AttachmentMeta>, CoreError> {
-    let Some(paths) = app
-        .dialog()
-        .file()
-        .add_filter(
-            "Photos, scans, documents",
-            &["jpg", "jpeg", "png", "webp", "heic", "tif", "tiff", "pdf"],
-        )
-        .blocking_pick_files()
-    else {
-        return Ok(Vec::new());
-    };
-    let mut added = Vec::new();
-    for path in paths {
-        let path = path
-            .into_path()
-            .map_err(|e| io_error("the chosen file", e))?;
-        let bytes = std::fs::read(&path).map_err(|e| io_error(&path.display().to_string(), e))?;
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "attachment".into());
-        added.push(state.with(|ws| {
-            ws.add_attachment(&NewAttachment {
-                owner,
-                file_name: &file_name,
-                mime_type: mime_type(&path),
-                caption: caption.as_deref().filter(|c| !c.trim().is_empty()),
-                bytes: &bytes,
-            })
-        })?);
-    }
-    Ok(added)
+    let state = state.inner().clone();
+    blocking(move || {
+        let Some(paths) = app
+            .dialog()
+            .file()
+            .add_filter(
+                "Photos, scans, documents",
+                &["jpg", "jpeg", "png", "webp", "heic", "tif", "tiff", "pdf"],
+            )
+            .blocking_pick_files()
+        else {
+            return Ok(Vec::new());
+        };
+        let caption = caption.as_deref().filter(|c| !c.trim().is_empty());
+        let mut added = Vec::new();
+        for path in paths {
+            let path = path
+                .into_path()
+                .map_err(|e| io_error("the chosen file", e))?;
+            let bytes =
+                std::fs::read(&path).map_err(|e| io_error(&path.display().to_string(), e))?;
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "attachment".into());
+            added.push(state.with(|ws| {
+                ws.add_attachment(&NewAttachment {
+                    owner,
+                    file_name: &file_name,
+                    mime_type: mime_type(&path),
+                    caption,
+                    bytes: &bytes,
+                })
+            })?);
+        }
+        Ok(added)
+    })
+    .await
 }
 
-#[tauri::command(async)]
-pub fn attachment_bytes(
+#[tauri::command]
+pub async fn attachment_bytes(
     state: State<'_, AppState>,
     id: AttachmentId,
 ) -> Result<Response, CoreError> {
-    state.with(|ws| ws.attachment_bytes(id).map(Response::new))
+    state
+        .run(move |ws| ws.attachment_bytes(id).map(Response::new))
+        .await
 }
 
 /// Writes an attachment where the caseworker chooses; the path, or `None` when cancelled.
-#[tauri::command(async)]
-pub fn export_attachment<R: Runtime>(
+#[tauri::command]
+pub async fn export_attachment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: AttachmentId,
     file_name: String,
 ) -> Result<Option<String>, CoreError> {
-    let bytes = state.with(|ws| ws.attachment_bytes(id))?;
-    save_with_dialog(&app, &safe_file_name(&file_name), &bytes)
+    let bytes = state.run(move |ws| ws.attachment_bytes(id)).await?;
+    save_with_dialog(app, safe_file_name(&file_name), bytes).await
 }
 
-pub(crate) fn save_with_dialog<R: Runtime>(
-    app: &AppHandle<R>,
-    suggested: &str,
-    bytes: &[u8],
+pub(crate) async fn save_with_dialog<R: Runtime>(
+    app: AppHandle<R>,
+    suggested: String,
+    bytes: Vec<u8>,
 ) -> Result<Option<String>, CoreError> {
-    let Some(path) = app
-        .dialog()
-        .file()
-        .set_file_name(suggested)
-        .blocking_save_file()
-    else {
-        return Ok(None);
-    };
-    let path = path
-        .into_path()
-        .map_err(|e| io_error("the chosen file", e))?;
-    std::fs::write(&path, bytes).map_err(|e| io_error(&path.display().to_string(), e))?;
-    Ok(Some(path.display().to_string()))
+    blocking(move || {
+        let Some(path) = app
+            .dialog()
+            .file()
+            .set_file_name(&suggested)
+            .blocking_save_file()
+        else {
+            return Ok(None);
+        };
+        let path = path
+            .into_path()
+            .map_err(|e| io_error("the chosen file", e))?;
+        std::fs::write(&path, bytes).map_err(|e| io_error(&path.display().to_string(), e))?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
 }
 
 /// A file name without path separators or control characters (`SEL-2026/0042` →

@@ -6,73 +6,87 @@ use qorgau_core::{CoreError, ErrorCode, LetterRequest, TemplateSummary};
 use tauri::State;
 use tauri::ipc::Response;
 
-#[tauri::command(async)]
-pub fn letter_templates(state: State<'_, AppState>) -> Result<Vec<TemplateSummary>, CoreError> {
-    state.with(|ws| ws.letter_templates())
+#[tauri::command]
+pub async fn letter_templates(
+    state: State<'_, AppState>,
+) -> Result<Vec<TemplateSummary>, CoreError> {
+    state.run(move |ws| ws.letter_templates()).await
 }
 
 /// The template fields the records do not fill yet (empty: ready to register).
-#[tauri::command(async)]
-pub fn letter_missing_fields(
+#[tauri::command]
+pub async fn letter_missing_fields(
     state: State<'_, AppState>,
     request: LetterRequest,
 ) -> Result<Vec<String>, CoreError> {
-    state.with(|ws| ws.letter_missing_fields(&request))
+    state
+        .run(move |ws| ws.letter_missing_fields(&request))
+        .await
 }
 
 /// A draft's PDF bytes (marked as a draft, no number), for the preview.
-#[tauri::command(async)]
-pub fn preview_letter(
+#[tauri::command]
+pub async fn preview_letter(
     state: State<'_, AppState>,
     request: LetterRequest,
 ) -> Result<Response, CoreError> {
-    state.with(|ws| ws.preview_letter(&request).map(Response::new))
+    state
+        .run(move |ws| ws.preview_letter(&request).map(Response::new))
+        .await
 }
 
 /// Numbers the letter in the registry and keeps its PDF's hash.
-#[tauri::command(async)]
-pub fn register_letter(
+#[tauri::command]
+pub async fn register_letter(
     state: State<'_, AppState>,
     request: LetterRequest,
 ) -> Result<LetterRecord, CoreError> {
-    state.with(|ws| {
-        ws.register_letter(&request, None)?.record.ok_or_else(|| {
-            CoreError::new(
-                ErrorCode::Storage,
-                "the letter was rendered but not registered",
-            )
+    state
+        .run(move |ws| {
+            ws.register_letter(&request, None)?.record.ok_or_else(|| {
+                CoreError::new(
+                    ErrorCode::Storage,
+                    "the letter was rendered but not registered",
+                )
+            })
         })
-    })
+        .await
 }
 
 /// A registered letter's PDF, checked against its registered hash.
-#[tauri::command(async)]
-pub fn letter_pdf(state: State<'_, AppState>, id: LetterId) -> Result<Response, CoreError> {
-    state.with(|ws| ws.letter_pdf(id).map(Response::new))
+#[tauri::command]
+pub async fn letter_pdf(state: State<'_, AppState>, id: LetterId) -> Result<Response, CoreError> {
+    state
+        .run(move |ws| ws.letter_pdf(id).map(Response::new))
+        .await
 }
 
 /// Saves a registered letter's PDF where the caseworker chooses in the system's save dialog.
 /// Returns the path, or `None` when the dialog was cancelled.
-#[tauri::command(async)]
-pub fn save_letter_pdf<R: tauri::Runtime>(
+#[tauri::command]
+pub async fn save_letter_pdf<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
     id: LetterId,
 ) -> Result<Option<String>, CoreError> {
-    let (pdf, record) = state.with(|ws| Ok((ws.letter_pdf(id)?, ws.letter(id)?)))?;
+    let (pdf, record) = state
+        .run(move |ws| Ok((ws.letter_pdf(id)?, ws.letter(id)?)))
+        .await?;
     let name = match &record.number {
         Some(number) => super::files::safe_file_name(&number.text),
         None => "letter".into(),
     };
-    super::files::save_with_dialog(&app, &format!("{name}.pdf"), &pdf)
+    super::files::save_with_dialog(app, format!("{name}.pdf"), pdf).await
 }
 
-#[tauri::command(async)]
-pub fn mark_letter(
+#[tauri::command]
+pub async fn mark_letter(
     state: State<'_, AppState>,
     id: LetterId,
     status: LetterStatus,
     note: Option<String>,
 ) -> Result<LetterRecord, CoreError> {
-    state.with(|ws| ws.mark_letter(id, status, note.as_deref()))
+    state
+        .run(move |ws| ws.mark_letter(id, status, note.as_deref()))
+        .await
 }

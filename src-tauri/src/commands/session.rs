@@ -1,16 +1,16 @@
 //! First run, unlock, lock, settings.
 
-use crate::session::{AppInfo, AppState, DesktopSettings};
+use crate::session::{AppInfo, AppState, DesktopSettings, blocking};
 use qorgau_core::{CoreError, Passphrase};
 use tauri::State;
 
-#[tauri::command(async)]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    state.session().info()
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CoreError> {
+    Ok(state.run_session(|s| s.info()).await)
 }
 
-#[tauri::command(async)]
-pub fn create_workspace(
+#[tauri::command]
+pub async fn create_workspace(
     state: State<'_, AppState>,
     passphrase: String,
     settings: DesktopSettings,
@@ -23,44 +23,56 @@ pub fn create_workspace(
     )
 }
 
-#[tauri::command(async)]
-pub fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<AppInfo, CoreError> {
-    state.session().unlock(&Passphrase::new(passphrase))
+#[tauri::command]
+pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<AppInfo, CoreError> {
+    state
+        .run_session(move |s| s.unlock(&Passphrase::new(passphrase)))
+        .await
 }
 
-#[tauri::command(async)]
-pub fn lock(state: State<'_, AppState>) -> AppInfo {
-    let mut session = state.session();
-    session.lock();
-    session.info()
+#[tauri::command]
+pub async fn lock(state: State<'_, AppState>) -> Result<AppInfo, CoreError> {
+    Ok(state
+        .run_session(|s| {
+            s.lock();
+            s.info()
+        })
+        .await)
 }
 
 /// The caseworker is active (a key or a click): postpones the auto-lock.
-#[tauri::command(async)]
-pub fn touch(state: State<'_, AppState>) {
-    state.session().touch();
+#[tauri::command]
+pub async fn touch(state: State<'_, AppState>) -> Result<(), CoreError> {
+    state.run_session(|s| s.touch()).await;
+    Ok(())
 }
 
-#[tauri::command(async)]
-pub fn update_settings(
+#[tauri::command]
+pub async fn update_settings(
     state: State<'_, AppState>,
     settings: DesktopSettings,
 ) -> Result<AppInfo, CoreError> {
-    state.session().update_settings(settings)
+    state
+        .run_session(move |s| s.update_settings(settings))
+        .await
 }
 
 /// Asks for another workspace folder in the system's folder dialog; `None` when cancelled.
-#[tauri::command(async)]
-pub fn choose_workspace<R: tauri::Runtime>(
+#[tauri::command]
+pub async fn choose_workspace<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     state: State<'_, AppState>,
-) -> Option<AppInfo> {
+) -> Result<Option<AppInfo>, CoreError> {
     use tauri_plugin_dialog::DialogExt;
-    let dir = app
-        .dialog()
-        .file()
-        .blocking_pick_folder()?
-        .into_path()
-        .ok()?;
-    Some(state.session().switch_dir(dir))
+    let state = state.inner().clone();
+    Ok(blocking(move || {
+        let dir = app
+            .dialog()
+            .file()
+            .blocking_pick_folder()?
+            .into_path()
+            .ok()?;
+        Some(state.session().switch_dir(dir))
+    })
+    .await)
 }

@@ -20,7 +20,7 @@ export async function renderPdf(bytes: Uint8Array, container: HTMLElement, width
       canvas.height = Math.floor(viewport.height);
       canvas.className = "pdf-page";
       canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", `page ${n}`);
+      canvas.setAttribute("aria-label", `${n} / ${doc.numPages}`);
       container.appendChild(canvas);
       await page.render({ canvas, viewport }).promise;
     }
@@ -54,5 +54,12 @@ export async function printPdf(bytes: Uint8Array): Promise<void> {
   } finally {
     await doc.destroy();
   }
+  // The decrypted pages leave the page once printing is done.
+  window.addEventListener("afterprint", clearPrintArea, { once: true });
   window.print();
+}
+
+/** Removes any pages left for printing (after printing, and when the app locks). */
+export function clearPrintArea() {
+  document.getElementById("print-area")?.replaceChildren();
 }

@@ -498,10 +498,10 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
     a.update_worker(worker, &patch(&[("address_kr", json!("안산시 2"))]))
         .unwrap();
     drop(a);
-    // Turn the workspace back into one written before migration 3.
+    // Turn the workspace back into one written before migrations 3 and 4.
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
-        "DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
+        "DROP INDEX timeline_hlc; DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
          DROP TABLE sync_pending; DROP TABLE attachment_inbox; DROP TABLE attachment_chunk_inbox;
          DROP TABLE worker_merges; ALTER TABLE outbox DROP COLUMN bases;
          PRAGMA user_version = 2;",
