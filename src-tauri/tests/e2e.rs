@@ -152,6 +152,14 @@ fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
     s.wait("#lock");
     s.click("[data-nav='cases']");
     assert!(s.text("#cases-table").contains("Ахметов Нұрлан"));
+    s.screenshot("12-cases");
+    s.click("[data-nav='workers']");
+    assert!(s.text("#workers-table").contains("Ахметов Нұрлан"));
+    s.screenshot("13-workers");
+    s.click("[data-nav='settings']");
+    s.click("button[data-lang='ko']");
+    assert_eq!(s.text("[data-nav='settings']"), "설정");
+    s.screenshot("14-settings-korean");
     s.close();
 }
 

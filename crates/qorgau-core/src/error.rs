@@ -31,10 +31,10 @@ pub struct CoreError {
     pub code: ErrorCode,
     pub message: String,
     /// Field-level findings for `invalid` and `duplicate`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub issues: Vec<ValidationIssue>,
     /// The existing record's id for `duplicate`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<String>,
 }
 

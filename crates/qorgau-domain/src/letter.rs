@@ -50,27 +50,27 @@ pub struct RegistryNumber {
 pub struct LetterRecord {
     pub id: LetterId,
     pub case_id: CaseId,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency_id: Option<AgencyId>,
     /// The template it was filled from.
     pub template: String,
     /// The subject line, for lists.
     pub subject: String,
     pub status: LetterStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub number: Option<RegistryNumber>,
     /// The date the letter carries.
     pub letter_date: NaiveDate,
     /// The values it was filled from (the letter's data), by template key.
     pub data: BTreeMap<String, String>,
     /// SHA-256 of the rendered PDF, lowercase hex (registered letters).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdf_sha256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pdf_size: Option<u64>,
     pub created_by: String,
     pub created_at: Hlc,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_note: Option<String>,
 }
 

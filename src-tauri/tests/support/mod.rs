@@ -195,7 +195,8 @@ impl Session {
             }
             if Instant::now() > deadline {
                 let body = self.script("return document.body.innerText.slice(0, 2000)", json!([]));
-                panic!("{css} did not appear; the page says:\n{body}");
+                let errors = self.script("return window.__qorgauErrors || []", json!([]));
+                panic!("{css} did not appear; the page says:\n{body}\nuncaught errors: {errors}");
             }
             std::thread::sleep(Duration::from_millis(25));
         }

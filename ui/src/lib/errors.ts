@@ -7,7 +7,7 @@ import { label, t } from "./i18n.svelte";
 export function fieldErrors(error: CoreError | null): Record<string, string> {
   const out: Record<string, string> = {};
   if (!error) return out;
-  for (const issue of error.issues) {
+  for (const issue of error.issues ?? []) {
     const text = label("issue", issue.code);
     const field = issue.field.replace(/\[\d+\]$/, "");
     out[field] = out[field] ? `${out[field]}; ${text}` : text;
@@ -19,8 +19,9 @@ export function fieldErrors(error: CoreError | null): Record<string, string> {
  * something (an unknown id, a sync server's refusal). */
 export function errorLine(error: CoreError): string {
   const head = t(`error.${error.code}`);
-  if (error.issues.length > 0) {
-    return `${head}: ${error.issues.map((i) => `${fieldName(i.field)} — ${label("issue", i.code)}`).join("; ")}`;
+  const issues = error.issues ?? [];
+  if (issues.length > 0) {
+    return `${head}: ${issues.map((i) => `${fieldName(i.field)} — ${label("issue", i.code)}`).join("; ")}`;
   }
   return error.code === "wrong_passphrase" || error.code === "locked"
     ? head

@@ -6,7 +6,7 @@ export type Route =
   | { name: "worker"; id: string }
   | { name: "worker_new" }
   | { name: "worker_edit"; id: string }
-  | { name: "cases" }
+  | { name: "cases"; caseType?: string }
   | { name: "case"; id: string }
   | { name: "case_new"; workerId?: string }
   | { name: "letter_new"; caseId: string }

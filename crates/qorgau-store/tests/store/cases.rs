@@ -507,3 +507,68 @@ fn a_batched_case_import_commits_each_batch_and_stops_at_the_first_refusal() {
     let hits = store.search("Зарплата", 100).unwrap();
     assert_eq!(hits.len(), 30);
 }
+
+#[test]
+fn the_dashboard_counts_open_cases_by_type_and_status_and_lists_overdue_tasks() {
+    let (_dir, mut store, worker) = store_with_worker();
+    let open = store.add_case(&case_for(vec![worker], "open")).unwrap();
+    let injury = store
+        .add_case(&CaseRecord {
+            case_type: Some(CaseType::WorkplaceInjury),
+            ..case_for(vec![worker], "injury")
+        })
+        .unwrap();
+    let closed = store.add_case(&case_for(vec![worker], "closed")).unwrap();
+    store
+        .set_case_status(injury, CaseStatus::InProgress, None)
+        .unwrap();
+    store
+        .set_case_status(closed, CaseStatus::InProgress, None)
+        .unwrap();
+    store
+        .set_case_status(closed, CaseStatus::Resolved, None)
+        .unwrap();
+    let late = store
+        .add_task(open, "call the employer", Some(date(2026, 1, 5)))
+        .unwrap();
+    store
+        .add_task(open, "not yet due", Some(date(2026, 3, 1)))
+        .unwrap();
+    store
+        .add_task(closed, "of a resolved case", Some(date(2026, 1, 1)))
+        .unwrap();
+    store
+        .add_timeline_entry(open, &note("the newest note"))
+        .unwrap();
+
+    let d = store.dashboard(date(2026, 2, 1), 10).unwrap();
+    assert_eq!(d.open_case_total, 2);
+    let counts: Vec<(CaseType, CaseStatus, i64)> = d
+        .open_cases
+        .iter()
+        .map(|c| (c.case_type, c.status, c.count))
+        .collect();
+    assert!(
+        counts.contains(&(CaseType::UnpaidWages, CaseStatus::New, 1)),
+        "{counts:?}"
+    );
+    assert!(
+        counts.contains(&(CaseType::WorkplaceInjury, CaseStatus::InProgress, 1)),
+        "{counts:?}"
+    );
+    assert_eq!(
+        d.overdue_task_total, 1,
+        "only open cases' unfinished tasks due before today"
+    );
+    assert_eq!(d.overdue_tasks[0].task_id, late);
+    assert_eq!(d.overdue_tasks[0].case_id, open);
+    assert_eq!(d.recent_activity[0].text, "the newest note");
+    store.set_task_done(late, true).unwrap();
+    assert_eq!(
+        store
+            .dashboard(date(2026, 2, 1), 10)
+            .unwrap()
+            .overdue_task_total,
+        0
+    );
+}

@@ -9,8 +9,8 @@ import type { WorkerId } from "./WorkerId";
 /**
  * A stored case with its id.
  */
-export type Case = { id: CaseId, workers: Array<WorkerId>, case_type: CaseType | null, status: CaseStatus, priority: Priority, occurred_on: string | null, reported_on: string | null, closed_on: string | null, 
+export type Case = { id: CaseId, workers?: Array<WorkerId>, case_type?: CaseType | null, status: CaseStatus, priority: Priority, occurred_on?: string | null, reported_on?: string | null, closed_on?: string | null, 
 /**
  * Where it happened (workplace, hospital, detention centre …).
  */
-place: string | null, summary: string | null, assignee: string | null, agencies: Array<AgencyId>, amount_claimed_krw: number | null, amount_recovered_krw: number | null, };
+place?: string | null, summary?: string | null, assignee?: string | null, agencies?: Array<AgencyId>, amount_claimed_krw?: number | null, amount_recovered_krw?: number | null, };

@@ -9,8 +9,8 @@ export type CoreError = { code: ErrorCode, message: string,
 /**
  * Field-level findings for `invalid` and `duplicate`.
  */
-issues: Array<ValidationIssue>, 
+issues?: Array<ValidationIssue>, 
 /**
  * The existing record's id for `duplicate`.
  */
-existing_id: string | null, };
+existing_id?: string | null, };

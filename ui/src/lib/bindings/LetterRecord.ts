@@ -9,7 +9,7 @@ import type { RegistryNumber } from "./RegistryNumber";
 /**
  * A letter as the registry holds it.
  */
-export type LetterRecord = { id: LetterId, case_id: CaseId, agency_id: AgencyId | null, 
+export type LetterRecord = { id: LetterId, case_id: CaseId, agency_id?: AgencyId | null, 
 /**
  * The template it was filled from.
  */
@@ -17,7 +17,7 @@ template: string,
 /**
  * The subject line, for lists.
  */
-subject: string, status: LetterStatus, number: RegistryNumber | null, 
+subject: string, status: LetterStatus, number?: RegistryNumber | null, 
 /**
  * The date the letter carries.
  */
@@ -29,4 +29,4 @@ data: { [key in string]?: string },
 /**
  * SHA-256 of the rendered PDF, lowercase hex (registered letters).
  */
-pdf_sha256: string | null, pdf_size: number | null, created_by: string, created_at: Hlc, status_note: string | null, };
+pdf_sha256?: string | null, pdf_size?: number | null, created_by: string, created_at: Hlc, status_note?: string | null, };

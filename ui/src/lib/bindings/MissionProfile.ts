@@ -12,8 +12,8 @@ code: string,
 /**
  * How registry numbers are written; see [`RegistryPattern`].
  */
-registry_pattern: string, name_kk: string | null, name_ru: string | null, name_ko: string | null, name_en: string | null, address_ko: string | null, address_en: string | null, phone: string | null, fax: string | null, email: string | null, consul_name_ko: string | null, consul_name_en: string | null, consul_title_ko: string | null, consul_title_en: string | null, 
+registry_pattern: string, name_kk?: string | null, name_ru?: string | null, name_ko?: string | null, name_en?: string | null, address_ko?: string | null, address_en?: string | null, phone?: string | null, fax?: string | null, email?: string | null, consul_name_ko?: string | null, consul_name_en?: string | null, consul_title_ko?: string | null, consul_title_en?: string | null, 
 /**
  * The unit that sends letters, as 공문 name it (영사과).
  */
-section_ko: string | null, };
+section_ko?: string | null, };

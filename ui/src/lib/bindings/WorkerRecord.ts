@@ -15,24 +15,24 @@ export type WorkerRecord = { id: WorkerId,
 /**
  * Cyrillic (Kazakh or Russian) surname.
  */
-surname: string | null, given_name: string | null, patronymic: string | null, 
+surname?: string | null, given_name?: string | null, patronymic?: string | null, 
 /**
  * The Latin name exactly as in the passport, e.g. `TSOY NURLAN`.
  */
-latin_name: string | null, 
+latin_name?: string | null, 
 /**
  * The name as Korean documents write it, e.g. `최누를란`.
  */
-hangul_name: string | null, sex: Sex | null, birth_date: string | null, 
+hangul_name?: string | null, sex?: Sex | null, birth_date?: string | null, 
 /**
  * Kazakh individual identification number (ИИН / ЖСН).
  */
-iin: string | null, passport_no: string | null, passport_expiry: string | null, id_card_no: string | null, 
+iin?: string | null, passport_no?: string | null, passport_expiry?: string | null, id_card_no?: string | null, 
 /**
  * Korean alien registration number (외국인등록번호).
  */
-arn: string | null, stay_status: StayStatus | null, entry_date: string | null, 
+arn?: string | null, stay_status?: StayStatus | null, entry_date?: string | null, 
 /**
  * Phone numbers, stored in E.164.
  */
-phones: Array<string>, messengers: Array<MessengerHandle>, address_kr: string | null, province: Province | null, employer: Employer | null, occupation: string | null, next_of_kin: NextOfKin | null, consent: Consent | null, notes: string | null, };
+phones?: Array<string>, messengers?: Array<MessengerHandle>, address_kr?: string | null, province?: Province | null, employer?: Employer | null, occupation?: string | null, next_of_kin?: NextOfKin | null, consent?: Consent | null, notes?: string | null, };
