@@ -23,5 +23,8 @@ if [ ! -f "$WS/workspace.json" ]; then
     --workers "$WORKERS" --cases $((WORKERS * 18 / 10))
 fi
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+# The WebDriver client is built like the test suite (debug, same features), so it reuses that
+# build; it only sends HTTP requests. What it measures is the release app.
+cargo build -q --workspace --features qorgau-desktop/custom-protocol --examples
 QORGAU_DESKTOP_BIN="$TARGET/release/qorgau-desktop" xvfb-run -a -s '-screen 0 1366x768x24' \
-  cargo run --release -q -p qorgau-desktop --features custom-protocol --example bench_desktop -- "$WS" "$PASS" "$QUERIES"
+  "$TARGET/debug/examples/bench_desktop" "$WS" "$PASS" "$QUERIES"

@@ -5,7 +5,7 @@ use qorgau_desktop::session::AppState;
 use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Duration;
-use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
@@ -30,7 +30,7 @@ impl TestApp {
         Self { _app: app, window }
     }
 
-    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+    fn request(&self, cmd: &str, args: Value) -> Result<InvokeResponseBody, Value> {
         get_ipc_response(
             &self.window,
             InvokeRequest {
@@ -43,7 +43,11 @@ impl TestApp {
                 invoke_key: INVOKE_KEY.to_string(),
             },
         )
-        .map(|body| body.deserialize::<Value>().unwrap_or(Value::Null))
+    }
+
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        self.request(cmd, args)
+            .map(|body| body.deserialize::<Value>().unwrap_or(Value::Null))
     }
 
     fn ok(&self, cmd: &str, args: Value) -> Value {
@@ -57,22 +61,10 @@ impl TestApp {
     }
 
     fn bytes(&self, cmd: &str, args: Value) -> Vec<u8> {
-        let body = get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .unwrap_or_else(|e| panic!("{cmd} failed: {e}"));
-        match body {
-            tauri::ipc::InvokeResponseBody::Raw(bytes) => bytes,
-            tauri::ipc::InvokeResponseBody::Json(json) => panic!("{cmd} answered JSON: {json}"),
+        match self.request(cmd, args) {
+            Ok(InvokeResponseBody::Raw(bytes)) => bytes,
+            Ok(InvokeResponseBody::Json(json)) => panic!("{cmd} answered JSON: {json}"),
+            Err(e) => panic!("{cmd} failed: {e}"),
         }
     }
 }
