@@ -115,7 +115,10 @@ impl DesktopSettings {
         };
         match value.get("language").and_then(|v| v.as_str()) {
             Some(lang) if LANGUAGES.contains(&lang) => settings.language = lang.to_string(),
-            Some(lang) => rejected.push(("language", format!("{lang:?} is not one of {}", LANGUAGES.join(", ")))),
+            Some(lang) => rejected.push((
+                "language",
+                format!("{lang:?} is not one of {}", LANGUAGES.join(", ")),
+            )),
             None => {}
         }
         match value.get("caseworker").and_then(|v| v.as_str()) {

@@ -419,10 +419,18 @@ fn a_settings_file_edited_by_hand_is_not_trusted() {
     .unwrap();
     let app = TestApp::new(dir.path());
     let settings = app.ok("app_info", json!({}))["settings"].clone();
-    assert_eq!(settings["auto_lock_minutes"], 10, "the default, not u32::MAX");
+    assert_eq!(
+        settings["auto_lock_minutes"], 10,
+        "the default, not u32::MAX"
+    );
     assert_eq!(settings["language"], "kk");
     assert_eq!(settings["caseworker"], "Айгерім", "the valid field is kept");
-    for garbage in ["not json", "[1, 2]", r#"{"auto_lock_minutes": -5}"#, r#"{"auto_lock_minutes": 0}"#] {
+    for garbage in [
+        "not json",
+        "[1, 2]",
+        r#"{"auto_lock_minutes": -5}"#,
+        r#"{"auto_lock_minutes": 0}"#,
+    ] {
         std::fs::write(&file, garbage).unwrap();
         let app = TestApp::new(dir.path());
         assert_eq!(

@@ -87,10 +87,7 @@ impl Driver {
         let log = std::fs::File::create(log_dir.join("driver.log")).unwrap();
         // `ulimit -c` in a shell that then becomes tauri-driver: its children inherit the limit.
         let child = Command::new("sh")
-            .args([
-                "-c",
-                "ulimit -c unlimited 2>/dev/null; exec \"$0\" \"$@\"",
-            ])
+            .args(["-c", "ulimit -c unlimited 2>/dev/null; exec \"$0\" \"$@\""])
             .arg(tauri_driver)
             .args([
                 "--port",
@@ -122,16 +119,15 @@ impl Driver {
             .build();
         let url = format!("http://127.0.0.1:{}/status", self.port);
         let deadline = Instant::now() + DRIVER_READY_WITHIN;
-        let mut last = String::from("no answer yet");
         loop {
-            match agent.get(&url).call() {
+            let last = match agent.get(&url).call() {
                 Ok(reply) => match reply.into_json::<Value>() {
                     Ok(v) if v["value"]["ready"] == json!(true) => return,
-                    Ok(v) => last = format!("not ready: {v}"),
-                    Err(e) => last = format!("unreadable status: {e}"),
+                    Ok(v) => format!("not ready: {v}"),
+                    Err(e) => format!("unreadable status: {e}"),
                 },
-                Err(e) => last = e.to_string(),
-            }
+                Err(e) => e.to_string(),
+            };
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!(
                     "tauri-driver exited ({status}) before it was ready\n{}",
@@ -163,7 +159,9 @@ impl Driver {
                 String::from_utf8_lossy(&o.stdout)
                     .lines()
                     .filter(|l| {
-                        l.contains("WebKit") || l.contains("qorgau-desktop") || l.contains("tauri-driver")
+                        l.contains("WebKit")
+                            || l.contains("qorgau-desktop")
+                            || l.contains("tauri-driver")
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
@@ -193,7 +191,13 @@ impl Driver {
 fn log_dir_for(name: &str) -> PathBuf {
     let safe: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let dir = project_root().join("target/e2e-logs").join(safe);
     let _ = std::fs::remove_dir_all(&dir);
