@@ -1,6 +1,7 @@
 //! The dashboard's figures: open cases by type and status, overdue tasks, recent timeline
 //! activity. Read-only aggregate queries over the derived case columns.
 
+use crate::cases::CaseTitle;
 use crate::error::StoreResult;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -25,6 +26,7 @@ pub struct OverdueTask {
     pub due_on: NaiveDate,
     pub case_id: CaseId,
     pub case_title: String,
+    pub case_title_parts: CaseTitle,
 }
 
 /// A recent timeline entry, with its case.
@@ -33,6 +35,7 @@ pub struct OverdueTask {
 pub struct RecentActivity {
     pub case_id: CaseId,
     pub case_title: String,
+    pub case_title_parts: CaseTitle,
     pub kind: TimelineKind,
     pub occurred_on: NaiveDate,
     pub text: String,
@@ -53,6 +56,12 @@ pub struct Dashboard {
 
 fn parse<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result<T> {
     serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn title_parts(title: &str, case_type: String) -> rusqlite::Result<CaseTitle> {
+    CaseTitle::from_stored(title, &case_type).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
 }
@@ -99,30 +108,34 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT t.id, t.title, t.due_on, c.id, c.title {overdue_from}
+            "SELECT t.id, t.title, t.due_on, c.id, c.title, c.case_type {overdue_from}
              ORDER BY t.due_on, t.rowid LIMIT ?2"
         ))?;
         let overdue_tasks = stmt
             .query_map(rusqlite::params![today_text, limit], |r| {
+                let case_title: String = r.get(4)?;
                 Ok(OverdueTask {
                     task_id: TaskId(uuid_of(r.get(0)?)?),
                     title: r.get(1)?,
                     due_on: date(r.get(2)?)?,
                     case_id: CaseId(uuid_of(r.get(3)?)?),
-                    case_title: r.get(4)?,
+                    case_title_parts: title_parts(&case_title, r.get(5)?)?,
+                    case_title,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.title, t.kind, t.occurred_on, t.text, t.author
+            "SELECT c.id, c.title, t.kind, t.occurred_on, t.text, t.author, c.case_type
              FROM timeline t JOIN cases c ON c.rowid = t.case_rowid
              ORDER BY t.hlc DESC LIMIT ?1",
         )?;
         let recent_activity = stmt
             .query_map([limit], |r| {
+                let case_title: String = r.get(1)?;
                 Ok(RecentActivity {
                     case_id: CaseId(uuid_of(r.get(0)?)?),
-                    case_title: r.get(1)?,
+                    case_title_parts: title_parts(&case_title, r.get(6)?)?,
+                    case_title,
                     kind: parse(r.get(2)?)?,
                     occurred_on: date(r.get(3)?)?,
                     text: r.get(4)?,

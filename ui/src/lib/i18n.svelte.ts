@@ -44,6 +44,31 @@ export function label(group: string, value: string | null | undefined): string {
   return text ?? value;
 }
 
+/** A case's title in the interface language: the worker, the type's label, the summary's start. */
+export function caseTitle(parts: { worker_name: string; case_type: string; summary?: string | null }): string {
+  const head = [parts.worker_name, label("case_type", parts.case_type)].filter((p) => p && p !== "—");
+  if (parts.summary) head.push(parts.summary);
+  return head.join(" · ");
+}
+
+/** What tells a worker apart from namesakes, as one line: birth date, province, employer,
+ *  the IIN's last four digits, open cases. */
+export function workerFactsLine(facts: {
+  birth_date?: string | null;
+  province?: string | null;
+  employer?: string | null;
+  iin_last4?: string | null;
+  open_cases: number;
+}): string {
+  const parts: string[] = [];
+  if (facts.birth_date) parts.push(formatDate(facts.birth_date));
+  if (facts.province) parts.push(label("province", facts.province));
+  if (facts.employer) parts.push(facts.employer);
+  if (facts.iin_last4) parts.push(t("search.iin_last4", { digits: facts.iin_last4 }));
+  if (facts.open_cases > 0) parts.push(t("search.open_cases", { count: facts.open_cases }));
+  return parts.join(" · ");
+}
+
 /** `2026-11-21` as the language writes a date (the date itself, no time zone shift). */
 export function formatDate(iso: string | null | undefined, lang: Lang = i18n.lang): string {
   if (!iso) return "—";
