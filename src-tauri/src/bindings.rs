@@ -35,7 +35,7 @@ fn export_roots(dir: &Path) -> Result<(), ts_rs::ExportError> {
     MissionProfile::export_all_to(dir)?;
     SyncStatus::export_all_to(dir)?;
     SyncReport::export_all_to(dir)?;
-    Conflict::export_all_to(dir)?;
+    ConflictForReview::export_all_to(dir)?;
     Ok(())
 }
 

@@ -209,6 +209,23 @@ impl Store {
         )
     }
 
+    /// What the case's title is made of (see [`CaseTitle`]).
+    pub fn case_title(&self, id: CaseId) -> StoreResult<CaseTitle> {
+        let (title, kind): (String, String) = self
+            .conn
+            .query_row(
+                "SELECT title, case_type FROM cases WHERE id = ?1",
+                [&id.as_bytes()[..]],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "case",
+                id: id.to_string(),
+            })?;
+        CaseTitle::from_stored(&title, &kind)
+    }
+
     pub fn case(&self, id: CaseId) -> StoreResult<Case> {
         let doc: Option<String> = self
             .conn
