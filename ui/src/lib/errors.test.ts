@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CoreError } from "./bindings/CoreError";
-import { errorDetail, errorLine, fieldErrors } from "./errors";
+import { errorDetail, errorLine, fieldErrors, fieldName } from "./errors";
 import { setLanguage } from "./i18n.svelte";
 import { asCoreError } from "./api";
 
@@ -42,6 +42,28 @@ describe("errors", () => {
     const unknown = { code: "quota", message: "disk quota exceeded", issues: [], existing_id: null } as unknown as CoreError;
     expect(errorLine(unknown)).toBe("disk quota exceeded");
     expect(errorDetail(unknown)).toBe("");
+    setLanguage("en");
+  });
+
+  it("names letter data and mission fields by their labels, not their keys", () => {
+    setLanguage("en");
+    const refused: CoreError = {
+      code: "invalid",
+      message: "…",
+      existing_id: null,
+      issues: [
+        { field: "mission.consul_name_ko", code: "required", severity: "error", message: "required by template wage_arrears, but empty" },
+        { field: "worker.birth_date_ko", code: "required", severity: "error", message: "required by template wage_arrears, but empty" },
+      ],
+    };
+    expect(errorLine(refused)).toBe(
+      "Please correct the marked fields: Mission profile: Consul's name in Korean — required; Worker: Date of birth — required",
+    );
+    expect(fieldName("registry_pattern")).toBe("Number pattern");
+    expect(fieldName("worker")).toBe("Worker");
+    expect(fieldName("phones[2]")).toBe("Phones");
+    setLanguage("ru");
+    expect(errorLine(refused)).not.toMatch(/mission\.|worker\.|_ko/);
     setLanguage("en");
   });
 

@@ -2,6 +2,7 @@
 // issue codes, translated) and one line for everything else.
 import type { CoreError } from "./bindings/CoreError";
 import { dictionaries, i18n, label, t } from "./i18n.svelte";
+import { LETTER_FIELDS } from "./letterFields";
 
 /** Field → translated messages. Nested fields (`employer.name`) keep their full path. */
 export function fieldErrors(error: CoreError | null): Record<string, string> {
@@ -38,8 +39,17 @@ export function errorDetail(error: CoreError): string {
   return error.message && !line.includes(error.message) ? error.message : "";
 }
 
+/** The label of a field an issue names: a form field (`iin`, `employer.name`, `phones[1]`),
+ * a mission profile field (`registry_pattern`) or a letter's data (`mission.consul_name_ko`,
+ * from a template that refused to render). The raw name only when none is known. */
 export function fieldName(field: string): string {
-  const key = `field.${field.replace(/\[\d+\]$/, "")}`;
-  const text = t(key);
-  return text === key ? field : text;
+  const name = field.replace(/\[\d+\]$/, "");
+  for (const key of [`field.${name}`, `mission.field.${name}`]) {
+    if (key in dictionaries.en) return t(key);
+  }
+  const letter = LETTER_FIELDS[name];
+  if (letter) {
+    return t("letter.missing_item", { section: t(`letter.section.${letter.section}`), fields: t(letter.label) });
+  }
+  return field;
 }
