@@ -78,14 +78,71 @@ impl DesktopSettings {
         }
     }
 
-    fn load(dir: &Path) -> Self {
-        std::fs::read(dir.join(SETTINGS_FILE))
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+    /// Reads the settings file, trusting nothing in it: each field that is missing, of the
+    /// wrong type or out of range (an `auto_lock_minutes` of 4294967295 would disable the
+    /// auto-lock) takes its default, and the others are kept. What was set aside is reported
+    /// on standard error.
+    pub fn load(dir: &Path) -> Self {
+        let path = dir.join(SETTINGS_FILE);
+        let Ok(bytes) = std::fs::read(&path) else {
+            return Self::default();
+        };
+        let (settings, rejected) = Self::from_json_lenient(&bytes);
+        for (field, why) in rejected {
+            eprintln!(
+                "qorgau: {}: {field} {why}; using the default",
+                path.display()
+            );
+        }
+        settings
     }
 
+    /// The settings in `bytes` with every invalid field replaced by its default, and the
+    /// fields set aside with the reason.
+    pub fn from_json_lenient(bytes: &[u8]) -> (Self, Vec<(&'static str, String)>) {
+        let mut settings = Self::default();
+        let mut rejected = Vec::new();
+        let value: serde_json::Value = match serde_json::from_slice(bytes) {
+            Ok(serde_json::Value::Object(map)) => serde_json::Value::Object(map),
+            Ok(_) => {
+                rejected.push(("the file", "is not a JSON object".to_string()));
+                return (settings, rejected);
+            }
+            Err(e) => {
+                rejected.push(("the file", format!("is not valid JSON ({e})")));
+                return (settings, rejected);
+            }
+        };
+        match value.get("language").and_then(|v| v.as_str()) {
+            Some(lang) if LANGUAGES.contains(&lang) => settings.language = lang.to_string(),
+            Some(lang) => rejected.push(("language", format!("{lang:?} is not one of {}", LANGUAGES.join(", ")))),
+            None => {}
+        }
+        match value.get("caseworker").and_then(|v| v.as_str()) {
+            Some(name) if name.chars().count() <= 120 => settings.caseworker = name.to_string(),
+            Some(_) => rejected.push(("caseworker", "is longer than 120 characters".to_string())),
+            None => {}
+        }
+        if let Some(minutes) = value.get("auto_lock_minutes") {
+            match minutes.as_u64().and_then(|m| u32::try_from(m).ok()) {
+                Some(m) if AUTO_LOCK_MINUTES.contains(&m) => settings.auto_lock_minutes = m,
+                _ => rejected.push((
+                    "auto_lock_minutes",
+                    format!(
+                        "{minutes} is not between {} and {} minutes",
+                        AUTO_LOCK_MINUTES.start(),
+                        AUTO_LOCK_MINUTES.end()
+                    ),
+                )),
+            }
+        }
+        (settings, rejected)
+    }
+
+    /// Writes the settings atomically: a synced temporary file renamed over the old one, so a
+    /// crash or a full disk leaves the previous settings whole.
     fn save(&self, dir: &Path) -> Result<(), CoreError> {
+        use std::io::Write;
         let io = |e: std::io::Error| {
             CoreError::new(
                 ErrorCode::Storage,
@@ -95,8 +152,15 @@ impl DesktopSettings {
         std::fs::create_dir_all(dir).map_err(io)?;
         let tmp = dir.join(format!("{SETTINGS_FILE}.tmp"));
         let json = serde_json::to_vec_pretty(self).expect("settings serialise");
-        std::fs::write(&tmp, json).map_err(io)?;
-        std::fs::rename(&tmp, dir.join(SETTINGS_FILE)).map_err(io)
+        let mut file = std::fs::File::create(&tmp).map_err(io)?;
+        file.write_all(&json).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        drop(file);
+        std::fs::rename(&tmp, dir.join(SETTINGS_FILE)).map_err(io)?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
 }
 

@@ -407,6 +407,46 @@ fn settings_are_validated_and_kept_beside_the_workspace() {
 }
 
 #[test]
+fn a_settings_file_edited_by_hand_is_not_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let _created = created(dir.path());
+    let file = dir.path().join("desktop-settings.json");
+    // An auto-lock of u32::MAX minutes would never lock; an unknown language would show keys.
+    std::fs::write(
+        &file,
+        r#"{"language": "de", "caseworker": "Айгерім", "auto_lock_minutes": 4294967295, "extra": 1}"#,
+    )
+    .unwrap();
+    let app = TestApp::new(dir.path());
+    let settings = app.ok("app_info", json!({}))["settings"].clone();
+    assert_eq!(settings["auto_lock_minutes"], 10, "the default, not u32::MAX");
+    assert_eq!(settings["language"], "kk");
+    assert_eq!(settings["caseworker"], "Айгерім", "the valid field is kept");
+    for garbage in ["not json", "[1, 2]", r#"{"auto_lock_minutes": -5}"#, r#"{"auto_lock_minutes": 0}"#] {
+        std::fs::write(&file, garbage).unwrap();
+        let app = TestApp::new(dir.path());
+        assert_eq!(
+            app.ok("app_info", json!({}))["settings"]["auto_lock_minutes"],
+            10,
+            "{garbage}"
+        );
+    }
+    // Saving replaces the file whole and leaves no temporary file behind.
+    app_with_settings_saved(dir.path());
+    assert!(!dir.path().join("desktop-settings.json.tmp").exists());
+    let saved: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(saved["auto_lock_minutes"], 7);
+}
+
+fn app_with_settings_saved(dir: &Path) {
+    let app = TestApp::new(dir);
+    app.ok(
+        "update_settings",
+        json!({"settings": {"language": "ru", "caseworker": "Айгерім", "auto_lock_minutes": 7}}),
+    );
+}
+
+#[test]
 fn the_capability_grants_exactly_the_declared_commands() {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("capabilities/main.json"),

@@ -57,10 +57,20 @@ fn free_port() -> u16 {
 
 /// A tauri-driver process on its own ports; stopped with SIGTERM so it takes
 /// WebKitWebDriver and the app with it.
+///
+/// Its output, WebKitWebDriver's and the app's (they inherit it) go to `driver.log` in the
+/// run's log directory, `target/e2e-logs/<test>/`, which is also the processes' working
+/// directory with core dumps enabled, so a crash of any of them leaves its core there. When
+/// the test fails, the tail of that log and which processes were still alive are printed.
 pub struct Driver {
     child: Child,
     pub port: u16,
+    pub log_dir: PathBuf,
 }
+
+/// How long tauri-driver and WebKitWebDriver may take to answer their first `/status`. On a
+/// cold machine WebKitWebDriver binds its port well after tauri-driver binds its own.
+const DRIVER_READY_WITHIN: Duration = Duration::from_secs(60);
 
 impl Driver {
     pub fn start() -> Self {
@@ -73,28 +83,129 @@ impl Driver {
             })
             .filter(|p| p.exists())
             .unwrap_or_else(|| PathBuf::from("tauri-driver"));
-        let child = Command::new(tauri_driver)
+        let log_dir = log_dir_for(std::thread::current().name().unwrap_or("main"));
+        let log = std::fs::File::create(log_dir.join("driver.log")).unwrap();
+        // `ulimit -c` in a shell that then becomes tauri-driver: its children inherit the limit.
+        let child = Command::new("sh")
+            .args([
+                "-c",
+                "ulimit -c unlimited 2>/dev/null; exec \"$0\" \"$@\"",
+            ])
+            .arg(tauri_driver)
             .args([
                 "--port",
                 &port.to_string(),
                 "--native-port",
                 &native.to_string(),
             ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .current_dir(&log_dir)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
             .spawn()
             .expect("tauri-driver must be installed (cargo install tauri-driver --locked)");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen");
+        let mut driver = Self {
+            child,
+            port,
+            log_dir,
+        };
+        driver.wait_until_ready();
+        driver
+    }
+
+    /// Waits until WebKitWebDriver answers `/status` through tauri-driver. tauri-driver
+    /// listens at once but forwards to WebKitWebDriver, which may not listen yet; a request
+    /// sent then is dropped without a reply (the client sees "Unexpected EOF").
+    fn wait_until_ready(&mut self) {
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(5))
+            .build();
+        let url = format!("http://127.0.0.1:{}/status", self.port);
+        let deadline = Instant::now() + DRIVER_READY_WITHIN;
+        let mut last = String::from("no answer yet");
+        loop {
+            match agent.get(&url).call() {
+                Ok(reply) => match reply.into_json::<Value>() {
+                    Ok(v) if v["value"]["ready"] == json!(true) => return,
+                    Ok(v) => last = format!("not ready: {v}"),
+                    Err(e) => last = format!("unreadable status: {e}"),
+                },
+                Err(e) => last = e.to_string(),
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "tauri-driver exited ({status}) before it was ready\n{}",
+                    self.report()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "WebKitWebDriver was not ready through tauri-driver within {:?} ({last})\n{}",
+                DRIVER_READY_WITHIN,
+                self.report()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
-        Self { child, port }
     }
+
+    /// What a failure report needs: whether tauri-driver, WebKitWebDriver and the app still
+    /// run, core dumps left in the log directory, and the tail of their output.
+    pub fn report(&mut self) -> String {
+        let driver = match self.child.try_wait() {
+            Ok(None) => "running".to_string(),
+            Ok(Some(status)) => format!("exited ({status})"),
+            Err(e) => format!("unknown ({e})"),
+        };
+        let processes = Command::new("ps")
+            .args(["-eo", "pid,ppid,stat,etime,rss,args", "--forest"])
+            .output()
+            .map(|o| {
+                String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .filter(|l| {
+                        l.contains("WebKit") || l.contains("qorgau-desktop") || l.contains("tauri-driver")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+            .unwrap_or_default();
+        let cores: Vec<String> = std::fs::read_dir(&self.log_dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("core"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let log = std::fs::read_to_string(self.log_dir.join("driver.log")).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(80).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        format!(
+            "tauri-driver: {driver}\nprocesses:\n{processes}\ncore dumps in {}: {cores:?}\nlast lines of driver.log:\n{}",
+            self.log_dir.display(),
+            tail.join("\n")
+        )
+    }
+}
+
+/// A fresh `target/e2e-logs/<name>/` for one driver's output (the last run's is kept).
+fn log_dir_for(name: &str) -> PathBuf {
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    let dir = project_root().join("target/e2e-logs").join(safe);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("---- end-to-end failure report\n{}", self.report());
+        }
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();

@@ -25,9 +25,11 @@ describe("worker form", () => {
       surname: "Ахметов", given_name: "", iin: "900101300123", phones: ["+821012345678", "+77011234567"],
       employer: { name: "B", address: null, phone: null, business_reg_no: null, contact_person: null },
     });
+    // The form shows numbers as people write them; the core stores them as E.164 again.
+    expect(original.phones).toBe("010-1234-5678");
     expect(workerPatch(original, edited)).toEqual({
       given_name: null,
-      phones: ["+821012345678", "+77011234567"],
+      phones: ["010-1234-5678", "+7 701 123 45 67"],
       employer: { name: "B" },
     });
     expect(workerPatch(original, original)).toEqual({});

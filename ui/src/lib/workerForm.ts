@@ -1,6 +1,7 @@
 // The worker form's values and their conversion to what the core takes: a new worker's JSON
 // (unset fields left out) or an update's patch (only what changed; a cleared field is null).
 import type { Worker } from "./bindings/Worker";
+import { formatPhone } from "./phones";
 
 export const TEXT_FIELDS = [
   "surname", "given_name", "patronymic", "latin_name", "hangul_name", "sex", "birth_date",
@@ -29,7 +30,7 @@ export function emptyForm(): WorkerForm {
 export function formFromWorker(w: Partial<Worker>): WorkerForm {
   const form = emptyForm();
   for (const f of TEXT_FIELDS) form[f] = (w[f] as string | null | undefined) ?? "";
-  form.phones = (w.phones ?? []).join("\n");
+  form.phones = (w.phones ?? []).map(formatPhone).join("\n");
   for (const f of EMPLOYER_FIELDS) form.employer[f] = w.employer?.[f] ?? "";
   for (const f of KIN_FIELDS) form.next_of_kin[f] = w.next_of_kin?.[f] ?? "";
   return form;
