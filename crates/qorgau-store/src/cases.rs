@@ -84,6 +84,8 @@ pub struct CaseFilter {
     pub province: Option<Province>,
     /// Only open cases (not resolved or closed) with an unfinished task due before this date.
     pub overdue_on: Option<NaiveDate>,
+    /// Only open cases (`true`) or only resolved and closed ones (`false`).
+    pub open: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -569,6 +571,11 @@ impl Store {
                    ON w.rowid = cw.worker_rowid WHERE w.province = ?)",
                 &mut sql,
             );
+        }
+        match filter.open {
+            Some(true) => sql.push_str(" AND c.status NOT IN ('resolved', 'closed')"),
+            Some(false) => sql.push_str(" AND c.status IN ('resolved', 'closed')"),
+            None => {}
         }
         if let Some(d) = filter.overdue_on {
             arg(
