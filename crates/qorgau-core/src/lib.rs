@@ -16,7 +16,7 @@ pub use letter_data::LetterExtras;
 pub use letters::{LetterRequest, LetterVerification, RenderedLetter, TemplateSummary};
 pub use sync::{ConflictForReview, SyncStatus};
 pub use views::{CaseDetail, DASHBOARD_LIST_LIMIT, WorkerDetail};
-pub use workspace::{Workspace, WorkspaceOptions, json_object};
+pub use workspace::{FirstRun, Workspace, WorkspaceOptions, json_object};
 
 pub use qorgau_store::{Conflict, ConflictChoice};
 pub use qorgau_sync::SyncReport;
