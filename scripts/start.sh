@@ -76,7 +76,7 @@ if grep -q "listening on" "$SERVER_DATA/server.log"; then
     rm -rf "$LAPTOP2" # a second laptop of an earlier team
   fi
   if [ ! -f "$LAPTOP2/workspace.json" ]; then
-    QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" init >/dev/null
+    QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" init --no-directory >/dev/null
     "$QORGAU" device invite --json | sed -n 's/.*"code": "\([^"]*\)".*/\1/p' |
       QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" device enroll - >/dev/null
   fi
