@@ -9,13 +9,16 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 
-echo "== building qorgau and qorgau-server (release)"
-cargo build --release -p qorgau-cli -p qorgau-server
+echo "== building the UI"
+npm install --no-audit --no-fund --loglevel=error
+npm run build --workspace ui
+# One cargo build for the three binaries: the crates they share (the core, the store,
+# SQLCipher, serde, tokio…) compile once, with one set of features.
+echo "== building qorgau, qorgau-server and the desktop app (release, UI embedded)"
+cargo build --release -p qorgau-cli -p qorgau-server -p qorgau-desktop \
+  --features qorgau-desktop/custom-protocol
 TARGET="${CARGO_TARGET_DIR:-target}"
 QORGAU="$TARGET/release/qorgau"
-echo "== building the desktop app (release, UI embedded)"
-npm install --no-audit --no-fund --loglevel=error
-npx tauri build --no-bundle
 
 export QORGAU_WORKSPACE="${QORGAU_WORKSPACE:-$PWD/demo-workspace}"
 export QORGAU_PASSPHRASE="${QORGAU_PASSPHRASE:-qorgau demo 2026}"
