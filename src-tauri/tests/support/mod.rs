@@ -362,9 +362,33 @@ impl Session {
         self.send("GET", "/alert/text", None).is_ok()
     }
 
-    /// Saves a screenshot as `target/screenshots/NAME.png` after the page settles.
+    /// Fails when the page shows what a person should never read: a raw locale key
+    /// (`mission.consul_name_ko`) or a code word (`trafficking_forced_labour`).
+    pub fn assert_no_code_words(&self, screen: &str) {
+        let keys: serde_json::Map<String, Value> =
+            serde_json::from_str(include_str!("../../../ui/src/lib/locales/en.json")).unwrap();
+        let found = self.script(
+            "return document.body.innerText.match(/\\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\\b/g) || [];",
+            json!([]),
+        );
+        let words: Vec<&str> = found
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|w| w.contains('_') || keys.contains_key(*w))
+            .collect();
+        assert!(
+            words.is_empty(),
+            "the {screen} screen shows code words or raw keys: {words:?}"
+        );
+    }
+
+    /// Saves a screenshot as `target/screenshots/NAME.png` after the page settles, and
+    /// checks that the screen shows no code words.
     pub fn screenshot(&self, name: &str) -> PathBuf {
         std::thread::sleep(Duration::from_millis(400));
+        self.assert_no_code_words(name);
         let b64 = self.ok("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap())
