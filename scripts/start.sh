@@ -22,7 +22,8 @@ QORGAU="$TARGET/release/qorgau"
 
 export QORGAU_WORKSPACE="${QORGAU_WORKSPACE:-$PWD/demo-workspace}"
 export QORGAU_PASSPHRASE="${QORGAU_PASSPHRASE:-qorgau demo 2026}"
-export QORGAU_ACTOR="${QORGAU_ACTOR:-demo caseworker}"
+# The demo assigns cases to three caseworkers; the desktop opens as the first of them.
+export QORGAU_ACTOR="${QORGAU_ACTOR:-A. Zhaksylykova}"
 
 if [ ! -f "$QORGAU_WORKSPACE/workspace.json" ]; then
   echo "== creating the demo workspace $QORGAU_WORKSPACE"
