@@ -5,8 +5,11 @@ import kk from "./locales/kk.json";
 import ko from "./locales/ko.json";
 import ru from "./locales/ru.json";
 
-export type Lang = "kk" | "ru" | "en" | "ko";
-export const LANGUAGES: Lang[] = ["kk", "ru", "en", "ko"];
+import { LANGUAGES as APP_LANGUAGES } from "./bindings/constants";
+
+/** The interface languages, as the app's settings accept them. */
+export type Lang = (typeof APP_LANGUAGES)[number];
+export const LANGUAGES: readonly Lang[] = APP_LANGUAGES;
 export const dictionaries: Record<Lang, Record<string, string>> = { kk, ru, en, ko };
 
 /** BCP 47 tags for Intl: Kazakh and Russian as written in Kazakhstan, Korean in Korea. */
