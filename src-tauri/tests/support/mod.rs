@@ -357,6 +357,48 @@ impl Session {
         )
     }
 
+    /// Presses keys as a keyboard does (W3C actions): each string is typed character by
+    /// character; the WebDriver key codes (`\u{E004}` Tab, `\u{E007}` Enter, …) work too.
+    /// `ctrl` holds Control down around them.
+    pub fn press(&self, keys: &str, ctrl: bool) {
+        let mut actions = Vec::new();
+        if ctrl {
+            actions.push(json!({"type": "keyDown", "value": "\u{E009}"}));
+        }
+        for c in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        if ctrl {
+            actions.push(json!({"type": "keyUp", "value": "\u{E009}"}));
+        }
+        self.ok(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+    }
+
+    /// Presses Tab until the focused element matches `css` (at most 80 times): proves the
+    /// element is reachable from the keyboard.
+    pub fn tab_to(&self, css: &str) {
+        for _ in 0..80 {
+            let here = self.script(
+                "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
+                json!([css]),
+            );
+            if here == json!(true) {
+                return;
+            }
+            self.press("\u{E004}", false);
+        }
+        let at = self.script(
+            "const e = document.activeElement; return e ? e.outerHTML.slice(0, 200) : null;",
+            json!([]),
+        );
+        panic!("{css} cannot be reached with Tab; the focus stays at {at}");
+    }
+
     /// Whether a JavaScript alert is open (it must never be, for user data).
     pub fn alert_open(&self) -> bool {
         self.send("GET", "/alert/text", None).is_ok()
