@@ -12,8 +12,8 @@ bash scripts/install-deps.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 npm install --no-audit --no-fund --loglevel=error
 echo "== building the release app and qorgau"
-npx tauri build --no-bundle
-cargo build --release -p qorgau-cli
+npm run build --workspace ui
+cargo build --release -p qorgau-cli -p qorgau-desktop --features qorgau-desktop/custom-protocol
 TARGET="${CARGO_TARGET_DIR:-target}"
 WS="$PWD/target/bench-desktop-workspace-$WORKERS"
 PASS="qorgau bench 2026"

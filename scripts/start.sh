@@ -9,17 +9,21 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 
-echo "== building qorgau and qorgau-server (release)"
-cargo build --release -p qorgau-cli -p qorgau-server
+echo "== building the UI"
+npm install --no-audit --no-fund --loglevel=error
+npm run build --workspace ui
+# One cargo build for the three binaries: the crates they share (the core, the store,
+# SQLCipher, serde, tokio…) compile once, with one set of features.
+echo "== building qorgau, qorgau-server and the desktop app (release, UI embedded)"
+cargo build --release -p qorgau-cli -p qorgau-server -p qorgau-desktop \
+  --features qorgau-desktop/custom-protocol
 TARGET="${CARGO_TARGET_DIR:-target}"
 QORGAU="$TARGET/release/qorgau"
-echo "== building the desktop app (release, UI embedded)"
-npm install --no-audit --no-fund --loglevel=error
-npx tauri build --no-bundle
 
 export QORGAU_WORKSPACE="${QORGAU_WORKSPACE:-$PWD/demo-workspace}"
 export QORGAU_PASSPHRASE="${QORGAU_PASSPHRASE:-qorgau demo 2026}"
-export QORGAU_ACTOR="${QORGAU_ACTOR:-demo caseworker}"
+# The demo assigns cases to three caseworkers; the desktop opens as the first of them.
+export QORGAU_ACTOR="${QORGAU_ACTOR:-A. Zhaksylykova}"
 
 if [ ! -f "$QORGAU_WORKSPACE/workspace.json" ]; then
   echo "== creating the demo workspace $QORGAU_WORKSPACE"
@@ -76,7 +80,7 @@ if grep -q "listening on" "$SERVER_DATA/server.log"; then
     rm -rf "$LAPTOP2" # a second laptop of an earlier team
   fi
   if [ ! -f "$LAPTOP2/workspace.json" ]; then
-    QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" init >/dev/null
+    QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" init --no-directory >/dev/null
     "$QORGAU" device invite --json | sed -n 's/.*"code": "\([^"]*\)".*/\1/p' |
       QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" device enroll - >/dev/null
   fi

@@ -2,7 +2,7 @@
 //! workspace (or none: locked), the desktop settings and when the caseworker last did
 //! something. Every command goes through [`AppState`]; none touches a file or a key itself.
 
-use qorgau_core::domain::{IssueCode, MissionProfile, ValidationIssue};
+use qorgau_core::domain::{IssueCode, ValidationIssue};
 use qorgau_core::{CoreError, ErrorCode, Workspace};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -218,25 +218,15 @@ impl Session {
         mission_preset: Option<&str>,
     ) -> Result<AppInfo, CoreError> {
         settings.validate()?;
-        let mission = match mission_preset {
-            None | Some("") => None,
-            Some(name) => Some(MissionProfile::preset(name).ok_or_else(|| {
-                CoreError::invalid(vec![issue(
-                    "mission_preset",
-                    IssueCode::OutOfRange,
-                    format!("{name:?} is not a preset (seoul, busan)"),
-                )])
-            })?),
-        };
         let options = qorgau_core::WorkspaceOptions {
             actor: settings.caseworker.clone(),
             ..Default::default()
         };
-        let mut workspace = Workspace::create(&self.dir, passphrase, &options)?;
-        workspace.import_agencies(&qorgau_core::directory::shipped_agencies()?)?;
-        if let Some(mission) = &mission {
-            workspace.set_mission(mission)?;
-        }
+        let first = qorgau_core::FirstRun {
+            mission_preset: mission_preset.map(str::to_string),
+            ..Default::default()
+        };
+        let workspace = Workspace::create_first_run(&self.dir, passphrase, &options, &first)?;
         settings.save(&self.dir)?;
         self.settings = settings;
         self.workspace = Some(workspace);

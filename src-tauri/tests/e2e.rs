@@ -187,3 +187,57 @@ fn a_name_with_markup_is_shown_as_text() {
     s.screenshot("11-markup-as-text");
     s.close();
 }
+
+#[test]
+#[ignore = "needs a display, tauri-driver and the built app: scripts/test.sh runs it"]
+fn the_main_flow_works_from_the_keyboard_alone() {
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    const DOWN: &str = "\u{E015}";
+    let dir = tempfile::tempdir().unwrap();
+    let driver = Driver::start();
+    let s = Session::start(&driver, &["--workspace", dir.path().to_str().unwrap()]);
+    // First run: every field reached with Tab, the form sent with Enter.
+    s.wait("#caseworker");
+    s.tab_to("#caseworker");
+    s.press("Aigerim Seitkali", false);
+    s.tab_to("#new-passphrase");
+    s.press(PASSPHRASE, false);
+    s.tab_to("#repeat-passphrase");
+    s.press(PASSPHRASE, false);
+    s.press(ENTER, false);
+    s.wait("#lock");
+    // A worker: the navigation, the form and its button, all by keyboard.
+    s.tab_to("[data-nav='workers']");
+    s.press(ENTER, false);
+    s.tab_to("#new-worker");
+    s.press(ENTER, false);
+    s.tab_to("#w-surname");
+    s.press("Жұмабеков", false);
+    s.press(TAB, false);
+    s.press("Әлихан", false);
+    s.tab_to("#save-worker");
+    s.press(ENTER, false);
+    s.wait("#worker-name");
+    assert_eq!(s.text("#worker-name"), "Жұмабеков Әлихан");
+    // Search everywhere: Ctrl+K, type, arrow to the hit, Enter opens it.
+    s.tab_to("[data-nav='dashboard']");
+    s.press(ENTER, false);
+    s.wait("[data-open-total]");
+    s.press("k", true);
+    s.press("Жұмабеков", false);
+    s.wait("#search-results li[data-kind='worker']");
+    s.press(DOWN, false);
+    s.press(ENTER, false);
+    s.wait("#worker-name");
+    assert_eq!(s.text("#worker-name"), "Жұмабеков Әлихан");
+    s.screenshot("15-keyboard-worker");
+    // Ctrl+L locks; the passphrase and Enter unlock.
+    s.press("l", true);
+    s.wait("#passphrase");
+    s.tab_to("#passphrase");
+    s.press(PASSPHRASE, false);
+    s.press(ENTER, false);
+    s.wait("#lock");
+    s.close();
+}

@@ -26,9 +26,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new encrypted workspace.
+    /// The same workspace as the desktop's first run: the shipped agency directory is
+    /// imported and, with `--mission-preset`, the mission profile is set from a preset.
     Init {
         #[command(flatten)]
         out: Out,
+        /// `seoul` (embassy) or `busan` (consulate general).
+        #[arg(long)]
+        mission_preset: Option<String>,
+        /// Leave the agency directory empty (to import one's own with `agency import --file`).
+        #[arg(long)]
+        no_directory: bool,
     },
     /// Change the workspace passphrase.
     Passphrase {

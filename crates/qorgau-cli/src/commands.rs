@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
 use qorgau_core::identifiers::{self, IdentifierKind};
 use qorgau_core::{
-    CaseFilter, CoreError, ErrorCode, NewTimelineEntry, Passphrase, WorkerFilter, Workspace,
-    WorkspaceOptions, demo,
+    CaseFilter, CoreError, ErrorCode, FirstRun, NewTimelineEntry, Passphrase, WorkerFilter,
+    Workspace, WorkspaceOptions, demo,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -23,7 +23,18 @@ type Result<T> = std::result::Result<T, Failure>;
 
 pub fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
-        Command::Init { out } => init(cli, cli.json || out.json),
+        Command::Init {
+            out,
+            mission_preset,
+            no_directory,
+        } => init(
+            cli,
+            cli.json || out.json,
+            &FirstRun {
+                import_directory: !no_directory,
+                mission_preset: mission_preset.clone(),
+            },
+        ),
         Command::Passphrase {
             action: PassphraseAction::Change { out },
         } => change_passphrase(cli, cli.json || out.json),
@@ -178,14 +189,14 @@ pub(crate) fn open(cli: &Cli) -> Result<Workspace> {
     Ok(Workspace::open(&dir, &passphrase, &actor(cli))?)
 }
 
-fn init(cli: &Cli, as_json: bool) -> Result<()> {
+fn init(cli: &Cli, as_json: bool, first: &FirstRun) -> Result<()> {
     let dir = workspace_dir(cli)?;
     let passphrase = passphrase_from("QORGAU_PASSPHRASE", "New passphrase: ", true)?;
     let options = WorkspaceOptions {
         actor: actor(cli),
         ..WorkspaceOptions::default()
     };
-    let ws = Workspace::create(&dir, &passphrase, &options)?;
+    let ws = Workspace::create_first_run(&dir, &passphrase, &options, first)?;
     emit(as_json, &json!({ "workspace": ws.dir() }), || {
         format!("created workspace {}", ws.dir().display())
     });

@@ -40,7 +40,62 @@ impl DemoRng {
     pub fn chance(&mut self, percent: u64) -> bool {
         self.next_u64() % 100 < percent
     }
+    /// One of `items`, each as likely as its weight.
+    pub fn weighted<T: Copy>(&mut self, items: &[(T, u32)]) -> T {
+        let total: u32 = items.iter().map(|(_, w)| w).sum();
+        let mut at = self.below(total as usize) as u32;
+        for (item, weight) in items {
+            if at < *weight {
+                return *item;
+            }
+            at -= weight;
+        }
+        items[items.len() - 1].0
+    }
 }
+
+// The demo's mix is invented, but shaped like a consulate's caseload: mostly unpaid wages and
+// injuries, few deaths; most workers in the industrial belts of Gyeonggi, Incheon, the
+// Chungcheong provinces and Gyeongnam.
+const TYPE_WEIGHTS: [(CaseType, u32); 11] = [
+    (CaseType::UnpaidWages, 38),
+    (CaseType::WorkplaceInjury, 16),
+    (CaseType::DetentionDeportation, 11),
+    (CaseType::LostDocuments, 8),
+    (CaseType::MedicalEmergency, 7),
+    (CaseType::CrimeVictim, 5),
+    (CaseType::DiscriminationAbuse, 5),
+    (CaseType::OccupationalDisease, 3),
+    (CaseType::Other, 3),
+    (CaseType::DeathRepatriation, 2),
+    (CaseType::TraffickingForcedLabour, 2),
+];
+const STATUS_WEIGHTS: [(CaseStatus, u32); 5] = [
+    (CaseStatus::New, 14),
+    (CaseStatus::InProgress, 31),
+    (CaseStatus::WaitingOnAgency, 24),
+    (CaseStatus::Resolved, 19),
+    (CaseStatus::Closed, 12),
+];
+const PROVINCE_WEIGHTS: [(Province, u32); 17] = [
+    (Province::Gyeonggi, 38),
+    (Province::Incheon, 9),
+    (Province::Chungbuk, 8),
+    (Province::Chungnam, 8),
+    (Province::Gyeongnam, 9),
+    (Province::Seoul, 7),
+    (Province::Gyeongbuk, 5),
+    (Province::Busan, 4),
+    (Province::Jeonnam, 3),
+    (Province::Jeonbuk, 2),
+    (Province::Gangwon, 2),
+    (Province::Ulsan, 1),
+    (Province::Daegu, 1),
+    (Province::Gwangju, 1),
+    (Province::Daejeon, 1),
+    (Province::Sejong, 1),
+    (Province::Jeju, 1),
+];
 
 /// (Cyrillic, passport Latin, Hangul as Korean documents write it)
 type Name = (&'static str, &'static str, &'static str);
@@ -162,24 +217,116 @@ const PLACES: &[&str] = &[
     "warehouse loading dock",
 ];
 
+/// A case summary as caseworkers write them: in Russian or Kazakh, short, with the figures
+/// and the place that matter, Korean terms where the agencies use them.
 fn summary_for(t: CaseType, rng: &mut DemoRng) -> String {
     let months = 1 + rng.below(6);
     let amount = (2 + rng.below(18)) * 1_000_000;
+    let amount = group_thousands(amount);
+    let variants: Vec<String> = match t {
+        CaseType::UnpaidWages => vec![
+            format!("Не выплачена зарплата за {months} мес., около {amount} вон. Работодатель обещает «после заказа». Готовим жалобу в отделение Минтруда Кореи (임금체불 진정)."),
+            format!("Жалақы {months} ай бойы төленбеген, шамамен {amount} вон. Жұмыс беруші телефон алмайды. Еңбек басқармасына шағым (진정) дайындалуда."),
+            format!("Уволен без расчёта, зарплата и выходное пособие (퇴직금) не выплачены, долг {amount} вон. Просит помочь с заявлением."),
+        ],
+        CaseType::WorkplaceInjury => vec![
+            "Травма кисти на прессе, операция в местной больнице. Работодатель отказывается оформлять 산재. Нужна помощь с заявлением в COMWEL.".into(),
+            "Құрылыста құлап, омыртқасы зақымданған. Ауруханада жатыр, жұмыс беруші ақы төлеуден бас тартады.".into(),
+            "Порезал руку на линии упаковки, 12 швов. Больничный не оплачивают, просит узнать про 요양급여.".into(),
+        ],
+        CaseType::OccupationalDisease => vec![
+            "Хронический кашель после двух лет в покрасочном цехе без респиратора. Подозрение на профзаболевание.".into(),
+            "Бояу цехында екі жыл істеген, тыныс алуы қиындаған. Кәсіптік ауру деп күдіктенеді.".into(),
+        ],
+        CaseType::DeathRepatriation => vec![
+            "Погиб на стройке (падение с лесов). Семья в Алматы просит помочь с перевозкой тела на родину и выплатами.".into(),
+            "Жатақханада түнде қайтыс болған. Отбасы мәйітті Шымкентке жеткізуді сұрайды; полиция тексеруде.".into(),
+        ],
+        CaseType::DetentionDeportation => vec![
+            "Задержан при проверке на заводе, находится в 화성외국인보호소. Просит консульского посещения и помощи с невыплаченной зарплатой до выезда.".into(),
+            "Көші-қон тексерісінде ұсталған, Чхонджу қорғау орталығында. Туыстарына хабар беруді сұрайды.".into(),
+        ],
+        CaseType::CrimeVictim => vec![
+            "Избит бригадиром, заявление в полицию подано. Боится, что полиция сообщит в миграционную службу.".into(),
+            "Жатақханада ақшасы мен паспорты ұрланған. Полицияға арыз берілді, аудармашы керек.".into(),
+        ],
+        CaseType::DiscriminationAbuse => vec![
+            "Работодатель забрал паспорт, смены по 14 часов, оскорбления. Просит вернуть паспорт.".into(),
+            "Жұмыс беруші паспортын қайтармайды, демалыс күні бермейді.".into(),
+        ],
+        CaseType::MedicalEmergency => vec![
+            "Экстренная операция (аппендицит), страховки нет, счёт больницы 4 800 000 вон. Просит помочь с рассрочкой.".into(),
+            "Жедел жәрдеммен ауруханаға түскен, сақтандыруы жоқ. Төлем бойынша көмек сұрайды.".into(),
+        ],
+        CaseType::LostDocuments => vec![
+            "Паспорт украден в общежитии. Нужно свидетельство на возвращение, справка из полиции получена.".into(),
+            "Паспортын жоғалтқан, елге қайтуға куәлік қажет. Жеке басын растайтын құжаттары жоқ.".into(),
+        ],
+        CaseType::TraffickingForcedLabour => vec![
+            "Завербован в Шымкенте обещанием работы на заводе; на ферме долговая кабала, телефон отобрали.".into(),
+            "Түркістанда зауытта жұмыс уәде етіп әкелген, фермада ақысыз ұстайды, құжаттарын алып қойған.".into(),
+        ],
+        CaseType::Other => vec![
+            "Консультация: программа добровольного выезда (자진출국) и невыплаченное выходное пособие.".into(),
+            "Ерікті түрде елге қайту тәртібі және айыппұл туралы кеңес сұрады.".into(),
+        ],
+    };
+    rng.pick(&variants).clone()
+}
+
+/// What usually happens in a case of this type, in order, as caseworkers note it.
+fn timeline_for(t: CaseType) -> &'static [(TimelineKind, &'static str)] {
+    use TimelineKind::*;
     match t {
-        CaseType::UnpaidWages => format!(
-            "Employer has not paid wages for {months} months ({amount} KRW). Worker asks for help filing a petition with the labour office. 임금체불 진정 지원 요청."
-        ),
-        CaseType::WorkplaceInjury => "Hand crushed in a press; surgery at the local hospital. Employer refuses to report the accident. 산업재해 신청 지원.".to_string(),
-        CaseType::OccupationalDisease => "Chronic cough after two years in a paint shop without a respirator; suspected occupational disease.".to_string(),
-        CaseType::DeathRepatriation => "Worker died on a building site; family in Almaty requests repatriation of remains. Жұмысшы қайтыс болды, мәйітті елге жеткізу.".to_string(),
-        CaseType::DetentionDeportation => "Detained in an immigration raid at the factory; requests consular visit before deportation. Задержан при облаве.".to_string(),
-        CaseType::CrimeVictim => "Assaulted by a supervisor; police report filed, victim fears notification to immigration.".to_string(),
-        CaseType::DiscriminationAbuse => "Passport confiscated by the employer; verbal abuse and 14-hour shifts.".to_string(),
-        CaseType::MedicalEmergency => "Emergency appendectomy; no health insurance, hospital bill of 4,800,000 KRW.".to_string(),
-        CaseType::LostDocuments => "Passport stolen in the dormitory; needs a certificate of return (свидетельство на возвращение).".to_string(),
-        CaseType::TraffickingForcedLabour => "Recruited in Shymkent with a promise of factory work; debt bondage on a farm, phone taken away.".to_string(),
-        CaseType::Other => "Asks for advice on the voluntary-departure programme and unpaid severance.".to_string(),
+        CaseType::UnpaidWages => &[
+            (Call, "Работник позвонил на горячую линию: не платят зарплату. Записали данные работодателя."),
+            (Visit, "Встреча в общежитии: получили расчётные листки и переписку с бригадиром."),
+            (Note, "Жұмыс беруші телефонға жауап бермейді."),
+            (Note, "Направлено письмо в отделение Минтруда (임금체불 진정 지원)."),
+            (AgencyReply, "노동청: 담당 근로감독관 배정, 출석 요구일 통보."),
+            (Note, "Работодатель выплатил часть долга, остаток обещает до конца месяца."),
+        ],
+        CaseType::WorkplaceInjury | CaseType::OccupationalDisease => &[
+            (Call, "Звонок от коллеги: травма на производстве, работник в больнице."),
+            (Visit, "Посетили в больнице, получили 진단서 и контакты работодателя."),
+            (DocumentReceived, "Получено медицинское заключение (소견서)."),
+            (Note, "Письмо в 근로복지공단 о содействии в подаче 산재 신청."),
+            (AgencyReply, "근로복지공단: 요양급여 신청 접수 확인."),
+        ],
+        CaseType::DeathRepatriation => &[
+            (Call, "Сообщение полиции о смерти гражданина; уведомили семью."),
+            (Note, "Отбасымен сөйлестік, сенімхат жіберіледі."),
+            (DocumentReceived, "Получена справка о смерти (사망진단서) из больницы."),
+            (Note, "Письмо в полицию о выдаче тела и документов."),
+            (Note, "Согласована перевозка тела авиарейсом Инчхон — Алматы."),
+        ],
+        CaseType::DetentionDeportation => &[
+            (Call, "Уведомление из 출입국·외국인청 о задержании гражданина."),
+            (Visit, "Консульское посещение в центре временного содержания."),
+            (Note, "Запрос о сроках и условиях содержания."),
+            (AgencyReply, "보호소: 면회 일정 및 출국 예정일 회신."),
+        ],
+        _ => &[
+            (Call, "Первичное обращение по телефону, записали обстоятельства."),
+            (Note, "Жағдайды нақтылау үшін қайта хабарласамыз."),
+            (Visit, "Личная встреча, получены копии документов."),
+            (Note, "Направлено письмо в компетентный орган."),
+            (AgencyReply, "Получен ответ ведомства."),
+        ],
     }
+}
+
+/// 12000000 → "12 000 000", as amounts are written in Russian and Kazakh notes.
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A deterministic stream of valid, distinct synthetic workers.
@@ -260,7 +407,7 @@ impl WorkerGenerator {
             StayStatus::F6,
             StayStatus::Unknown,
         ]);
-        let province = *rng.pick(&Province::ALL);
+        let province = rng.weighted(&PROVINCE_WEIGHTS);
         let serial = self.serial;
         let entry = self.today - Duration::days(30 + rng.below(2500) as i64);
         let employer = EMPLOYERS[rng.below(EMPLOYERS.len())];
@@ -359,8 +506,17 @@ impl CaseGenerator {
         let n = self.serial;
         self.serial += 1;
         let rng = &mut self.rng;
-        let case_type = CaseType::ALL[n % CaseType::ALL.len()];
-        let status = CaseStatus::ALL[(n / CaseType::ALL.len()) % CaseStatus::ALL.len()];
+        // The first cases cover every type in every status (so any demo can show each
+        // screen and letter); the rest follow a consulate's uneven mix.
+        let cycle = CaseType::ALL.len() * CaseStatus::ALL.len();
+        let (case_type, status) = if n < cycle {
+            (
+                CaseType::ALL[n % CaseType::ALL.len()],
+                CaseStatus::ALL[(n / CaseType::ALL.len()) % CaseStatus::ALL.len()],
+            )
+        } else {
+            (rng.weighted(&TYPE_WEIGHTS), rng.weighted(&STATUS_WEIGHTS))
+        };
         let occurred = self.today - Duration::days(1 + rng.below(700) as i64);
         let mut linked = vec![*rng.pick(workers)];
         if rng.chance(10) {
@@ -447,48 +603,38 @@ pub fn populate(
     let mut entries = Vec::new();
     for (id, record) in case_ids.iter().zip(&records) {
         let occurred = record.occurred_on.unwrap_or(today);
-        let notes: &[(TimelineKind, &str)] = &[
-            (
-                TimelineKind::Call,
-                "Called the worker; confirmed the facts and the employer's address.",
-            ),
-            (
-                TimelineKind::Visit,
-                "Visited the worker at the dormitory; collected payslips and the contract.",
-            ),
-            (
-                TimelineKind::Note,
-                "Жұмыс беруші телефонға жауап бермейді. Работодатель не отвечает.",
-            ),
-            (
-                TimelineKind::AgencyReply,
-                "노동청 담당 근로감독관 배정 통보 받음.",
-            ),
-            (
-                TimelineKind::DocumentReceived,
-                "Received the hospital's medical certificate (진단서).",
-            ),
-        ];
-        for k in 0..(1 + rng.below(3)) {
-            let (kind, text) = notes[(k + rng.below(notes.len())) % notes.len()];
+        let story = timeline_for(record.case_type.unwrap_or(CaseType::Other));
+        // Open cases are somewhere along their story; closed ones went through it.
+        let steps = match record.status {
+            CaseStatus::New => 1,
+            CaseStatus::InProgress => 2 + rng.below(story.len() - 1),
+            _ => story.len(),
+        }
+        .min(story.len());
+        let mut day = occurred + Duration::days(rng.below(4) as i64);
+        for (kind, text) in story.iter().take(steps) {
             entries.push((
                 *id,
                 NewTimelineEntry {
-                    kind,
-                    occurred_on: Some((occurred + Duration::days(k as i64 * 3)).min(today)),
+                    kind: *kind,
+                    occurred_on: Some(day.min(today)),
                     text: text.to_string(),
                 },
             ));
+            day += Duration::days(2 + rng.below(12) as i64);
         }
     }
     ws.add_timeline_entries(&entries)?;
-    for id in case_ids.iter().take(cases / 5) {
+    let tasks = [
+        "Позвонить инспектору отделения Минтруда, узнать о ходе дела",
+        "Еңбек инспекторына қоңырау шалу",
+        "Запросить справку о нахождении под стражей",
+        "Отбасына хабарласып, сенімхат алу",
+        "Проверить ответ 근로복지공단",
+    ];
+    for (i, id) in case_ids.iter().enumerate().take(cases / 4) {
         let due = today + Duration::days(rng.below(30) as i64 - 10);
-        ws.add_task(
-            *id,
-            "Call the labour office inspector for an update",
-            Some(due),
-        )?;
+        ws.add_task(*id, tasks[i % tasks.len()], Some(due))?;
     }
     Ok(DemoSummary {
         workers,

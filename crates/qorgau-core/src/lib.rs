@@ -14,9 +14,9 @@ mod workspace;
 pub use error::{CoreError, ErrorCode};
 pub use letter_data::LetterExtras;
 pub use letters::{LetterRequest, LetterVerification, RenderedLetter, TemplateSummary};
-pub use sync::SyncStatus;
+pub use sync::{ConflictForReview, SyncStatus};
 pub use views::{CaseDetail, DASHBOARD_LIST_LIMIT, WorkerDetail};
-pub use workspace::{Workspace, WorkspaceOptions, json_object};
+pub use workspace::{FirstRun, Workspace, WorkspaceOptions, json_object};
 
 pub use qorgau_store::{Conflict, ConflictChoice};
 pub use qorgau_sync::SyncReport;
@@ -25,8 +25,9 @@ pub use qorgau_sync::remote::RemoteDevice;
 pub use qorgau_domain as domain;
 pub use qorgau_letters as letters_engine;
 pub use qorgau_store::{
-    AddedWorker, AuditEntry, AuditVerification, CaseCount, CaseFilter, CaseSummary, ChangeRecord,
+    AddedWorker, AuditEntry, AuditVerification, CaseCount, CaseFilter, CaseSummary, CaseTitle,
+    ChangeRecord,
     Dashboard, KdfParams, LOCAL_BLOCK_SIZE, NewAttachment, NewTimelineEntry, OverdueTask,
-    Passphrase, RecentActivity, RegistryBlock, SearchHit, SearchKind, StoreStats, WorkerFilter,
-    WorkerSummary,
+    Passphrase, RecentActivity, RegistryBlock, SearchHit, SearchKind, StoreStats, WorkerFacts,
+    WorkerFilter, WorkerSummary,
 };

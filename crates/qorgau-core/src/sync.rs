@@ -3,12 +3,26 @@
 use crate::error::{CoreError, ErrorCode};
 use crate::workspace::Workspace;
 use qorgau_domain::DeviceId;
-use qorgau_store::{Conflict, ConflictChoice};
+use qorgau_store::{CaseTitle, Conflict, ConflictChoice};
 use qorgau_sync::remote::RemoteDevice;
 use qorgau_sync::{SyncReport, SyncSettings, team};
 use serde::Serialize;
 
 type Result<T> = std::result::Result<T, CoreError>;
+
+/// A conflict as the review screen shows it: the record by name beside the field and values.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConflictForReview {
+    #[serde(flatten)]
+    pub conflict: Conflict,
+    /// A worker's or agency's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_name: Option<String>,
+    /// A case's title parts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_case: Option<CaseTitle>,
+}
 
 /// Where this workspace stands with its team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,6 +130,48 @@ impl Workspace {
 
     pub fn conflicts(&self, all: bool) -> Result<Vec<Conflict>> {
         Ok(self.store.conflicts(all)?)
+    }
+
+    /// The conflicts with what a person needs to review them: which record they concern, by
+    /// its name (a worker's name, a case's title parts, an agency's name, a task's title).
+    pub fn conflicts_for_review(&self, all: bool) -> Result<Vec<ConflictForReview>> {
+        self.store
+            .conflicts(all)?
+            .into_iter()
+            .map(|conflict| {
+                let (record_name, record_case) = self.record_of(&conflict.entity, &conflict.entity_id);
+                Ok(ConflictForReview {
+                    conflict,
+                    record_name,
+                    record_case,
+                })
+            })
+            .collect()
+    }
+
+    /// A record's name for review; `None` when it cannot be read (say, merged away).
+    fn record_of(&self, entity: &str, id: &str) -> (Option<String>, Option<CaseTitle>) {
+        match entity {
+            "worker" => (
+                id.parse()
+                    .ok()
+                    .and_then(|id| self.store.worker(id).ok())
+                    .map(|w| w.worker.display_name()),
+                None,
+            ),
+            "case" => (
+                None,
+                id.parse().ok().and_then(|id| self.store.case_title(id).ok()),
+            ),
+            "agency" => (
+                id.parse()
+                    .ok()
+                    .and_then(|id| self.store.agency(id).ok())
+                    .map(|a| a.agency.name_ko),
+                None,
+            ),
+            _ => (None, None),
+        }
     }
 
     /// Resolves a conflict with the kept value or the other one (a new change either way).

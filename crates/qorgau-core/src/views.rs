@@ -42,10 +42,13 @@ pub struct CaseDetail {
 }
 
 impl Workspace {
+    /// The dashboard for the caseworker this workspace records as the author of changes.
     pub fn dashboard(&self) -> Result<Dashboard> {
-        Ok(self
-            .store
-            .dashboard(Local::now().date_naive(), DASHBOARD_LIST_LIMIT)?)
+        Ok(self.store.dashboard(
+            Local::now().date_naive(),
+            self.store.actor(),
+            DASHBOARD_LIST_LIMIT,
+        )?)
     }
 
     pub fn worker_detail(&self, id: WorkerId) -> Result<WorkerDetail> {

@@ -38,6 +38,24 @@ impl Default for WorkspaceOptions {
     }
 }
 
+/// What a new workspace starts with (see [`Workspace::create_first_run`]).
+#[derive(Debug, Clone)]
+pub struct FirstRun {
+    /// Import the shipped agency directory.
+    pub import_directory: bool,
+    /// `seoul` or `busan`; none leaves the mission profile to be filled in.
+    pub mission_preset: Option<String>,
+}
+
+impl Default for FirstRun {
+    fn default() -> Self {
+        Self {
+            import_directory: true,
+            mission_preset: None,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Workspace {
     pub(crate) store: Store,
@@ -85,6 +103,36 @@ impl Workspace {
         store.set_actor(options.actor.clone());
         store.record_event("workspace_create", "workspace", None, None)?;
         Ok(Self { store })
+    }
+
+    /// A new workspace as a caseworker starts one, the same from the CLI's `init` and the
+    /// desktop's first run: the shipped agency directory imported (unless `first` says not)
+    /// and, when one is named, a mission profile preset (`seoul`, `busan`). The preset is
+    /// checked before anything is created.
+    pub fn create_first_run(
+        dir: &Path,
+        passphrase: &Passphrase,
+        options: &WorkspaceOptions,
+        first: &FirstRun,
+    ) -> Result<Self> {
+        let mission = match first.mission_preset.as_deref() {
+            None | Some("") => None,
+            Some(name) => Some(qorgau_domain::MissionProfile::preset(name).ok_or_else(|| {
+                CoreError::invalid(vec![qorgau_domain::ValidationIssue::error(
+                    "mission_preset",
+                    qorgau_domain::IssueCode::OutOfRange,
+                    format!("mission_preset {name:?} is not a preset (seoul, busan)"),
+                )])
+            })?),
+        };
+        let mut workspace = Self::create(dir, passphrase, options)?;
+        if first.import_directory {
+            workspace.import_agencies(&crate::directory::shipped_agencies()?)?;
+        }
+        if let Some(mission) = &mission {
+            workspace.set_mission(mission)?;
+        }
+        Ok(workspace)
     }
 
     pub fn open(dir: &Path, passphrase: &Passphrase, actor: &str) -> Result<Self> {

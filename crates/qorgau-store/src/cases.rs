@@ -26,11 +26,49 @@ const ENTITY: &str = "case";
 pub struct CaseSummary {
     pub id: CaseId,
     pub title: String,
+    /// What the title is made of, for a screen to compose it in its own language.
+    pub title_parts: CaseTitle,
     pub case_type: CaseType,
     pub status: CaseStatus,
     pub priority: Priority,
     pub assignee: Option<String>,
     pub occurred_on: Option<String>,
+}
+
+/// What a case's title is made of: the first worker's name, the case type and the start of
+/// the summary. The stored title (`name · unpaid_wages · summary`) carries the type's code;
+/// screens compose the title in their language from these parts instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct CaseTitle {
+    pub worker_name: String,
+    pub case_type: CaseType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+}
+
+impl CaseTitle {
+    /// Splits a stored title (as [`write_case_row`] composes it) at its case type.
+    pub(crate) fn from_stored(title: &str, case_type: &str) -> StoreResult<Self> {
+        let kind: CaseType = serde_json::from_value(Value::String(case_type.to_string()))?;
+        // The type written in the title: its code, or nothing for a case stored without one.
+        let (name, rest) = [case_type, ""]
+            .iter()
+            .find_map(|code| {
+                let marker = format!(" · {code}");
+                title.match_indices(&marker).find_map(|(at, _)| {
+                    let rest = &title[at + marker.len()..];
+                    (rest.is_empty() || rest.starts_with(" · ")).then(|| (&title[..at], rest))
+                })
+            })
+            .unwrap_or((title, ""));
+        let summary = rest.strip_prefix(" · ").filter(|s| !s.is_empty());
+        Ok(Self {
+            worker_name: name.to_string(),
+            case_type: kind,
+            summary: summary.map(str::to_string),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -46,6 +84,8 @@ pub struct CaseFilter {
     pub province: Option<Province>,
     /// Only open cases (not resolved or closed) with an unfinished task due before this date.
     pub overdue_on: Option<NaiveDate>,
+    /// Only open cases (`true`) or only resolved and closed ones (`false`).
+    pub open: Option<bool>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
 }
@@ -169,6 +209,23 @@ impl Store {
                 Ok(id)
             },
         )
+    }
+
+    /// What the case's title is made of (see [`CaseTitle`]).
+    pub fn case_title(&self, id: CaseId) -> StoreResult<CaseTitle> {
+        let (title, kind): (String, String) = self
+            .conn
+            .query_row(
+                "SELECT title, case_type FROM cases WHERE id = ?1",
+                [&id.as_bytes()[..]],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound {
+                entity: "case",
+                id: id.to_string(),
+            })?;
+        CaseTitle::from_stored(&title, &kind)
     }
 
     pub fn case(&self, id: CaseId) -> StoreResult<Case> {
@@ -515,6 +572,11 @@ impl Store {
                 &mut sql,
             );
         }
+        match filter.open {
+            Some(true) => sql.push_str(" AND c.status NOT IN ('resolved', 'closed')"),
+            Some(false) => sql.push_str(" AND c.status IN ('resolved', 'closed')"),
+            None => {}
+        }
         if let Some(d) = filter.overdue_on {
             arg(
                 Value::String(d.to_string()),
@@ -552,6 +614,7 @@ impl Store {
             let (id, title, kind, status, priority, assignee, occurred_on) = row?;
             out.push(CaseSummary {
                 id: CaseId::from_slice(&id).unwrap_or_default(),
+                title_parts: CaseTitle::from_stored(&title, &kind)?,
                 title,
                 case_type: serde_json::from_value(Value::String(kind))?,
                 status: serde_json::from_value(Value::String(status))?,
@@ -827,5 +890,27 @@ impl Store {
                 Some(&entries.len().to_string()),
             )
         })
+    }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_title_splits_into_its_parts() {
+        let t = CaseTitle::from_stored("Ахметов Нұрлан · unpaid_wages · Не платят с августа", "unpaid_wages").unwrap();
+        assert_eq!(t.worker_name, "Ахметов Нұрлан");
+        assert_eq!(t.case_type, CaseType::UnpaidWages);
+        assert_eq!(t.summary.as_deref(), Some("Не платят с августа"));
+        let t = CaseTitle::from_stored("Ким Ольга · detention", "detention").unwrap();
+        assert_eq!((t.worker_name.as_str(), t.summary), ("Ким Ольга", None));
+        // A summary that repeats the code does not move the split.
+        let t = CaseTitle::from_stored("Цой · other · other · notes", "other").unwrap();
+        assert_eq!((t.worker_name.as_str(), t.summary.as_deref()), ("Цой", Some("other · notes")));
+        // Stored without a type: the title has an empty slot where the type goes.
+        let t = CaseTitle::from_stored("Цой ·  · summary", "other").unwrap();
+        assert_eq!((t.worker_name.as_str(), t.summary.as_deref()), ("Цой", Some("summary")));
+        assert!(CaseTitle::from_stored("x · y", "no_such_type").is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! The dashboard's figures: open cases by type and status, overdue tasks, recent timeline
 //! activity. Read-only aggregate queries over the derived case columns.
 
+use crate::cases::{CaseFilter, CaseSummary, CaseTitle};
 use crate::error::StoreResult;
 use crate::store::Store;
 use chrono::NaiveDate;
@@ -16,7 +17,7 @@ pub struct CaseCount {
     pub count: i64,
 }
 
-/// An unfinished task due before today, with its case.
+/// An unfinished task with its due date and its case (overdue, or due this week).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OverdueTask {
@@ -25,6 +26,7 @@ pub struct OverdueTask {
     pub due_on: NaiveDate,
     pub case_id: CaseId,
     pub case_title: String,
+    pub case_title_parts: CaseTitle,
 }
 
 /// A recent timeline entry, with its case.
@@ -33,6 +35,7 @@ pub struct OverdueTask {
 pub struct RecentActivity {
     pub case_id: CaseId,
     pub case_title: String,
+    pub case_title_parts: CaseTitle,
     pub kind: TimelineKind,
     pub occurred_on: NaiveDate,
     pub text: String,
@@ -48,11 +51,22 @@ pub struct Dashboard {
     /// Unfinished tasks of open cases due before `today`, the oldest first.
     pub overdue_tasks: Vec<OverdueTask>,
     pub overdue_task_total: i64,
+    /// Unfinished tasks of open cases due from `today` through the next six days.
+    pub due_this_week: Vec<OverdueTask>,
+    pub due_this_week_total: i64,
+    /// Open cases assigned to the caseworker, the newest first.
+    pub my_cases: Vec<CaseSummary>,
     pub recent_activity: Vec<RecentActivity>,
 }
 
 fn parse<T: serde::de::DeserializeOwned>(text: String) -> rusqlite::Result<T> {
     serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn title_parts(title: &str, case_type: String) -> rusqlite::Result<CaseTitle> {
+    CaseTitle::from_stored(title, &case_type).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
 }
@@ -72,13 +86,21 @@ fn date(text: String) -> rusqlite::Result<NaiveDate> {
 const OPEN: &str = "c.status NOT IN ('resolved', 'closed')";
 
 impl Store {
-    /// The dashboard as of `today`, with at most `limit` overdue tasks and recent entries.
-    pub fn dashboard(&self, today: NaiveDate, limit: usize) -> StoreResult<Dashboard> {
+    /// The dashboard as of `today` for the caseworker `me` (whose open cases are listed),
+    /// with at most `limit` entries in each list.
+    pub fn dashboard(&self, today: NaiveDate, me: &str, limit: usize) -> StoreResult<Dashboard> {
         let limit = limit.clamp(1, 1000) as i64;
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT c.case_type, c.status, count(*) FROM cases c WHERE {OPEN}
-             GROUP BY c.case_type, c.status ORDER BY c.case_type, c.status"
-        ))?;
+        let my_cases = self.list_cases(&CaseFilter {
+            assignee: Some(me.to_string()),
+            open: Some(true),
+            limit: Some(limit),
+            ..CaseFilter::default()
+        })?;
+        // Kept up to date by triggers (migration 5): no pass over every case at each unlock.
+        let mut stmt = self.conn.prepare(
+            "SELECT case_type, status, n FROM open_case_counts WHERE n > 0
+             ORDER BY case_type, status",
+        )?;
         let open_cases = stmt
             .query_map([], |r| {
                 Ok(CaseCount {
@@ -88,41 +110,24 @@ impl Store {
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let overdue_from = format!(
-            "FROM tasks t JOIN cases c ON c.rowid = t.case_rowid
-             WHERE t.done = 0 AND t.due_on < ?1 AND {OPEN}"
-        );
         let today_text = today.to_string();
-        let overdue_task_total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) {overdue_from}"),
-            [&today_text],
-            |r| r.get(0),
-        )?;
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT t.id, t.title, t.due_on, c.id, c.title {overdue_from}
-             ORDER BY t.due_on, t.rowid LIMIT ?2"
-        ))?;
-        let overdue_tasks = stmt
-            .query_map(rusqlite::params![today_text, limit], |r| {
-                Ok(OverdueTask {
-                    task_id: TaskId(uuid_of(r.get(0)?)?),
-                    title: r.get(1)?,
-                    due_on: date(r.get(2)?)?,
-                    case_id: CaseId(uuid_of(r.get(3)?)?),
-                    case_title: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let week_end = (today + chrono::Days::new(7)).to_string();
+        let (overdue_tasks, overdue_task_total) =
+            self.open_tasks("t.due_on < ?1", &today_text, &today_text, limit)?;
+        let (due_this_week, due_this_week_total) =
+            self.open_tasks("t.due_on >= ?1 AND t.due_on < ?2", &today_text, &week_end, limit)?;
         let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.title, t.kind, t.occurred_on, t.text, t.author
+            "SELECT c.id, c.title, t.kind, t.occurred_on, t.text, t.author, c.case_type
              FROM timeline t JOIN cases c ON c.rowid = t.case_rowid
              ORDER BY t.hlc DESC LIMIT ?1",
         )?;
         let recent_activity = stmt
             .query_map([limit], |r| {
+                let case_title: String = r.get(1)?;
                 Ok(RecentActivity {
                     case_id: CaseId(uuid_of(r.get(0)?)?),
-                    case_title: r.get(1)?,
+                    case_title_parts: title_parts(&case_title, r.get(6)?)?,
+                    case_title,
                     kind: parse(r.get(2)?)?,
                     occurred_on: date(r.get(3)?)?,
                     text: r.get(4)?,
@@ -135,7 +140,48 @@ impl Store {
             open_cases,
             overdue_tasks,
             overdue_task_total,
+            due_this_week,
+            due_this_week_total,
+            my_cases,
             recent_activity,
         })
+    }
+
+    /// Unfinished tasks of open cases whose due date meets `window` (over ?1 and ?2), the
+    /// earliest first, at most `limit`, and how many there are in all.
+    fn open_tasks(
+        &self,
+        window: &str,
+        from: &str,
+        to: &str,
+        limit: i64,
+    ) -> StoreResult<(Vec<OverdueTask>, i64)> {
+        let tasks_from = format!(
+            "FROM tasks t JOIN cases c ON c.rowid = t.case_rowid
+             WHERE t.done = 0 AND {window} AND {OPEN}"
+        );
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) {tasks_from} AND ?2 IS NOT NULL"),
+            [from, to],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT t.id, t.title, t.due_on, c.id, c.title, c.case_type {tasks_from}
+             AND ?2 IS NOT NULL ORDER BY t.due_on, t.rowid LIMIT ?3"
+        ))?;
+        let tasks = stmt
+            .query_map(rusqlite::params![from, to, limit], |r| {
+                let case_title: String = r.get(4)?;
+                Ok(OverdueTask {
+                    task_id: TaskId(uuid_of(r.get(0)?)?),
+                    title: r.get(1)?,
+                    due_on: date(r.get(2)?)?,
+                    case_id: CaseId(uuid_of(r.get(3)?)?),
+                    case_title_parts: title_parts(&case_title, r.get(5)?)?,
+                    case_title,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok((tasks, total))
     }
 }

@@ -31,7 +31,7 @@ mod workers;
 
 pub use attachments::{ATTACHMENT_CHUNK_BYTES, NewAttachment};
 pub use audit::{AuditEntry, AuditVerification};
-pub use cases::{CaseFilter, CaseSummary, NewTimelineEntry};
+pub use cases::{CaseFilter, CaseSummary, CaseTitle, NewTimelineEntry};
 pub use changes::ChangeRecord;
 pub use dashboard::{CaseCount, Dashboard, OverdueTask, RecentActivity};
 pub use error::{StoreError, StoreResult};
@@ -42,7 +42,7 @@ pub use replica::{
     ApplyReport, ChangeSet, Conflict, ConflictChoice, EnvelopePosition, PreparedSets,
     REPLICATED_ENTITIES,
 };
-pub use search::{SearchHit, SearchKind};
+pub use search::{SearchHit, SearchKind, WorkerFacts};
 pub use secret::Passphrase;
 pub use store::{Store, StoreStats};
 pub use sync_state::{PendingEnvelope, SealedPosition};

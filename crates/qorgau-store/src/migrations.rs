@@ -376,6 +376,42 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX timeline_hlc ON timeline(hlc);
     "#,
+    // 5: the dashboard's open-case counts are kept up to date by triggers instead of being
+    // counted over every case at each unlock; "my cases" are found by assignee.
+    r#"
+    CREATE TABLE open_case_counts (
+        case_type TEXT NOT NULL,
+        status    TEXT NOT NULL,
+        n         INTEGER NOT NULL,
+        PRIMARY KEY (case_type, status)
+    ) WITHOUT ROWID;
+    INSERT INTO open_case_counts (case_type, status, n)
+        SELECT case_type, status, count(*) FROM cases
+        WHERE status NOT IN ('resolved', 'closed') GROUP BY case_type, status;
+    CREATE TRIGGER open_case_counts_insert AFTER INSERT ON cases
+        WHEN NEW.status NOT IN ('resolved', 'closed')
+        BEGIN
+            INSERT INTO open_case_counts (case_type, status, n) VALUES (NEW.case_type, NEW.status, 1)
+                ON CONFLICT (case_type, status) DO UPDATE SET n = n + 1;
+        END;
+    CREATE TRIGGER open_case_counts_delete AFTER DELETE ON cases
+        WHEN OLD.status NOT IN ('resolved', 'closed')
+        BEGIN
+            UPDATE open_case_counts SET n = n - 1
+                WHERE case_type = OLD.case_type AND status = OLD.status;
+        END;
+    CREATE TRIGGER open_case_counts_update AFTER UPDATE OF case_type, status ON cases
+        WHEN NEW.case_type IS NOT OLD.case_type OR NEW.status IS NOT OLD.status
+        BEGIN
+            UPDATE open_case_counts SET n = n - 1
+                WHERE OLD.status NOT IN ('resolved', 'closed')
+                  AND case_type = OLD.case_type AND status = OLD.status;
+            INSERT INTO open_case_counts (case_type, status, n)
+                SELECT NEW.case_type, NEW.status, 1 WHERE NEW.status NOT IN ('resolved', 'closed')
+                ON CONFLICT (case_type, status) DO UPDATE SET n = n + 1;
+        END;
+    CREATE INDEX cases_assignee ON cases(assignee) WHERE assignee IS NOT NULL;
+    "#,
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {

@@ -8,8 +8,9 @@
 use crate::changes::uuid_text;
 use crate::error::StoreResult;
 use crate::store::Store;
-use qorgau_domain::{Worker, names};
-use rusqlite::{Connection, params};
+use crate::cases::CaseTitle;
+use qorgau_domain::{Province, Worker, names};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -28,6 +29,31 @@ pub struct SearchHit {
     pub title: String,
     /// Higher is better.
     pub score: f64,
+    /// A worker hit: what tells namesakes apart.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worker: Option<WorkerFacts>,
+    /// A case hit: what its title is made of, for a screen to compose in its language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<CaseTitle>,
+}
+
+/// What tells apart workers of the same name (three "Сәрсенбаев Нұрлан"): shown beside each
+/// worker hit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WorkerFacts {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub province: Option<Province>,
+    /// The employer's name as recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employer: Option<String>,
+    /// The last four digits of the IIN (never the whole number in a list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iin_last4: Option<String>,
+    /// Cases of the worker that are not resolved or closed.
+    pub open_cases: i64,
 }
 
 /// A worker's row of the search index, computed from the validated worker before the write.
@@ -215,6 +241,13 @@ fn score(base: f64, position: usize) -> f64 {
     base - position as f64 * 0.001
 }
 
+const WORKER_FACTS_SQL: &str = "SELECT w.birth_date, w.province, json_extract(w.doc, '$.employer.name'), w.iin,
+        (SELECT count(*) FROM case_workers cw JOIN cases c ON c.rowid = cw.case_rowid
+          WHERE cw.worker_rowid = w.rowid AND c.status NOT IN ('resolved', 'closed'))
+     FROM workers w WHERE w.rowid = ?1";
+
+const CASE_TITLE_SQL: &str = "SELECT title, case_type FROM cases WHERE rowid = ?1";
+
 const WORKER_TIER_SQL: &str = "SELECT w.rowid, w.id, w.display_name FROM
          (SELECT rowid FROM worker_fts WHERE worker_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m
      JOIN workers w ON w.rowid = m.rowid ORDER BY w.rowid DESC";
@@ -267,25 +300,67 @@ impl Store {
                     self.tier(CASE_TIER_SQL, &m, limit, &mut seen_cases)?
                 }
             };
-            hits.extend(
-                found
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (id, title))| SearchHit {
-                        kind,
-                        id,
-                        title,
-                        score: score(base, i),
-                    }),
-            );
+            for (i, (rowid, id, title)) in found.into_iter().enumerate() {
+                let (worker, case) = match kind {
+                    SearchKind::Worker => (self.worker_facts(rowid)?, None),
+                    SearchKind::Case => (None, self.case_title(rowid)?),
+                };
+                hits.push(SearchHit {
+                    kind,
+                    id,
+                    title,
+                    score: score(base, i),
+                    worker,
+                    case,
+                });
+            }
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));
         hits.truncate(limit);
         Ok(hits)
     }
 
-    /// One tier's hits: `(id, title)` pairs not already in `seen`, newest first, up to `limit`
-    /// in all. `sql` takes the FTS5 query as ?1 and a row limit as ?2 and returns
+    /// What tells the worker in row `rowid` apart from namesakes.
+    fn worker_facts(&self, rowid: i64) -> StoreResult<Option<WorkerFacts>> {
+        let mut stmt = self.conn.prepare_cached(WORKER_FACTS_SQL)?;
+        let row = stmt
+            .query_row([rowid], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
+            })
+            .optional()?;
+        let Some((birth_date, province, employer, iin, open_cases)) = row else {
+            return Ok(None);
+        };
+        let province = province
+            .map(|p| serde_json::from_value::<Province>(serde_json::Value::String(p)))
+            .transpose()?;
+        let iin_last4 = iin.filter(|i| i.len() >= 4).map(|i| i[i.len() - 4..].to_string());
+        Ok(Some(WorkerFacts {
+            birth_date,
+            province,
+            employer,
+            iin_last4,
+            open_cases,
+        }))
+    }
+
+    fn case_title(&self, rowid: i64) -> StoreResult<Option<CaseTitle>> {
+        let mut stmt = self.conn.prepare_cached(CASE_TITLE_SQL)?;
+        let row = stmt
+            .query_row([rowid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .optional()?;
+        row.map(|(title, kind)| CaseTitle::from_stored(&title, &kind))
+            .transpose()
+    }
+
+    /// One tier's hits: `(row id, id, title)` not already in `seen`, newest first, up to
+    /// `limit` in all. `sql` takes the FTS5 query as ?1 and a row limit as ?2 and returns
     /// (row id, id, title).
     fn tier(
         &self,
@@ -293,7 +368,7 @@ impl Store {
         fts: &str,
         limit: usize,
         seen: &mut Vec<i64>,
-    ) -> StoreResult<Vec<(String, String)>> {
+    ) -> StoreResult<Vec<(i64, String, String)>> {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(params![fts, (limit + seen.len()) as i64], |r| {
             Ok((
@@ -309,7 +384,7 @@ impl Store {
                 continue;
             }
             seen.push(rowid);
-            out.push((uuid_text(&id), title));
+            out.push((rowid, uuid_text(&id), title));
         }
         Ok(out)
     }

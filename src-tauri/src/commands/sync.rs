@@ -1,7 +1,7 @@
 //! Sync: status, a round now, joining a team with a one-time code, conflict review.
 
 use crate::session::AppState;
-use qorgau_core::{Conflict, CoreError, SyncReport, SyncStatus};
+use qorgau_core::{ConflictForReview, CoreError, SyncReport, SyncStatus};
 use tauri::State;
 
 #[tauri::command]
@@ -23,8 +23,11 @@ pub async fn enroll_device(
 }
 
 #[tauri::command]
-pub async fn conflicts(state: State<'_, AppState>, all: bool) -> Result<Vec<Conflict>, CoreError> {
-    state.run(move |ws| ws.conflicts(all)).await
+pub async fn conflicts(
+    state: State<'_, AppState>,
+    all: bool,
+) -> Result<Vec<ConflictForReview>, CoreError> {
+    state.run(move |ws| ws.conflicts_for_review(all)).await
 }
 
 /// Keeps this device's value, or takes the other device's (`take_other`).

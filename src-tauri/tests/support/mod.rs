@@ -361,14 +361,80 @@ impl Session {
         )
     }
 
+    /// Presses keys as a keyboard does (W3C actions): each string is typed character by
+    /// character; the WebDriver key codes (`\u{E004}` Tab, `\u{E007}` Enter, …) work too.
+    /// `ctrl` holds Control down around them.
+    pub fn press(&self, keys: &str, ctrl: bool) {
+        let mut actions = Vec::new();
+        if ctrl {
+            actions.push(json!({"type": "keyDown", "value": "\u{E009}"}));
+        }
+        for c in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": c.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": c.to_string()}));
+        }
+        if ctrl {
+            actions.push(json!({"type": "keyUp", "value": "\u{E009}"}));
+        }
+        self.ok(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+    }
+
+    /// Presses Tab until the focused element matches `css` (at most 80 times): proves the
+    /// element is reachable from the keyboard.
+    pub fn tab_to(&self, css: &str) {
+        for _ in 0..80 {
+            let here = self.script(
+                "return !!document.activeElement && document.activeElement.matches(arguments[0]);",
+                json!([css]),
+            );
+            if here == json!(true) {
+                return;
+            }
+            self.press("\u{E004}", false);
+        }
+        let at = self.script(
+            "const e = document.activeElement; return e ? e.outerHTML.slice(0, 200) : null;",
+            json!([]),
+        );
+        panic!("{css} cannot be reached with Tab; the focus stays at {at}");
+    }
+
     /// Whether a JavaScript alert is open (it must never be, for user data).
     pub fn alert_open(&self) -> bool {
         self.send("GET", "/alert/text", None).is_ok()
     }
 
-    /// Saves a screenshot as `target/screenshots/NAME.png` after the page settles.
+    /// Fails when the page shows what a person should never read: a raw locale key
+    /// (`mission.consul_name_ko`) or a code word (`trafficking_forced_labour`).
+    pub fn assert_no_code_words(&self, screen: &str) {
+        let keys: serde_json::Map<String, Value> =
+            serde_json::from_str(include_str!("../../../ui/src/lib/locales/en.json")).unwrap();
+        let found = self.script(
+            "return document.body.innerText.match(/\\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\\b/g) || [];",
+            json!([]),
+        );
+        let words: Vec<&str> = found
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|w| w.contains('_') || keys.contains_key(*w))
+            .collect();
+        assert!(
+            words.is_empty(),
+            "the {screen} screen shows code words or raw keys: {words:?}"
+        );
+    }
+
+    /// Saves a screenshot as `target/screenshots/NAME.png` after the page settles, and
+    /// checks that the screen shows no code words.
     pub fn screenshot(&self, name: &str) -> PathBuf {
         std::thread::sleep(Duration::from_millis(400));
+        self.assert_no_code_words(name);
         let b64 = self.ok("GET", "/screenshot", None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap())

@@ -10,7 +10,7 @@ import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CaseStatus } from "./bindings/CaseStatus";
 import type { CaseSummary } from "./bindings/CaseSummary";
-import type { Conflict } from "./bindings/Conflict";
+import type { ConflictForReview } from "./bindings/ConflictForReview";
 import type { CoreError } from "./bindings/CoreError";
 import type { Dashboard } from "./bindings/Dashboard";
 import type { DesktopSettings } from "./bindings/DesktopSettings";
@@ -110,7 +110,7 @@ export const api = {
   syncStatus: () => call<SyncStatus>("sync_status"),
   syncNow: () => call<SyncReport>("sync_now"),
   enrollDevice: (code: string) => call<SyncStatus>("enroll_device", { code }),
-  conflicts: (all: boolean) => call<Conflict[]>("conflicts", { all }),
+  conflicts: (all: boolean) => call<ConflictForReview[]>("conflicts", { all }),
   resolveConflict: (id: number, takeOther: boolean) =>
     call<void>("resolve_conflict", { id, takeOther }),
 };

@@ -5,8 +5,11 @@ import kk from "./locales/kk.json";
 import ko from "./locales/ko.json";
 import ru from "./locales/ru.json";
 
-export type Lang = "kk" | "ru" | "en" | "ko";
-export const LANGUAGES: Lang[] = ["kk", "ru", "en", "ko"];
+import { LANGUAGES as APP_LANGUAGES } from "./bindings/constants";
+
+/** The interface languages, as the app's settings accept them. */
+export type Lang = (typeof APP_LANGUAGES)[number];
+export const LANGUAGES: readonly Lang[] = APP_LANGUAGES;
 export const dictionaries: Record<Lang, Record<string, string>> = { kk, ru, en, ko };
 
 /** BCP 47 tags for Intl: Kazakh and Russian as written in Kazakhstan, Korean in Korea. */
@@ -42,6 +45,31 @@ export function label(group: string, value: string | null | undefined): string {
   const key = `${group}.${value}`;
   const text = dictionaries[i18n.lang][key] ?? dictionaries.en[key];
   return text ?? value;
+}
+
+/** A case's title in the interface language: the worker, the type's label, the summary's start. */
+export function caseTitle(parts: { worker_name: string; case_type: string; summary?: string | null }): string {
+  const head = [parts.worker_name, label("case_type", parts.case_type)].filter((p) => p && p !== "—");
+  if (parts.summary) head.push(parts.summary);
+  return head.join(" · ");
+}
+
+/** What tells a worker apart from namesakes, as one line: birth date, province, employer,
+ *  the IIN's last four digits, open cases. */
+export function workerFactsLine(facts: {
+  birth_date?: string | null;
+  province?: string | null;
+  employer?: string | null;
+  iin_last4?: string | null;
+  open_cases: number;
+}): string {
+  const parts: string[] = [];
+  if (facts.birth_date) parts.push(formatDate(facts.birth_date));
+  if (facts.province) parts.push(label("province", facts.province));
+  if (facts.employer) parts.push(facts.employer);
+  if (facts.iin_last4) parts.push(t("search.iin_last4", { digits: facts.iin_last4 }));
+  if (facts.open_cases > 0) parts.push(t("search.open_cases", { count: facts.open_cases }));
+  return parts.join(" · ");
 }
 
 /** `2026-11-21` as the language writes a date (the date itself, no time zone shift). */

@@ -65,6 +65,7 @@ describe("locale files", () => {
       ["sex", SEXES], ["agency_kind", AGENCY_KINDS], ["letter_status", unionValues("LetterStatus")],
       ["issue", unionValues("IssueCode")], ["error", unionValues("ErrorCode")],
       ["search.kind", unionValues("SearchKind")], ["lang", LANGUAGES],
+      ["consent_method", unionValues("ConsentMethod")], ["messenger", unionValues("Messenger")],
     ];
     // The forms' lists cover the whole enum.
     expect([...CASE_TYPES].sort()).toEqual(unionValues("CaseType").sort());

@@ -18,7 +18,7 @@ impl Ws {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ws");
         let ws = Ws { _dir: dir, path };
-        let out = ws.run(&["init"]);
+        let out = ws.run(&["init", "--no-directory"]);
         assert_ok(&out);
         ws
     }
@@ -267,6 +267,27 @@ fn init_refuses_a_short_passphrase_and_an_existing_workspace() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("passphrase"));
+}
+
+#[test]
+fn init_makes_the_same_workspace_as_the_desktop_first_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Ws {
+        path: dir.path().join("first-run"),
+        _dir: dir,
+    };
+    let bad = ws.run(&["init", "--mission-preset", "almaty"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("mission_preset"), "{}", text(&bad.stderr));
+    assert!(!ws.path.join("workspace.json").exists(), "nothing created on a bad preset");
+    assert_ok(&ws.run(&["init", "--mission-preset", "seoul"]));
+    let agencies = ws.json(&["agency", "list"]);
+    assert!(agencies.as_array().unwrap().len() >= 10, "the shipped directory");
+    assert_eq!(
+        ws.json(&["mission", "show"])["mission"]["code"],
+        json!("SEL"),
+        "the Seoul preset"
+    );
 }
 
 #[test]

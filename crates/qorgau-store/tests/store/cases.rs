@@ -541,7 +541,7 @@ fn the_dashboard_counts_open_cases_by_type_and_status_and_lists_overdue_tasks() 
         .add_timeline_entry(open, &note("the newest note"))
         .unwrap();
 
-    let d = store.dashboard(date(2026, 2, 1), 10).unwrap();
+    let d = store.dashboard(date(2026, 2, 1), "nobody", 10).unwrap();
     assert_eq!(d.open_case_total, 2);
     let counts: Vec<(CaseType, CaseStatus, i64)> = d
         .open_cases
@@ -566,9 +566,107 @@ fn the_dashboard_counts_open_cases_by_type_and_status_and_lists_overdue_tasks() 
     store.set_task_done(late, true).unwrap();
     assert_eq!(
         store
-            .dashboard(date(2026, 2, 1), 10)
+            .dashboard(date(2026, 2, 1), "nobody", 10)
             .unwrap()
             .overdue_task_total,
         0
     );
+}
+
+/// The open-case counts are kept by triggers; they must equal a count over the cases after
+/// any mix of new cases, status changes and type changes.
+#[test]
+fn the_kept_open_case_counts_equal_a_fresh_count() {
+    let (_dir, mut store, worker) = store_with_worker();
+    let types = [CaseType::UnpaidWages, CaseType::WorkplaceInjury, CaseType::DetentionDeportation];
+    let mut ids = Vec::new();
+    for i in 0..12 {
+        ids.push(
+            store
+                .add_case(&CaseRecord {
+                    case_type: Some(types[i % 3]),
+                    ..case_for(vec![worker], &format!("case {i}"))
+                })
+                .unwrap(),
+        );
+    }
+    for (i, id) in ids.iter().enumerate() {
+        match i % 4 {
+            0 => {
+                store.set_case_status(*id, CaseStatus::InProgress, None).unwrap();
+            }
+            1 => {
+                store.set_case_status(*id, CaseStatus::Resolved, None).unwrap();
+                store.set_case_status(*id, CaseStatus::Closed, None).unwrap();
+            }
+            2 => {
+                store.set_case_status(*id, CaseStatus::Resolved, None).unwrap();
+                store.set_case_status(*id, CaseStatus::InProgress, None).unwrap();
+            }
+            _ => {
+                let mut patch = serde_json::Map::new();
+                patch.insert("case_type".into(), serde_json::json!("crime_victim"));
+                store.update_case(*id, &patch).unwrap();
+            }
+        }
+    }
+    let kept: Vec<(CaseType, CaseStatus, i64)> = store
+        .dashboard(date(2026, 2, 1), "nobody", 10)
+        .unwrap()
+        .open_cases
+        .iter()
+        .map(|c| (c.case_type, c.status, c.count))
+        .collect();
+    let mut fresh: std::collections::BTreeMap<(CaseType, CaseStatus), i64> = Default::default();
+    for id in &ids {
+        let c = store.case(*id).unwrap().record;
+        if !matches!(c.status, CaseStatus::Resolved | CaseStatus::Closed) {
+            *fresh.entry((c.case_type.unwrap(), c.status)).or_default() += 1;
+        }
+    }
+    let mut kept_sorted = kept.clone();
+    kept_sorted.sort();
+    let fresh: Vec<(CaseType, CaseStatus, i64)> =
+        fresh.into_iter().map(|((t, s), n)| (t, s, n)).collect();
+    assert_eq!(kept_sorted, fresh);
+    assert_eq!(kept.iter().map(|c| c.2).sum::<i64>(), 9, "3 of 12 are closed");
+}
+
+#[test]
+fn the_dashboard_lists_tasks_due_this_week_and_my_open_cases() {
+    let (_dir, mut store, worker) = store_with_worker();
+    let mine = store
+        .add_case(&CaseRecord {
+            assignee: Some("Айгерім".into()),
+            ..case_for(vec![worker], "mine")
+        })
+        .unwrap();
+    let mine_resolved = store
+        .add_case(&CaseRecord {
+            assignee: Some("Айгерім".into()),
+            ..case_for(vec![worker], "mine, resolved")
+        })
+        .unwrap();
+    store
+        .set_case_status(mine_resolved, CaseStatus::Resolved, None)
+        .unwrap();
+    let other = store
+        .add_case(&CaseRecord {
+            assignee: Some("Ерлан".into()),
+            ..case_for(vec![worker], "not mine")
+        })
+        .unwrap();
+    let today = date(2026, 2, 2);
+    let soon = store.add_task(other, "hearing", Some(date(2026, 2, 8))).unwrap();
+    store.add_task(mine, "today", Some(today)).unwrap();
+    store.add_task(mine, "next week", Some(date(2026, 2, 9))).unwrap();
+    store.add_task(mine, "overdue", Some(date(2026, 2, 1))).unwrap();
+    let d = store.dashboard(today, "Айгерім", 10).unwrap();
+    let due: Vec<&str> = d.due_this_week.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(due, vec!["today", "hearing"], "today through six days on, earliest first");
+    assert_eq!(d.due_this_week_total, 2);
+    assert_eq!(d.due_this_week[1].task_id, soon);
+    assert_eq!(d.overdue_task_total, 1);
+    let my: Vec<_> = d.my_cases.iter().map(|c| c.id).collect();
+    assert_eq!(my, vec![mine], "open cases assigned to me only");
 }

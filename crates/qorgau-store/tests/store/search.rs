@@ -223,17 +223,30 @@ fn hits_serialise_to_the_documented_json_shape() {
     let object = json.as_object().unwrap();
     let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
     keys.sort();
-    assert_eq!(keys, vec!["id", "kind", "score", "title"]);
+    assert_eq!(keys, vec!["id", "kind", "score", "title", "worker"]);
     assert_eq!(object["kind"], json!("worker"));
     assert_eq!(object["id"], json!(p.nurlan.to_string()));
     assert_eq!(object["title"], json!("Сейітов Нұрлан"));
     assert!(object["score"].is_f64());
+    // What tells namesakes apart: never the whole IIN, only its last four digits.
+    let iin = iin(date(1979, 10, 28), Sex::Male, 3027);
+    assert_eq!(
+        object["worker"],
+        json!({"birth_date": "1979-10-28", "iin_last4": &iin[8..], "open_cases": 1})
+    );
 
     let case: &SearchHit = &store.search("птицефабрика", 10).unwrap()[0];
     let json = serde_json::to_value(case).unwrap();
     assert_eq!(json["kind"], json!("case"));
     assert_eq!(json["id"], json!(p.wages.to_string()));
     assert!(json["title"].as_str().unwrap().contains("Сейітов Нұрлан"));
+    // The parts a screen composes the title from, in its own language.
+    assert_eq!(
+        json["case"],
+        json!({"worker_name": "Сейітов Нұрлан", "case_type": "unpaid_wages",
+               "summary": "Не выплачена зарплата, птицефабрика в Ансане"})
+    );
+    assert!(json.get("worker").is_none());
     // Scores are sorted best first.
     let all = store.search("Цой", 10).unwrap();
     for pair in all.windows(2) {
@@ -261,4 +274,59 @@ fn queries_without_searchable_words_find_nothing_and_do_not_fail() {
     }
     assert!(store.search("", 10).unwrap().is_empty());
     assert_eq!(store.search("Цой", 0).unwrap().len(), 1);
+}
+
+#[test]
+fn namesakes_are_told_apart_by_birth_date_province_employer_and_open_cases() {
+    let (_dir, mut store) = new_store();
+    let namesake = |birth: chrono::NaiveDate, province: &str, employer: &str| Worker {
+        surname: Some("Сәрсенбаев".into()),
+        given_name: Some("Нұрлан".into()),
+        birth_date: Some(birth),
+        province: Some(serde_json::from_value(json!(province)).unwrap()),
+        employer: Some(qorgau_domain::worker::Employer {
+            name: Some(employer.into()),
+            ..Default::default()
+        }),
+        ..Worker::default()
+    };
+    let a = store
+        .add_worker(&namesake(date(1985, 3, 1), "gyeonggi", "대한정밀(주)"))
+        .unwrap()
+        .id;
+    let b = store
+        .add_worker(&namesake(date(1990, 7, 9), "gyeongnam", "김해주물"))
+        .unwrap()
+        .id;
+    let closed = store
+        .add_case(&CaseRecord {
+            workers: vec![b],
+            case_type: Some(CaseType::UnpaidWages),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    store
+        .set_case_status(closed, qorgau_domain::CaseStatus::Resolved, None)
+        .unwrap();
+    store
+        .add_case(&CaseRecord {
+            workers: vec![a],
+            case_type: Some(CaseType::WorkplaceInjury),
+            ..CaseRecord::default()
+        })
+        .unwrap();
+    let hits = store.search("Сәрсенбаев", 10).unwrap();
+    let facts = |id: WorkerId| {
+        let hit = hits.iter().find(|h| h.id == id.to_string()).unwrap();
+        serde_json::to_value(hit.worker.as_ref().unwrap()).unwrap()
+    };
+    assert_eq!(
+        facts(a),
+        json!({"birth_date": "1985-03-01", "province": "gyeonggi", "employer": "대한정밀(주)", "open_cases": 1})
+    );
+    assert_eq!(
+        facts(b),
+        json!({"birth_date": "1990-07-09", "province": "gyeongnam", "employer": "김해주물", "open_cases": 0}),
+        "a resolved case is not open"
+    );
 }
