@@ -26,8 +26,7 @@ pub use qorgau_domain as domain;
 pub use qorgau_letters as letters_engine;
 pub use qorgau_store::{
     AddedWorker, AuditEntry, AuditVerification, CaseCount, CaseFilter, CaseSummary, CaseTitle,
-    ChangeRecord,
-    Dashboard, KdfParams, LOCAL_BLOCK_SIZE, NewAttachment, NewTimelineEntry, OverdueTask,
-    Passphrase, RecentActivity, RegistryBlock, SearchHit, SearchKind, StoreStats, WorkerFacts,
-    WorkerFilter, WorkerSummary,
+    ChangeRecord, Dashboard, KdfParams, LOCAL_BLOCK_SIZE, NewAttachment, NewTimelineEntry,
+    OverdueTask, Passphrase, RecentActivity, RegistryBlock, SearchHit, SearchKind, StoreStats,
+    WorkerFacts, WorkerFilter, WorkerSummary,
 };

@@ -17,10 +17,10 @@ pub struct ConflictForReview {
     #[serde(flatten)]
     pub conflict: Conflict,
     /// A worker's or agency's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_name: Option<String>,
     /// A case's title parts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_case: Option<CaseTitle>,
 }
 
@@ -139,7 +139,8 @@ impl Workspace {
             .conflicts(all)?
             .into_iter()
             .map(|conflict| {
-                let (record_name, record_case) = self.record_of(&conflict.entity, &conflict.entity_id);
+                let (record_name, record_case) =
+                    self.record_of(&conflict.entity, &conflict.entity_id);
                 Ok(ConflictForReview {
                     conflict,
                     record_name,
@@ -161,7 +162,9 @@ impl Workspace {
             ),
             "case" => (
                 None,
-                id.parse().ok().and_then(|id| self.store.case_title(id).ok()),
+                id.parse()
+                    .ok()
+                    .and_then(|id| self.store.case_title(id).ok()),
             ),
             "agency" => (
                 id.parse()

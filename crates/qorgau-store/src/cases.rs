@@ -43,7 +43,7 @@ pub struct CaseSummary {
 pub struct CaseTitle {
     pub worker_name: String,
     pub case_type: CaseType,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
 }
 
@@ -899,7 +899,11 @@ mod title_tests {
 
     #[test]
     fn a_stored_title_splits_into_its_parts() {
-        let t = CaseTitle::from_stored("Ахметов Нұрлан · unpaid_wages · Не платят с августа", "unpaid_wages").unwrap();
+        let t = CaseTitle::from_stored(
+            "Ахметов Нұрлан · unpaid_wages · Не платят с августа",
+            "unpaid_wages",
+        )
+        .unwrap();
         assert_eq!(t.worker_name, "Ахметов Нұрлан");
         assert_eq!(t.case_type, CaseType::UnpaidWages);
         assert_eq!(t.summary.as_deref(), Some("Не платят с августа"));
@@ -907,10 +911,16 @@ mod title_tests {
         assert_eq!((t.worker_name.as_str(), t.summary), ("Ким Ольга", None));
         // A summary that repeats the code does not move the split.
         let t = CaseTitle::from_stored("Цой · other · other · notes", "other").unwrap();
-        assert_eq!((t.worker_name.as_str(), t.summary.as_deref()), ("Цой", Some("other · notes")));
+        assert_eq!(
+            (t.worker_name.as_str(), t.summary.as_deref()),
+            ("Цой", Some("other · notes"))
+        );
         // Stored without a type: the title has an empty slot where the type goes.
         let t = CaseTitle::from_stored("Цой ·  · summary", "other").unwrap();
-        assert_eq!((t.worker_name.as_str(), t.summary.as_deref()), ("Цой", Some("summary")));
+        assert_eq!(
+            (t.worker_name.as_str(), t.summary.as_deref()),
+            ("Цой", Some("summary"))
+        );
         assert!(CaseTitle::from_stored("x · y", "no_such_type").is_err());
     }
 }

@@ -114,8 +114,12 @@ impl Store {
         let week_end = (today + chrono::Days::new(7)).to_string();
         let (overdue_tasks, overdue_task_total) =
             self.open_tasks("t.due_on < ?1", &today_text, &today_text, limit)?;
-        let (due_this_week, due_this_week_total) =
-            self.open_tasks("t.due_on >= ?1 AND t.due_on < ?2", &today_text, &week_end, limit)?;
+        let (due_this_week, due_this_week_total) = self.open_tasks(
+            "t.due_on >= ?1 AND t.due_on < ?2",
+            &today_text,
+            &week_end,
+            limit,
+        )?;
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.title, t.kind, t.occurred_on, t.text, t.author, c.case_type
              FROM timeline t JOIN cases c ON c.rowid = t.case_rowid

@@ -5,10 +5,10 @@
 //! employer (`other`). Every query word becomes a prefix query, so results appear as the
 //! caseworker types; words are AND-ed, and within a word any of its forms may match.
 
+use crate::cases::CaseTitle;
 use crate::changes::uuid_text;
 use crate::error::StoreResult;
 use crate::store::Store;
-use crate::cases::CaseTitle;
 use qorgau_domain::{Province, Worker, names};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -30,10 +30,10 @@ pub struct SearchHit {
     /// Higher is better.
     pub score: f64,
     /// A worker hit: what tells namesakes apart.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub worker: Option<WorkerFacts>,
     /// A case hit: what its title is made of, for a screen to compose in its language.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub case: Option<CaseTitle>,
 }
 
@@ -42,15 +42,15 @@ pub struct SearchHit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WorkerFacts {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<Province>,
     /// The employer's name as recorded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employer: Option<String>,
     /// The last four digits of the IIN (never the whole number in a list).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iin_last4: Option<String>,
     /// Cases of the worker that are not resolved or closed.
     pub open_cases: i64,
@@ -241,7 +241,8 @@ fn score(base: f64, position: usize) -> f64 {
     base - position as f64 * 0.001
 }
 
-const WORKER_FACTS_SQL: &str = "SELECT w.birth_date, w.province, json_extract(w.doc, '$.employer.name'), w.iin,
+const WORKER_FACTS_SQL: &str =
+    "SELECT w.birth_date, w.province, json_extract(w.doc, '$.employer.name'), w.iin,
         (SELECT count(*) FROM case_workers cw JOIN cases c ON c.rowid = cw.case_rowid
           WHERE cw.worker_rowid = w.rowid AND c.status NOT IN ('resolved', 'closed'))
      FROM workers w WHERE w.rowid = ?1";
@@ -303,7 +304,7 @@ impl Store {
             for (i, (rowid, id, title)) in found.into_iter().enumerate() {
                 let (worker, case) = match kind {
                     SearchKind::Worker => (self.worker_facts(rowid)?, None),
-                    SearchKind::Case => (None, self.case_title(rowid)?),
+                    SearchKind::Case => (None, self.case_title_of_row(rowid)?),
                 };
                 hits.push(SearchHit {
                     kind,
@@ -340,7 +341,9 @@ impl Store {
         let province = province
             .map(|p| serde_json::from_value::<Province>(serde_json::Value::String(p)))
             .transpose()?;
-        let iin_last4 = iin.filter(|i| i.len() >= 4).map(|i| i[i.len() - 4..].to_string());
+        let iin_last4 = iin
+            .filter(|i| i.len() >= 4)
+            .map(|i| i[i.len() - 4..].to_string());
         Ok(Some(WorkerFacts {
             birth_date,
             province,
@@ -350,10 +353,12 @@ impl Store {
         }))
     }
 
-    fn case_title(&self, rowid: i64) -> StoreResult<Option<CaseTitle>> {
+    fn case_title_of_row(&self, rowid: i64) -> StoreResult<Option<CaseTitle>> {
         let mut stmt = self.conn.prepare_cached(CASE_TITLE_SQL)?;
         let row = stmt
-            .query_row([rowid], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_row([rowid], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .optional()?;
         row.map(|(title, kind)| CaseTitle::from_stored(&title, &kind))
             .transpose()

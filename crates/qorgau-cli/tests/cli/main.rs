@@ -278,11 +278,21 @@ fn init_makes_the_same_workspace_as_the_desktop_first_run() {
     };
     let bad = ws.run(&["init", "--mission-preset", "almaty"]);
     assert_eq!(bad.status.code(), Some(1));
-    assert!(text(&bad.stderr).contains("mission_preset"), "{}", text(&bad.stderr));
-    assert!(!ws.path.join("workspace.json").exists(), "nothing created on a bad preset");
+    assert!(
+        text(&bad.stderr).contains("mission_preset"),
+        "{}",
+        text(&bad.stderr)
+    );
+    assert!(
+        !ws.path.join("workspace.json").exists(),
+        "nothing created on a bad preset"
+    );
     assert_ok(&ws.run(&["init", "--mission-preset", "seoul"]));
     let agencies = ws.json(&["agency", "list"]);
-    assert!(agencies.as_array().unwrap().len() >= 10, "the shipped directory");
+    assert!(
+        agencies.as_array().unwrap().len() >= 10,
+        "the shipped directory"
+    );
     assert_eq!(
         ws.json(&["mission", "show"])["mission"]["code"],
         json!("SEL"),

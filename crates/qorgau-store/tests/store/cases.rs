@@ -578,7 +578,11 @@ fn the_dashboard_counts_open_cases_by_type_and_status_and_lists_overdue_tasks() 
 #[test]
 fn the_kept_open_case_counts_equal_a_fresh_count() {
     let (_dir, mut store, worker) = store_with_worker();
-    let types = [CaseType::UnpaidWages, CaseType::WorkplaceInjury, CaseType::DetentionDeportation];
+    let types = [
+        CaseType::UnpaidWages,
+        CaseType::WorkplaceInjury,
+        CaseType::DetentionDeportation,
+    ];
     let mut ids = Vec::new();
     for i in 0..12 {
         ids.push(
@@ -593,15 +597,25 @@ fn the_kept_open_case_counts_equal_a_fresh_count() {
     for (i, id) in ids.iter().enumerate() {
         match i % 4 {
             0 => {
-                store.set_case_status(*id, CaseStatus::InProgress, None).unwrap();
+                store
+                    .set_case_status(*id, CaseStatus::InProgress, None)
+                    .unwrap();
             }
             1 => {
-                store.set_case_status(*id, CaseStatus::Resolved, None).unwrap();
-                store.set_case_status(*id, CaseStatus::Closed, None).unwrap();
+                store
+                    .set_case_status(*id, CaseStatus::Resolved, None)
+                    .unwrap();
+                store
+                    .set_case_status(*id, CaseStatus::Closed, None)
+                    .unwrap();
             }
             2 => {
-                store.set_case_status(*id, CaseStatus::Resolved, None).unwrap();
-                store.set_case_status(*id, CaseStatus::InProgress, None).unwrap();
+                store
+                    .set_case_status(*id, CaseStatus::Resolved, None)
+                    .unwrap();
+                store
+                    .set_case_status(*id, CaseStatus::InProgress, None)
+                    .unwrap();
             }
             _ => {
                 let mut patch = serde_json::Map::new();
@@ -629,7 +643,11 @@ fn the_kept_open_case_counts_equal_a_fresh_count() {
     let fresh: Vec<(CaseType, CaseStatus, i64)> =
         fresh.into_iter().map(|((t, s), n)| (t, s, n)).collect();
     assert_eq!(kept_sorted, fresh);
-    assert_eq!(kept.iter().map(|c| c.2).sum::<i64>(), 9, "3 of 12 are closed");
+    assert_eq!(
+        kept.iter().map(|c| c.2).sum::<i64>(),
+        9,
+        "3 of 12 are closed"
+    );
 }
 
 #[test]
@@ -657,13 +675,23 @@ fn the_dashboard_lists_tasks_due_this_week_and_my_open_cases() {
         })
         .unwrap();
     let today = date(2026, 2, 2);
-    let soon = store.add_task(other, "hearing", Some(date(2026, 2, 8))).unwrap();
+    let soon = store
+        .add_task(other, "hearing", Some(date(2026, 2, 8)))
+        .unwrap();
     store.add_task(mine, "today", Some(today)).unwrap();
-    store.add_task(mine, "next week", Some(date(2026, 2, 9))).unwrap();
-    store.add_task(mine, "overdue", Some(date(2026, 2, 1))).unwrap();
+    store
+        .add_task(mine, "next week", Some(date(2026, 2, 9)))
+        .unwrap();
+    store
+        .add_task(mine, "overdue", Some(date(2026, 2, 1)))
+        .unwrap();
     let d = store.dashboard(today, "Айгерім", 10).unwrap();
     let due: Vec<&str> = d.due_this_week.iter().map(|t| t.title.as_str()).collect();
-    assert_eq!(due, vec!["today", "hearing"], "today through six days on, earliest first");
+    assert_eq!(
+        due,
+        vec!["today", "hearing"],
+        "today through six days on, earliest first"
+    );
     assert_eq!(d.due_this_week_total, 2);
     assert_eq!(d.due_this_week[1].task_id, soon);
     assert_eq!(d.overdue_task_total, 1);

@@ -12,4 +12,8 @@ province?: Province,
 /**
  * Only open cases (not resolved or closed) with an unfinished task due before this date.
  */
-overdue_on?: string, limit?: number, offset?: number, };
+overdue_on?: string, 
+/**
+ * Only open cases (`true`) or only resolved and closed ones (`false`).
+ */
+open?: boolean, limit?: number, offset?: number, };
