@@ -498,10 +498,12 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
     a.update_worker(worker, &patch(&[("address_kr", json!("안산시 2"))]))
         .unwrap();
     drop(a);
-    // Turn the workspace back into one written before migrations 3 and 4.
+    // Turn the workspace back into one written before migrations 3 to 5.
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
-        "DROP INDEX timeline_hlc; DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
+        "DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
+         DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
+         DROP INDEX timeline_hlc; DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
          DROP TABLE sync_pending; DROP TABLE attachment_inbox; DROP TABLE attachment_chunk_inbox;
          DROP TABLE worker_merges; ALTER TABLE outbox DROP COLUMN bases;
          PRAGMA user_version = 2;",
