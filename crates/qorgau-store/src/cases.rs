@@ -907,7 +907,9 @@ mod title_tests {
         assert_eq!(t.worker_name, "Ахметов Нұрлан");
         assert_eq!(t.case_type, CaseType::UnpaidWages);
         assert_eq!(t.summary.as_deref(), Some("Не платят с августа"));
-        let t = CaseTitle::from_stored("Ким Ольга · detention_deportation", "detention_deportation").unwrap();
+        let t =
+            CaseTitle::from_stored("Ким Ольга · detention_deportation", "detention_deportation")
+                .unwrap();
         assert_eq!((t.worker_name.as_str(), t.summary), ("Ким Ольга", None));
         // A summary that repeats the code does not move the split.
         let t = CaseTitle::from_stored("Цой · other · other · notes", "other").unwrap();
