@@ -432,6 +432,7 @@ fn case(cli: &Cli, action: &CaseAction) -> Result<()> {
                     .map(|w| id_arg("--worker", w))
                     .transpose()?,
                 overdue_on: overdue.then(|| chrono::Local::now().date_naive()),
+                open: None,
                 limit: Some(*limit),
                 offset: None,
             };

@@ -419,11 +419,13 @@ impl Session {
         );
         let words: Vec<&str> = found
             .as_array()
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|w| w.contains('_') || keys.contains_key(*w))
-            .collect();
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .filter(|w| w.contains('_') || keys.contains_key(*w))
+                    .collect()
+            })
+            .unwrap_or_default();
         assert!(
             words.is_empty(),
             "the {screen} screen shows code words or raw keys: {words:?}"
