@@ -15,8 +15,27 @@ fn status_text(s: &SyncStatus) -> String {
             s.device, s.unsynced_changes
         );
     }
+    let held = if s.held_changes > 0 {
+        format!(
+            "\nwarning: {} changes from other devices are stamped more than a day ahead of this \
+             laptop's clock; they are set aside, not applied",
+            s.held_changes
+        )
+    } else {
+        String::new()
+    };
+    let quarantined: String = s
+        .quarantined
+        .iter()
+        .map(|q| {
+            format!(
+                "\nquarantined: envelope {} of device {} (position {}): {}",
+                q.device_seq, q.device, q.global_seq, q.reason
+            )
+        })
+        .collect();
     format!(
-        "device {}{}\nteam {} on {}\nkey epoch {}, {} local changes not on the server, cursor {}\n{} open conflicts, {} attachments still arriving",
+        "device {}{}\nteam {} on {}\nkey epoch {}, {} local changes not on the server, cursor {}\n{} open conflicts, {} attachments still arriving{held}{quarantined}",
         s.device,
         if s.admin { " (admin)" } else { "" },
         s.team.as_deref().unwrap_or(""),
@@ -35,9 +54,10 @@ pub fn team(cli: &Cli, action: &TeamAction) -> Result<()> {
             out,
             server,
             fingerprint,
+            operator_token,
         } => {
             let mut ws = open(cli)?;
-            let status = ws.create_team(server, fingerprint.as_deref())?;
+            let status = ws.create_team(server, fingerprint.as_deref(), operator_token)?;
             emit(cli.json || out.json, &status, || status_text(&status));
         }
     }
@@ -56,7 +76,11 @@ pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
                 code.clone()
             });
         }
-        DeviceAction::Enroll { out, code } => {
+        DeviceAction::Enroll {
+            out,
+            code,
+            merge_existing,
+        } => {
             // `-` reads the code from standard input, keeping it out of the process list and
             // the shell's history.
             let code = if code == "-" {
@@ -69,7 +93,11 @@ pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
                 code.clone()
             };
             let mut ws = open(cli)?;
-            let status = ws.enroll_device(&code)?;
+            let status = if *merge_existing {
+                ws.enroll_device_merging(&code)?
+            } else {
+                ws.enroll_device(&code)?
+            };
             emit(cli.json || out.json, &status, || status_text(&status));
         }
         DeviceAction::List { out } => {
@@ -128,6 +156,21 @@ pub fn sync(cli: &Cli, as_json: bool, status_only: bool) -> Result<()> {
             },
         ) + &if report.numbers_leased > 0 {
             format!("; leased {} registry numbers", report.numbers_leased)
+        } else {
+            String::new()
+        } + &if report.quarantined > 0 {
+            format!(
+                "\nwarning: {} envelopes did not open or apply and were set aside: see `qorgau sync --status`",
+                report.quarantined
+            )
+        } else {
+            String::new()
+        } + &if report.held_ahead > 0 {
+            format!(
+                "\nwarning: {} changes from other devices are stamped more than a day ahead of \
+                 this laptop's clock (a laptop whose clock is wrong?): set aside, not applied",
+                report.held_ahead
+            )
         } else {
             String::new()
         } + &if report.duplicate_workers > 0 {

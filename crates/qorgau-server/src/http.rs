@@ -1,8 +1,9 @@
 //! The HTTP API. Handlers authenticate the bearer token, check limits and call the storage;
 //! all data in bodies is opaque to the server except the metadata named in `storage.rs`.
 
+use crate::operator::OperatorCredential;
 use crate::storage::{Id, KeyBox, NewEnrollment, NewEnvelope, Storage, StorageError};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -131,22 +132,25 @@ async fn blocking<T: Send + 'static>(
     })?
 }
 
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+}
+
 /// The device behind the request's bearer token; refused when unknown or revoked.
 async fn authenticate(
     storage: &Shared,
     headers: &HeaderMap,
 ) -> ApiResult<crate::storage::DeviceAuth> {
-    let token = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "missing bearer token",
-            )
-        })?;
+    let token = bearer_token(headers).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing bearer token",
+        )
+    })?;
     let hash = hash_token(token.trim());
     let storage = storage.clone();
     let auth = blocking(move || Ok(storage.authenticate(hash)?)).await?;
@@ -177,10 +181,30 @@ struct TokenReply {
     token: String,
 }
 
+/// Creating a team needs the operator's token as the bearer token.
 async fn create_team(
     State(storage): State<Shared>,
+    Extension(operator): Extension<OperatorCredential>,
+    headers: HeaderMap,
     Json(body): Json<NewTeam>,
 ) -> ApiResult<(StatusCode, Json<TokenReply>)> {
+    match bearer_token(&headers) {
+        None => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "operator_token_required",
+                "creating a team needs the server operator's token",
+            ));
+        }
+        Some(token) if !operator.accepts(token) => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "operator_token_wrong",
+                "that is not this server's operator token",
+            ));
+        }
+        Some(_) => {}
+    }
     let team = parse_id("team_id", &body.team_id)?;
     let device = parse_id("device_id", &body.device_id)?;
     let (token, hash) = new_token()?;
@@ -300,18 +324,18 @@ async fn pull(
         .limit
         .unwrap_or(MAX_BATCH as u32)
         .clamp(1, MAX_BATCH as u32);
-    let rows = blocking(move || Ok(storage.pull(auth.team, q.after, limit)?)).await?;
+    // A reply holds at most about MAX_PULL_BYTES of envelopes (always at least one); the
+    // storage stops reading there.
+    // The team's last position, read after the page: it is at least the page's last.
+    let (rows, high_water) = blocking(move || {
+        let rows = storage.pull(auth.team, q.after, limit, MAX_PULL_BYTES as u64)?;
+        Ok((rows, storage.high_water(auth.team)?))
+    })
+    .await?;
     // A device's own envelopes come back without their bytes: it has their changes, and
     // needs only their positions.
-    // A reply holds at most about MAX_PULL_BYTES of envelopes (always at least one).
-    let mut bytes = 0usize;
     let envelopes: Vec<serde_json::Value> = rows
         .into_iter()
-        .take_while(|e| {
-            let first = bytes == 0;
-            bytes += e.blob.len().max(1);
-            first || bytes <= MAX_PULL_BYTES
-        })
         .map(|e| {
             let own = e.device == auth.device;
             json!({
@@ -323,7 +347,9 @@ async fn pull(
             })
         })
         .collect();
-    Ok(Json(json!({ "envelopes": envelopes })))
+    Ok(Json(
+        json!({ "envelopes": envelopes, "high_water": high_water }),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -548,8 +574,8 @@ async fn health() -> &'static str {
     "ok"
 }
 
-/// The API's routes over `storage`.
-pub fn router(storage: Shared) -> Router {
+/// The API's routes over `storage`; creating a team needs `operator`'s token.
+pub fn router(storage: Shared, operator: OperatorCredential) -> Router {
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/teams", post(create_team))
@@ -561,5 +587,6 @@ pub fn router(storage: Shared) -> Router {
         .route("/v1/envelopes", post(push).get(pull))
         .route("/v1/registry/blocks", post(lease_block))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(Extension(operator))
         .with_state(storage)
 }

@@ -137,7 +137,8 @@ impl Remote {
         }
     }
 
-    /// Creates a team with this device as its admin; returns the device's token.
+    /// Creates a team with this device as its admin; returns the device's token. The
+    /// client's token must be the server operator's token.
     pub fn create_team(&self, team: &[u8; 16], device: &[u8; 16]) -> Result<String, SyncError> {
         let reply = self.call(
             "POST",
@@ -256,11 +257,22 @@ impl Remote {
     }
 
     pub fn pull(&self, after: u64, limit: u32) -> Result<Vec<PulledEnvelope>, SyncError> {
+        Ok(self.pull_page(after, limit)?.0)
+    }
+
+    /// The envelopes after `after`, at most `limit`, and the team's last position as the
+    /// server states it (none from a server that does not say).
+    pub fn pull_page(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<(Vec<PulledEnvelope>, Option<u64>), SyncError> {
         let reply = self.call(
             "GET",
             &format!("/envelopes?after={after}&limit={limit}"),
             None,
         )?;
+        let high_water = reply["high_water"].as_u64();
         let list = reply["envelopes"]
             .as_array()
             .ok_or_else(|| bad_reply("envelopes"))?;
@@ -287,7 +299,8 @@ impl Remote {
                         .map_err(|_| bad_reply("blob"))?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, SyncError>>()
+            .map(|list| (list, high_water))
     }
 
     /// Leases `size` registry numbers of `year`; returns `(first, last)`.
