@@ -8,6 +8,31 @@ use serde_json::json;
 
 type Result<T> = std::result::Result<T, Failure>;
 
+/// Clocks further apart than this get a warning.
+const CLOCK_WARNING_MS: i64 = 5 * 60 * 1000;
+
+/// A warning line when this laptop's clock is far from the server's.
+fn clock_warning(offset_ms: Option<i64>) -> String {
+    match offset_ms {
+        Some(offset) if offset.abs() > CLOCK_WARNING_MS => {
+            let minutes = offset.abs() / 60_000;
+            let (amount, unit) = if minutes >= 2 * 24 * 60 {
+                (minutes / (24 * 60), "days")
+            } else if minutes >= 120 {
+                (minutes / 60, "hours")
+            } else {
+                (minutes, "minutes")
+            };
+            let direction = if offset < 0 { "ahead of" } else { "behind" };
+            format!(
+                "\nwarning: this laptop's clock is about {amount} {unit} {direction} the sync \
+                 server's: set it right (its changes are stamped with it)"
+            )
+        }
+        _ => String::new(),
+    }
+}
+
 fn status_text(s: &SyncStatus) -> String {
     if !s.in_team {
         return format!(
@@ -35,7 +60,7 @@ fn status_text(s: &SyncStatus) -> String {
         })
         .collect();
     format!(
-        "device {}{}\nteam {} on {}\nkey epoch {}, {} local changes not on the server, cursor {}\n{} open conflicts, {} attachments still arriving{held}{quarantined}",
+        "device {}{}\nteam {} on {}\nkey epoch {}, {} local changes not on the server, cursor {}\n{} open conflicts, {} attachments still arriving{held}{quarantined}{}",
         s.device,
         if s.admin { " (admin)" } else { "" },
         s.team.as_deref().unwrap_or(""),
@@ -44,7 +69,8 @@ fn status_text(s: &SyncStatus) -> String {
         s.unsynced_changes,
         s.cursor,
         s.open_conflicts,
-        s.incomplete_attachments
+        s.incomplete_attachments,
+        clock_warning(s.clock_offset_ms)
     )
 }
 
@@ -158,29 +184,32 @@ pub fn sync(cli: &Cli, as_json: bool, status_only: bool) -> Result<()> {
             format!("; leased {} registry numbers", report.numbers_leased)
         } else {
             String::new()
-        } + &if report.quarantined > 0 {
-            format!(
-                "\nwarning: {} envelopes did not open or apply and were set aside: see `qorgau sync --status`",
-                report.quarantined
-            )
-        } else {
-            String::new()
-        } + &if report.held_ahead > 0 {
-            format!(
-                "\nwarning: {} changes from other devices are stamped more than a day ahead of \
+        } + &clock_warning(report.clock_offset_ms)
+            + &if report.quarantined > 0 {
+                format!(
+                    "\nwarning: {} envelopes did not open or apply and were set aside: see `qorgau sync --status`",
+                    report.quarantined
+                )
+            } else {
+                String::new()
+            }
+            + &if report.held_ahead > 0 {
+                format!(
+                    "\nwarning: {} changes from other devices are stamped more than a day ahead of \
                  this laptop's clock (a laptop whose clock is wrong?): set aside, not applied",
-                report.held_ahead
-            )
-        } else {
-            String::new()
-        } + &if report.duplicate_workers > 0 {
-            format!(
-                "\n{} pairs of records look like one person: see `qorgau worker duplicates`",
-                report.duplicate_workers
-            )
-        } else {
-            String::new()
-        }
+                    report.held_ahead
+                )
+            } else {
+                String::new()
+            }
+            + &if report.duplicate_workers > 0 {
+                format!(
+                    "\n{} pairs of records look like one person: see `qorgau worker duplicates`",
+                    report.duplicate_workers
+                )
+            } else {
+                String::new()
+            }
     });
     Ok(())
 }
@@ -229,4 +258,19 @@ pub fn conflicts(cli: &Cli, action: &ConflictAction) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_warning;
+
+    #[test]
+    fn a_clock_far_from_the_servers_is_named_with_its_direction() {
+        assert_eq!(clock_warning(None), "");
+        assert_eq!(clock_warning(Some(30_000)), "", "seconds are normal");
+        let ahead = clock_warning(Some(-30 * 365 * 24 * 3600 * 1000));
+        assert!(ahead.contains("10950 days ahead of"), "{ahead}");
+        let behind = clock_warning(Some(3 * 3600 * 1000));
+        assert!(behind.contains("3 hours behind"), "{behind}");
+    }
 }

@@ -33,6 +33,9 @@ pub struct SyncStatus {
     /// Envelopes from other devices that did not open or apply, set aside; sync went on
     /// past them.
     pub quarantined: Vec<qorgau_store::QuarantinedEnvelope>,
+    /// How far the server's clock was ahead of this device's at the last round
+    /// (milliseconds; negative: this clock is ahead). None before the first round.
+    pub clock_offset_ms: Option<i64>,
 }
 
 impl Workspace {
@@ -130,6 +133,7 @@ impl Workspace {
             incomplete_attachments: self.store.incomplete_attachments()?,
             held_changes: self.store.held_change_count()?,
             quarantined: self.store.quarantined_envelopes()?,
+            clock_offset_ms: self.store.clock_offset_ms()?,
         })
     }
 

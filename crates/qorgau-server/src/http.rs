@@ -30,6 +30,29 @@ pub const MAX_REGISTRY_NUMBER: u32 = 999_999;
 
 type Shared = Arc<dyn Storage>;
 
+/// Envelope bytes a team may store by default (10 GiB: years of a consulate's history).
+pub const DEFAULT_TEAM_QUOTA_BYTES: u64 = 10 << 30;
+
+/// What the API needs besides storage.
+#[derive(Debug, Clone)]
+pub struct ApiOptions {
+    /// Creating a team needs this operator's token.
+    pub operator: OperatorCredential,
+    /// Envelope bytes one team may store; a push beyond it is refused (413
+    /// `quota_exceeded`). Checked before the push's transaction, so concurrent pushes of one
+    /// team can pass it by at most a request each.
+    pub team_quota_bytes: u64,
+}
+
+impl ApiOptions {
+    pub fn new(operator: OperatorCredential) -> Self {
+        ApiOptions {
+            operator,
+            team_quota_bytes: DEFAULT_TEAM_QUOTA_BYTES,
+        }
+    }
+}
+
 /// An error as the API returns it: a status and `{"error": {"code", "message"}}`.
 #[derive(Debug)]
 pub struct ApiError {
@@ -184,7 +207,7 @@ struct TokenReply {
 /// Creating a team needs the operator's token as the bearer token.
 async fn create_team(
     State(storage): State<Shared>,
-    Extension(operator): Extension<OperatorCredential>,
+    Extension(options): Extension<ApiOptions>,
     headers: HeaderMap,
     Json(body): Json<NewTeam>,
 ) -> ApiResult<(StatusCode, Json<TokenReply>)> {
@@ -196,7 +219,7 @@ async fn create_team(
                 "creating a team needs the server operator's token",
             ));
         }
-        Some(token) if !operator.accepts(token) => {
+        Some(token) if !options.operator.accepts(token) => {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "operator_token_wrong",
@@ -272,6 +295,7 @@ struct Push {
 
 async fn push(
     State(storage): State<Shared>,
+    Extension(options): Extension<ApiOptions>,
     headers: HeaderMap,
     Json(body): Json<Push>,
 ) -> ApiResult<Json<serde_json::Value>> {
@@ -301,7 +325,23 @@ async fn push(
             blob,
         });
     }
-    let high = blocking(move || Ok(storage.push(auth.team, auth.device, &envelopes)?)).await?;
+    let quota = options.team_quota_bytes;
+    let high = blocking(move || {
+        let adding: u64 = envelopes.iter().map(|e| e.blob.len() as u64).sum();
+        let held = storage.team_bytes(auth.team)?;
+        if held.saturating_add(adding) > quota {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "quota_exceeded",
+                format!(
+                    "this team stores {held} bytes of envelopes; {adding} more would pass its \
+                     quota of {quota}: ask the server's operator"
+                ),
+            ));
+        }
+        Ok(storage.push(auth.team, auth.device, &envelopes)?)
+    })
+    .await?;
     Ok(Json(json!({ "high_water": high })))
 }
 
@@ -574,10 +614,21 @@ async fn health() -> &'static str {
     "ok"
 }
 
-/// The API's routes over `storage`; creating a team needs `operator`'s token.
-pub fn router(storage: Shared, operator: OperatorCredential) -> Router {
+/// The server's clock (Unix milliseconds), from which a device learns how far off its own
+/// clock is. Only ever used for a warning: the server is not trusted with time either.
+async fn time() -> Json<serde_json::Value> {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Json(json!({ "time_ms": ms }))
+}
+
+/// The API's routes over `storage` with `options` (the operator's token, quotas).
+pub fn router(storage: Shared, options: ApiOptions) -> Router {
     Router::new()
         .route("/v1/health", get(health))
+        .route("/v1/time", get(time))
         .route("/v1/teams", post(create_team))
         .route("/v1/devices", post(add_device).get(list_devices))
         .route("/v1/enrollments", post(create_enrollment))
@@ -587,6 +638,6 @@ pub fn router(storage: Shared, operator: OperatorCredential) -> Router {
         .route("/v1/envelopes", post(push).get(pull))
         .route("/v1/registry/blocks", post(lease_block))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(Extension(operator))
+        .layer(Extension(options))
         .with_state(storage)
 }

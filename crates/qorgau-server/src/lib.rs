@@ -31,7 +31,7 @@ pub fn serve_on_loopback_thread(dir: &Path) -> std::io::Result<SocketAddr> {
     std::thread::spawn(move || {
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-            let app = http::router(Arc::new(storage), operator);
+            let app = http::router(Arc::new(storage), http::ApiOptions::new(operator));
             let limits = listen::ConnectionLimits::default();
             let _ = listen::serve(listener, None, app, limits, std::future::pending()).await;
         });

@@ -60,6 +60,9 @@ struct Args {
     /// Most connections served at once; more wait in the listen queue.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     max_connections: u64,
+    /// Envelope bytes one team may store, in MiB (default 10 GiB).
+    #[arg(long, default_value_t = http::DEFAULT_TEAM_QUOTA_BYTES >> 20, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
+    team_quota_mib: u64,
     /// Most connections to PostgreSQL this process opens.
     #[arg(long, default_value_t = DEFAULT_POOL_SIZE as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
     database_pool: u64,
@@ -116,7 +119,13 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
-    let app = http::router(storage, OperatorCredential::new(&operator_token));
+    let app = http::router(
+        storage,
+        http::ApiOptions {
+            operator: OperatorCredential::new(&operator_token),
+            team_quota_bytes: args.team_quota_mib << 20,
+        },
+    );
     let limits = ConnectionLimits {
         handshake_timeout: Duration::from_secs(args.handshake_timeout_secs),
         idle_timeout: Duration::from_secs(args.idle_timeout_secs),

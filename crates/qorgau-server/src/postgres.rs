@@ -384,6 +384,19 @@ impl Storage for PostgresStorage {
         })
     }
 
+    fn team_bytes(&self, team: Id) -> StorageResult<u64> {
+        self.with(async |tx| {
+            let row = tx
+                .query_one(
+                    "SELECT coalesce(sum(size), 0)::BIGINT FROM envelopes WHERE team = $1",
+                    &[&&team[..]],
+                )
+                .await
+                .map_err(backend)?;
+            Ok(row.get::<_, i64>(0).max(0) as u64)
+        })
+    }
+
     fn high_water(&self, team: Id) -> StorageResult<u64> {
         self.with(async |tx| {
             let row = tx

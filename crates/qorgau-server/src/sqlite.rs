@@ -290,6 +290,18 @@ impl Storage for SqliteStorage {
         })
     }
 
+    fn team_bytes(&self, team: Id) -> StorageResult<u64> {
+        self.with(|tx| {
+            tx.query_row(
+                "SELECT coalesce(sum(size), 0) FROM envelopes WHERE team = ?1",
+                params![&team[..]],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|v| v as u64)
+            .map_err(backend)
+        })
+    }
+
     fn high_water(&self, team: Id) -> StorageResult<u64> {
         self.with(|tx| {
             tx.query_row(

@@ -122,6 +122,8 @@ pub trait Storage: Send + Sync + 'static {
         limit: u32,
         max_bytes: u64,
     ) -> StorageResult<Vec<StoredEnvelope>>;
+    /// The bytes of the team's stored envelopes.
+    fn team_bytes(&self, team: Id) -> StorageResult<u64>;
     /// The team's highest envelope position (0: none yet). A device whose cursor is past it
     /// knows the server lost envelopes (restored from a backup) or hides them.
     fn high_water(&self, team: Id) -> StorageResult<u64>;

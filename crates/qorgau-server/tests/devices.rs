@@ -323,6 +323,10 @@ fn one_garbage_envelope_is_quarantined_and_the_team_syncs_on() {
     sync_once(&mut devices[0].store).unwrap();
     let report = sync_once(&mut devices[2].store).unwrap();
     assert_eq!(report.quarantined, 1, "{report:?}");
+    assert!(
+        report.clock_offset_ms.is_some_and(|o| o.abs() < 5_000),
+        "{report:?}"
+    );
     assert!(devices[2].store.worker(id).is_ok());
     let quarantined = devices[2].store.quarantined_envelopes().unwrap();
     assert_eq!(quarantined[0].device, devices[1].store.device_id());

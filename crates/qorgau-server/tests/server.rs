@@ -559,3 +559,27 @@ fn a_pull_reads_only_the_envelopes_that_fit_its_reply() {
         eprintln!("cannot reset the server's peak memory here: memory not measured");
     }
 }
+
+#[test]
+fn a_team_cannot_store_more_than_its_quota() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir.path(), &["--team-quota-mib", "1"]);
+    let team = create_team(&server);
+    let token = team.admin.1.clone();
+    let blob = BASE64.encode(vec![1u8; 600 * 1024]);
+    let envelope = |seq: u64| json!({"device_seq": seq, "key_epoch": 0, "blob": blob});
+    let (status, body) = push(&server, &token, vec![envelope(1)]);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = push(&server, &token, vec![envelope(2)]);
+    assert_eq!(
+        (status, body["error"]["code"].clone()),
+        (413, json!("quota_exceeded")),
+        "{body}"
+    );
+    // Nothing of it was stored; another team has its own quota.
+    let (_, body) = get(&server, "/envelopes", &token);
+    assert_eq!(body["envelopes"].as_array().unwrap().len(), 1);
+    let other = create_team(&server);
+    let (status, body) = push(&server, &other.admin.1, vec![envelope(1)]);
+    assert_eq!(status, 200, "{body}");
+}

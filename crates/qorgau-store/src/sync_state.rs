@@ -187,6 +187,17 @@ impl Store {
         })
     }
 
+    /// Records how far the sync server's clock is ahead of this device's (milliseconds), as
+    /// the last round measured it.
+    pub fn set_clock_offset_ms(&mut self, offset: i64) -> StoreResult<()> {
+        meta_set(&self.conn, "clock_offset_ms", &offset.to_string())
+    }
+
+    /// The last measured offset of the server's clock (see [`Store::set_clock_offset_ms`]).
+    pub fn clock_offset_ms(&self) -> StoreResult<Option<i64>> {
+        Ok(meta_get(&self.conn, "clock_offset_ms")?.and_then(|v| v.parse().ok()))
+    }
+
     /// Records a block of numbers the server leased to this device.
     pub fn add_leased_block(&mut self, year: i32, first: u32, last: u32) -> StoreResult<()> {
         let hlc = self.clock.now();

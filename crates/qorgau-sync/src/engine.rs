@@ -48,6 +48,9 @@ pub struct SyncReport {
     /// Envelopes that did not open or apply, set aside (`qorgau sync --status` lists them);
     /// the round went on past them.
     pub quarantined: u64,
+    /// How far the server's clock is ahead of this device's (milliseconds; negative: this
+    /// clock is ahead), as measured at the start of the round.
+    pub clock_offset_ms: Option<i64>,
     /// Team keys received after a rotation.
     pub keys_received: u64,
     /// Registry numbers leased from the server in this round.
@@ -105,6 +108,11 @@ pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
         keys_received,
         ..SyncReport::default()
     };
+    // A server that does not tell the time (an older build) leaves the last reading.
+    if let Ok(offset) = link.remote.clock_offset_ms() {
+        store.set_clock_offset_ms(offset)?;
+        report.clock_offset_ms = Some(offset);
+    }
     push(store, &link.remote, link.team, &link.ring, &mut report)?;
     pull(store, &link.remote, link.team, &link.ring, &mut report)?;
     report.numbers_leased = stock_registry_numbers(store, &link.remote)?;

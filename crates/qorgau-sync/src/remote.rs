@@ -137,6 +137,18 @@ impl Remote {
         }
     }
 
+    /// How far the server's clock is ahead of this one's (milliseconds, negative when
+    /// behind), measured against the middle of the request's round trip.
+    pub fn clock_offset_ms(&self) -> Result<i64, SyncError> {
+        let before = local_ms();
+        let reply = self.call("GET", "/time", None)?;
+        let after = local_ms();
+        let server = reply["time_ms"]
+            .as_i64()
+            .ok_or_else(|| bad_reply("time_ms"))?;
+        Ok(offset_from(server, before, after))
+    }
+
     /// Creates a team with this device as its admin; returns the device's token. The
     /// client's token must be the server operator's token.
     pub fn create_team(&self, team: &[u8; 16], device: &[u8; 16]) -> Result<String, SyncError> {
@@ -337,5 +349,34 @@ fn bad_reply(field: &str) -> SyncError {
         status: 200,
         code: "bad_reply".into(),
         message: format!("the reply has no valid {field}"),
+    }
+}
+
+fn local_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The server's clock reading minus this clock's at the middle of the round trip.
+fn offset_from(server_ms: i64, sent_ms: i64, received_ms: i64) -> i64 {
+    server_ms - (sent_ms + (received_ms - sent_ms) / 2)
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::offset_from;
+
+    #[test]
+    fn the_offset_is_taken_at_the_middle_of_the_round_trip() {
+        assert_eq!(offset_from(1_000, 1_000, 1_000), 0);
+        assert_eq!(offset_from(1_050, 1_000, 1_100), 0);
+        // A laptop thirty years ahead of the server sees a large negative offset.
+        let thirty_years: i64 = 30 * 365 * 24 * 3600 * 1000;
+        assert_eq!(
+            offset_from(1_000, 1_000 + thirty_years, 1_000 + thirty_years + 20),
+            -thirty_years - 10
+        );
     }
 }

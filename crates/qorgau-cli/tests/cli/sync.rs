@@ -271,4 +271,9 @@ fn enrolling_a_workspace_with_workers_needs_merge_existing_and_names_the_server(
     let status = b.json(&["sync", "--status"]);
     assert_eq!(status["quarantined"], json!([]), "{status}");
     assert_eq!(status["held_changes"], json!(0), "{status}");
+    assert_eq!(status["clock_offset_ms"], Value::Null, "no round yet");
+    b.json(&["sync"]);
+    let status = b.json(&["sync", "--status"]);
+    let offset = status["clock_offset_ms"].as_i64().unwrap();
+    assert!(offset.abs() < 5_000, "one machine, one clock: {offset}");
 }
