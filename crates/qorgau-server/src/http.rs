@@ -10,23 +10,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use qorgau_wire as wire;
+pub use qorgau_wire::{
+    MAX_BATCH, MAX_BLOCK, MAX_BODY_BYTES, MAX_ENROLLMENT_SECONDS, MAX_ENVELOPE_BYTES,
+    MAX_PULL_BYTES, MAX_REGISTRY_NUMBER,
+};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
-
-/// Largest request body.
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-/// Most envelopes in one push, and in one pull.
-pub const MAX_BATCH: usize = 1000;
-/// Largest single envelope.
-pub const MAX_ENVELOPE_BYTES: usize = 1024 * 1024;
-/// Envelope bytes in one pull reply (base64 makes the reply about a third larger).
-pub const MAX_PULL_BYTES: usize = 8 * 1024 * 1024;
-/// Largest registry block a device may lease at once.
-pub const MAX_BLOCK: u32 = 1000;
-/// Highest registry number a device may ask to start above.
-pub const MAX_REGISTRY_NUMBER: u32 = 999_999;
 
 type Shared = Arc<dyn Storage>;
 
@@ -77,7 +67,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Json(json!({ "error": { "code": self.code, "message": self.message } }));
+        let body = Json(wire::ErrorBody {
+            error: wire::ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+            },
+        });
         (self.status, body).into_response()
     }
 }
@@ -116,6 +111,51 @@ impl From<StorageError> for ApiError {
 }
 
 type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON body of the API's types; a malformed one is refused with the documented error
+/// body (`{"error": {"code": "bad_request", …}}`), not axum's plain text.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(rejected(rejection.status(), rejection.body_text())),
+        }
+    }
+}
+
+/// A query string of the API's types, refused like [`ApiJson`] when malformed.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(rejected(rejection.status(), rejection.body_text())),
+        }
+    }
+}
+
+fn rejected(status: StatusCode, text: String) -> ApiError {
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "bad_request"
+    };
+    ApiError::new(status, code, text)
+}
 
 fn parse_id(field: &str, text: &str) -> ApiResult<Id> {
     let bytes = hex::decode(text.replace('-', ""))
@@ -192,25 +232,13 @@ async fn authenticate(
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewTeam {
-    team_id: String,
-    device_id: String,
-}
-
-#[derive(Serialize)]
-struct TokenReply {
-    token: String,
-}
-
 /// Creating a team needs the operator's token as the bearer token.
 async fn create_team(
     State(storage): State<Shared>,
     Extension(options): Extension<ApiOptions>,
     headers: HeaderMap,
-    Json(body): Json<NewTeam>,
-) -> ApiResult<(StatusCode, Json<TokenReply>)> {
+    ApiJson(body): ApiJson<wire::NewTeam>,
+) -> ApiResult<(StatusCode, Json<wire::TokenReply>)> {
     match bearer_token(&headers) {
         None => {
             return Err(ApiError::new(
@@ -232,20 +260,14 @@ async fn create_team(
     let device = parse_id("device_id", &body.device_id)?;
     let (token, hash) = new_token()?;
     blocking(move || Ok(storage.create_team(team, device, hash)?)).await?;
-    Ok((StatusCode::CREATED, Json(TokenReply { token })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewDevice {
-    device_id: String,
+    Ok((StatusCode::CREATED, Json(wire::TokenReply { token })))
 }
 
 async fn add_device(
     State(storage): State<Shared>,
     headers: HeaderMap,
-    Json(body): Json<NewDevice>,
-) -> ApiResult<(StatusCode, Json<TokenReply>)> {
+    ApiJson(body): ApiJson<wire::NewDevice>,
+) -> ApiResult<(StatusCode, Json<wire::TokenReply>)> {
     let auth = authenticate(&storage, &headers).await?;
     if !auth.admin {
         return Err(ApiError::new(
@@ -257,7 +279,7 @@ async fn add_device(
     let device = parse_id("device_id", &body.device_id)?;
     let (token, hash) = new_token()?;
     blocking(move || Ok(storage.add_device(auth.team, device, hash)?)).await?;
-    Ok((StatusCode::CREATED, Json(TokenReply { token })))
+    Ok((StatusCode::CREATED, Json(wire::TokenReply { token })))
 }
 
 async fn revoke_device(
@@ -278,27 +300,12 @@ async fn revoke_device(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PushEnvelope {
-    device_seq: u64,
-    key_epoch: u32,
-    /// Base64 of the sealed envelope.
-    blob: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Push {
-    envelopes: Vec<PushEnvelope>,
-}
-
 async fn push(
     State(storage): State<Shared>,
     Extension(options): Extension<ApiOptions>,
     headers: HeaderMap,
-    Json(body): Json<Push>,
-) -> ApiResult<Json<serde_json::Value>> {
+    ApiJson(body): ApiJson<wire::PushRequest>,
+) -> ApiResult<Json<wire::PushReply>> {
     let auth = authenticate(&storage, &headers).await?;
     if body.envelopes.len() > MAX_BATCH {
         return Err(ApiError::new(
@@ -342,23 +349,14 @@ async fn push(
         Ok(storage.push(auth.team, auth.device, &envelopes)?)
     })
     .await?;
-    Ok(Json(json!({ "high_water": high })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PullQuery {
-    #[serde(default)]
-    after: u64,
-    #[serde(default)]
-    limit: Option<u32>,
+    Ok(Json(wire::PushReply { high_water: high }))
 }
 
 async fn pull(
     State(storage): State<Shared>,
     headers: HeaderMap,
-    Query(q): Query<PullQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
+    ApiQuery(q): ApiQuery<wire::PullQuery>,
+) -> ApiResult<Json<wire::PullReply>> {
     let auth = authenticate(&storage, &headers).await?;
     let limit = q
         .limit
@@ -374,40 +372,34 @@ async fn pull(
     .await?;
     // A device's own envelopes come back without their bytes: it has their changes, and
     // needs only their positions.
-    let envelopes: Vec<serde_json::Value> = rows
+    let envelopes = rows
         .into_iter()
         .map(|e| {
             let own = e.device == auth.device;
-            json!({
-                "global_seq": e.global_seq,
-                "device_id": hex::encode(e.device),
-                "device_seq": e.device_seq,
-                "key_epoch": e.key_epoch,
-                "blob": if own { String::new() } else { BASE64.encode(&e.blob) },
-            })
+            wire::PulledEnvelope {
+                global_seq: e.global_seq,
+                device_id: hex::encode(e.device),
+                device_seq: e.device_seq,
+                key_epoch: e.key_epoch,
+                blob: if own {
+                    String::new()
+                } else {
+                    BASE64.encode(&e.blob)
+                },
+            }
         })
         .collect();
-    Ok(Json(
-        json!({ "envelopes": envelopes, "high_water": high_water }),
-    ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LeaseRequest {
-    year: i32,
-    size: u32,
-    /// The block starts at this number or later (numbers a device used before its team
-    /// existed).
-    #[serde(default)]
-    at_least: u32,
+    Ok(Json(wire::PullReply {
+        envelopes,
+        high_water: Some(high_water),
+    }))
 }
 
 async fn lease_block(
     State(storage): State<Shared>,
     headers: HeaderMap,
-    Json(body): Json<LeaseRequest>,
-) -> ApiResult<Json<serde_json::Value>> {
+    ApiJson(body): ApiJson<wire::LeaseRequest>,
+) -> ApiResult<Json<wire::LeaseReply>> {
     let auth = authenticate(&storage, &headers).await?;
     if !(1..=MAX_BLOCK).contains(&body.size) {
         return Err(ApiError::bad_request(format!(
@@ -426,15 +418,12 @@ async fn lease_block(
         Ok(storage.lease_block(auth.team, auth.device, body.year, body.size, body.at_least)?)
     })
     .await?;
-    Ok(Json(json!({
-        "year": block.year,
-        "first_seq": block.first_seq,
-        "last_seq": block.last_seq,
-    })))
+    Ok(Json(wire::LeaseReply {
+        year: block.year,
+        first_seq: block.first_seq,
+        last_seq: block.last_seq,
+    }))
 }
-
-/// Longest an enrollment code stays valid.
-pub const MAX_ENROLLMENT_SECONDS: i64 = 7 * 24 * 3600;
 
 fn require_admin(auth: &crate::storage::DeviceAuth, what: &str) -> ApiResult<()> {
     if auth.admin {
@@ -479,38 +468,27 @@ fn unix_now() -> i64 {
 async fn list_devices(
     State(storage): State<Shared>,
     headers: HeaderMap,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<wire::DevicesReply>> {
     let auth = authenticate(&storage, &headers).await?;
     require_admin(&auth, "list devices")?;
     let devices = blocking(move || Ok(storage.devices(auth.team)?)).await?;
-    let devices: Vec<serde_json::Value> = devices
+    let devices = devices
         .into_iter()
-        .map(|d| {
-            json!({
-                "device_id": hex::encode(d.device),
-                "admin": d.admin,
-                "revoked": d.revoked,
-                "last_seq": d.last_seq,
-                "enrollment_id": d.enrollment.map(hex::encode),
-            })
+        .map(|d| wire::DeviceRow {
+            device_id: hex::encode(d.device),
+            admin: d.admin,
+            revoked: d.revoked,
+            last_seq: d.last_seq,
+            enrollment_id: d.enrollment.map(hex::encode),
         })
         .collect();
-    Ok(Json(json!({ "devices": devices })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewEnrollmentBody {
-    enrollment_id: String,
-    auth_hash: String,
-    wrapped: String,
-    expires_in_seconds: i64,
+    Ok(Json(wire::DevicesReply { devices }))
 }
 
 async fn create_enrollment(
     State(storage): State<Shared>,
     headers: HeaderMap,
-    Json(body): Json<NewEnrollmentBody>,
+    ApiJson(body): ApiJson<wire::NewEnrollment>,
 ) -> ApiResult<StatusCode> {
     let auth = authenticate(&storage, &headers).await?;
     require_admin(&auth, "invite devices")?;
@@ -529,19 +507,10 @@ async fn create_enrollment(
     Ok(StatusCode::CREATED)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RedeemBody {
-    enrollment_id: String,
-    /// The proof of possession of the code; the server keeps only its SHA-256.
-    auth: String,
-    device_id: String,
-}
-
 async fn redeem_enrollment(
     State(storage): State<Shared>,
-    Json(body): Json<RedeemBody>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    ApiJson(body): ApiJson<wire::RedeemRequest>,
+) -> ApiResult<(StatusCode, Json<wire::RedeemReply>)> {
     let id = parse_id("enrollment_id", &body.enrollment_id)?;
     let proof = parse_hash("auth", &body.auth)?;
     let auth_hash: [u8; 32] = Sha256::digest(proof).into();
@@ -553,32 +522,18 @@ async fn redeem_enrollment(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "token": token,
-            "team_id": hex::encode(team),
-            "wrapped": BASE64.encode(wrapped),
-        })),
+        Json(wire::RedeemReply {
+            token,
+            team_id: hex::encode(team),
+            wrapped: BASE64.encode(wrapped),
+        }),
     ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KeyBoxBody {
-    device_id: String,
-    epoch: u32,
-    blob: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KeyBoxesBody {
-    boxes: Vec<KeyBoxBody>,
 }
 
 async fn put_key_boxes(
     State(storage): State<Shared>,
     headers: HeaderMap,
-    Json(body): Json<KeyBoxesBody>,
+    ApiJson(body): ApiJson<wire::KeyBoxesUpload>,
 ) -> ApiResult<StatusCode> {
     let auth = authenticate(&storage, &headers).await?;
     require_admin(&auth, "hand out team keys")?;
@@ -600,14 +555,17 @@ async fn put_key_boxes(
 async fn get_key_boxes(
     State(storage): State<Shared>,
     headers: HeaderMap,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<wire::KeyBoxesReply>> {
     let auth = authenticate(&storage, &headers).await?;
     let boxes = blocking(move || Ok(storage.key_boxes(auth.team, auth.device)?)).await?;
-    let boxes: Vec<serde_json::Value> = boxes
+    let boxes = boxes
         .into_iter()
-        .map(|b| json!({ "epoch": b.epoch, "blob": BASE64.encode(b.blob) }))
+        .map(|b| wire::KeyBox {
+            epoch: b.epoch,
+            blob: BASE64.encode(b.blob),
+        })
         .collect();
-    Ok(Json(json!({ "boxes": boxes })))
+    Ok(Json(wire::KeyBoxesReply { boxes }))
 }
 
 async fn health() -> &'static str {
@@ -616,12 +574,12 @@ async fn health() -> &'static str {
 
 /// The server's clock (Unix milliseconds), from which a device learns how far off its own
 /// clock is. Only ever used for a warning: the server is not trusted with time either.
-async fn time() -> Json<serde_json::Value> {
+async fn time() -> Json<wire::TimeReply> {
     let ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0);
-    Json(json!({ "time_ms": ms }))
+    Json(wire::TimeReply { time_ms: ms })
 }
 
 /// The API's routes over `storage` with `options` (the operator's token, quotas).

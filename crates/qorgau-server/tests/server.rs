@@ -583,3 +583,21 @@ fn a_team_cannot_store_more_than_its_quota() {
     let (status, body) = push(&server, &other.admin.1, vec![envelope(1)]);
     assert_eq!(status, 200, "{body}");
 }
+
+#[test]
+fn malformed_requests_get_the_documented_error_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let team = create_team(&server);
+    let token = team.admin.1.clone();
+    let (status, body) = post(&server, "/envelopes", Some(&token), json!({"envelopes": 5}));
+    assert!(status == 400 || status == 422, "{status} {body}");
+    assert_eq!(body["error"]["code"], json!("bad_request"), "{body}");
+    assert!(body["error"]["message"].is_string(), "{body}");
+    let (status, body) = post(&server, "/devices", Some(&token), json!({"device": "x"}));
+    assert!(status == 400 || status == 422, "{status} {body}");
+    assert_eq!(body["error"]["code"], json!("bad_request"), "{body}");
+    let (status, body) = get(&server, "/envelopes?after=minus-one", &token);
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], json!("bad_request"), "{body}");
+}
