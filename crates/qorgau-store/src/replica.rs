@@ -494,6 +494,55 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Applies the held change sets whose stamps this device's clock has caught up with (no
+    /// longer more than a day ahead), and forgets them; the others stay held. A held set that
+    /// no longer applies (its record is gone from this device's view) stays held too, and
+    /// the error is returned. Returns what applying did.
+    pub fn release_held_changes(&mut self) -> StoreResult<ApplyReport> {
+        let now_ms = system_ms();
+        let due: Vec<(Vec<u8>, i64, i64, ChangeSet)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT device_id, device_seq, set_index, change_set FROM held_changes
+                 ORDER BY device_id, device_seq, set_index",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?))
+            })?;
+            let mut due = Vec::new();
+            for row in rows {
+                let (device, seq, index, text) = row?;
+                let set: ChangeSet = serde_json::from_str(&text)?;
+                if !is_far_ahead(&set, now_ms) {
+                    due.push((device, seq, index, set));
+                }
+            }
+            due
+        };
+        if due.is_empty() {
+            return Ok(ApplyReport::default());
+        }
+        self.write(|w| {
+            let mut report = ApplyReport::default();
+            for (device, seq, index, set) in &due {
+                let from = DeviceId::from_slice(device)
+                    .ok_or_else(|| StoreError::Sync("a held change names no device".into()))?;
+                w.observe(set.hlc);
+                report.add(apply_set(w, from, set, None).map_err(|e| {
+                    StoreError::Sync(format!(
+                        "held change set {index} ({} {}) of envelope {seq} from device {from}: {e}",
+                        set.entity, set.id
+                    ))
+                })?);
+                w.tx.execute(
+                    "DELETE FROM held_changes WHERE device_id = ?1 AND device_seq = ?2
+                     AND set_index = ?3",
+                    params![device, seq, index],
+                )?;
+            }
+            Ok(report)
+        })
+    }
+
     /// How many change sets are set aside (see [`Store::held_changes`]).
     pub fn held_change_count(&self) -> StoreResult<u64> {
         Ok(self

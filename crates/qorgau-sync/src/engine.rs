@@ -115,6 +115,18 @@ pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
     }
     push(store, &link.remote, link.team, &link.ring, &mut report)?;
     pull(store, &link.remote, link.team, &link.ring, &mut report)?;
+    // Changes held for a clock far ahead apply once this clock has caught up; one that no
+    // longer applies stays held (and listed) rather than failing every round.
+    match store.release_held_changes() {
+        Ok(released) => {
+            report.applied += released.applied;
+            report.unchanged += released.unchanged;
+            report.conflicts += released.conflicts;
+            report.identity_changed.extend(released.identity_changed);
+        }
+        Err(StoreError::Sync(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
     report.numbers_leased = stock_registry_numbers(store, &link.remote)?;
     report.duplicate_workers = store.duplicates_among(&report.identity_changed)?.len() as u64;
     Ok(report)

@@ -761,3 +761,45 @@ fn a_quarantined_envelope_moves_the_cursor_and_its_device_goes_on() {
     link.ship(&a, &mut b);
     assert_eq!(b.stats().unwrap().workers, 1);
 }
+
+#[test]
+fn a_held_change_applies_once_the_clock_has_caught_up_with_it() {
+    let (a_dir, mut a) = new_store();
+    let worker = a.add_worker(&cyrillic("Ким", "Олег")).unwrap().id;
+    let (b_dir, mut b) = new_store();
+    let mut link = Link::new();
+    link.ship(&a, &mut b);
+    drop(a);
+    let now = chrono::Utc::now().timestamp_millis() as u64;
+    set_clock(a_dir.path(), now + 2 * 24 * 3600 * 1000);
+    let mut a = reopen(a_dir.path());
+    a.update_worker(worker, &patch(&[("address_kr", json!("인천"))]))
+        .unwrap();
+    link.ship(&a, &mut b);
+    assert_eq!(b.held_change_count().unwrap(), 1);
+    // Nothing is due yet.
+    assert_eq!(b.release_held_changes().unwrap().applied, 0);
+    assert_eq!(b.held_change_count().unwrap(), 1);
+    // Two days later (the held stamp moved back by two days stands in for the clock moving
+    // forward): it applies and is no longer held.
+    drop(b);
+    let conn = raw_connection(b_dir.path(), PASSPHRASE);
+    let text: String = conn
+        .query_row("SELECT change_set FROM held_changes", [], |r| r.get(0))
+        .unwrap();
+    let mut set: ChangeSet = serde_json::from_str(&text).unwrap();
+    set.hlc = Hlc::new(now, 0);
+    conn.execute(
+        "UPDATE held_changes SET change_set = ?1",
+        [serde_json::to_string(&set).unwrap()],
+    )
+    .unwrap();
+    drop(conn);
+    let mut b = reopen(b_dir.path());
+    assert_eq!(b.release_held_changes().unwrap().applied, 1);
+    assert_eq!(b.held_change_count().unwrap(), 0);
+    assert_eq!(
+        b.worker(worker).unwrap().worker.address_kr.as_deref(),
+        Some("인천")
+    );
+}
