@@ -202,6 +202,24 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .and_then(|v| v.strip_prefix("Bearer "))
 }
 
+/// The device behind the request's bearer token, as an extractor: a handler that takes it
+/// runs only for a known, unrevoked device.
+#[derive(Debug)]
+pub struct Authenticated(pub crate::storage::DeviceAuth);
+
+impl axum::extract::FromRequestParts<Shared> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        storage: &Shared,
+    ) -> Result<Self, ApiError> {
+        authenticate(storage, &parts.headers)
+            .await
+            .map(Authenticated)
+    }
+}
+
 /// The device behind the request's bearer token; refused when unknown or revoked.
 async fn authenticate(
     storage: &Shared,
@@ -265,10 +283,9 @@ async fn create_team(
 
 async fn add_device(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
     ApiJson(body): ApiJson<wire::NewDevice>,
 ) -> ApiResult<(StatusCode, Json<wire::TokenReply>)> {
-    let auth = authenticate(&storage, &headers).await?;
     if !auth.admin {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -284,10 +301,9 @@ async fn add_device(
 
 async fn revoke_device(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
     Path(device): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let auth = authenticate(&storage, &headers).await?;
     if !auth.admin {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -303,10 +319,9 @@ async fn revoke_device(
 async fn push(
     State(storage): State<Shared>,
     Extension(options): Extension<ApiOptions>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
     ApiJson(body): ApiJson<wire::PushRequest>,
 ) -> ApiResult<Json<wire::PushReply>> {
-    let auth = authenticate(&storage, &headers).await?;
     if body.envelopes.len() > MAX_BATCH {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -354,10 +369,9 @@ async fn push(
 
 async fn pull(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
     ApiQuery(q): ApiQuery<wire::PullQuery>,
 ) -> ApiResult<Json<wire::PullReply>> {
-    let auth = authenticate(&storage, &headers).await?;
     let limit = q
         .limit
         .unwrap_or(MAX_BATCH as u32)
@@ -397,10 +411,9 @@ async fn pull(
 
 async fn lease_block(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
     ApiJson(body): ApiJson<wire::LeaseRequest>,
 ) -> ApiResult<Json<wire::LeaseReply>> {
-    let auth = authenticate(&storage, &headers).await?;
     if !(1..=MAX_BLOCK).contains(&body.size) {
         return Err(ApiError::bad_request(format!(
             "size: a block has 1 to {MAX_BLOCK} numbers"
@@ -467,9 +480,8 @@ fn unix_now() -> i64 {
 
 async fn list_devices(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
 ) -> ApiResult<Json<wire::DevicesReply>> {
-    let auth = authenticate(&storage, &headers).await?;
     require_admin(&auth, "list devices")?;
     let devices = blocking(move || Ok(storage.devices(auth.team)?)).await?;
     let devices = devices
@@ -487,10 +499,9 @@ async fn list_devices(
 
 async fn create_enrollment(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
     ApiJson(body): ApiJson<wire::NewEnrollment>,
 ) -> ApiResult<StatusCode> {
-    let auth = authenticate(&storage, &headers).await?;
     require_admin(&auth, "invite devices")?;
     if !(60..=MAX_ENROLLMENT_SECONDS).contains(&body.expires_in_seconds) {
         return Err(ApiError::bad_request(format!(
@@ -532,10 +543,9 @@ async fn redeem_enrollment(
 
 async fn put_key_boxes(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
     ApiJson(body): ApiJson<wire::KeyBoxesUpload>,
 ) -> ApiResult<StatusCode> {
-    let auth = authenticate(&storage, &headers).await?;
     require_admin(&auth, "hand out team keys")?;
     if body.boxes.len() > MAX_BATCH {
         return Err(ApiError::bad_request(format!("boxes: at most {MAX_BATCH}")));
@@ -554,9 +564,8 @@ async fn put_key_boxes(
 
 async fn get_key_boxes(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
 ) -> ApiResult<Json<wire::KeyBoxesReply>> {
-    let auth = authenticate(&storage, &headers).await?;
     let boxes = blocking(move || Ok(storage.key_boxes(auth.team, auth.device)?)).await?;
     let boxes = boxes
         .into_iter()
