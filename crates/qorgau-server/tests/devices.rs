@@ -299,6 +299,25 @@ fn tampered_or_renumbered_envelopes_are_quarantined_and_nothing_is_applied() {
 }
 
 #[test]
+fn an_envelope_under_a_key_epoch_not_held_yet_stops_the_pull_instead_of_being_set_aside() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    settle(&mut devices);
+    // As if device 0 had rotated to epoch 5 and device 1's key box were still to come.
+    let settings = SyncSettings::load(&devices[0].store).unwrap();
+    let remote =
+        qorgau_sync::remote::Remote::new(&settings.server, None, Some(&settings.token)).unwrap();
+    let next = devices[0].store.sealed_position().unwrap().device_seq + 1;
+    remote.push(&[(next, 5, &[0u8; 64][..])]).unwrap();
+    let cursor = devices[1].store.sync_cursor().unwrap();
+    let err = sync_once(&mut devices[1].store).unwrap_err();
+    assert!(err.to_string().contains("key epoch 5"), "{err}");
+    assert!(devices[1].store.quarantined_envelopes().unwrap().is_empty());
+    assert_eq!(devices[1].store.sync_cursor().unwrap(), cursor);
+}
+
+#[test]
 fn one_garbage_envelope_is_quarantined_and_the_team_syncs_on() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());

@@ -353,6 +353,15 @@ pub fn pull_at_most(
                             }
                             // An older copy of this very workspace: going on would fork it.
                             Err(e) if at.device == me => return Err(e),
+                            // A key epoch this device does not hold yet: its key box may
+                            // still come (a rotation it has not caught up with), so the pull
+                            // stops here as before rather than setting the envelope aside
+                            // for good.
+                            Err(
+                                e @ SyncError::Envelope(
+                                    crate::envelope::EnvelopeError::UnknownKeyEpoch { .. },
+                                ),
+                            ) => return Err(e),
                             Err(e) => batch.push(Pulled::Unopened(at, e.to_string(), blob)),
                         }
                     }
