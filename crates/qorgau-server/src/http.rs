@@ -32,14 +32,38 @@ pub struct ApiOptions {
     /// `quota_exceeded`). Checked before the push's transaction, so concurrent pushes of one
     /// team can pass it by at most a request each.
     pub team_quota_bytes: u64,
+    /// Longest a request may take from its headers to its reply, body included: a client
+    /// that sends its body too slowly gets 408 `timeout`.
+    pub request_timeout: std::time::Duration,
 }
+
+/// The default of [`ApiOptions::request_timeout`]: a 12 MiB push over a slow link fits.
+pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl ApiOptions {
     pub fn new(operator: OperatorCredential) -> Self {
         ApiOptions {
             operator,
             team_quota_bytes: DEFAULT_TEAM_QUOTA_BYTES,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
+    }
+}
+
+/// Bounds each request's handling (reading its body included) by the request timeout.
+async fn within_time(
+    Extension(options): Extension<ApiOptions>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(options.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the request took too long to arrive",
+        )
+        .into_response(),
     }
 }
 
@@ -605,6 +629,7 @@ pub fn router(storage: Shared, options: ApiOptions) -> Router {
         .route("/v1/envelopes", post(push).get(pull))
         .route("/v1/registry/blocks", post(lease_block))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(within_time))
         .layer(Extension(options))
         .with_state(storage)
 }

@@ -60,6 +60,9 @@ struct Args {
     /// Most connections served at once; more wait in the listen queue.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     max_connections: u64,
+    /// Seconds a request may take from its headers to its reply (its body included).
+    #[arg(long, default_value_t = http::DEFAULT_REQUEST_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    request_timeout_secs: u64,
     /// Envelope bytes one team may store, in MiB (default 10 GiB).
     #[arg(long, default_value_t = http::DEFAULT_TEAM_QUOTA_BYTES >> 20, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
     team_quota_mib: u64,
@@ -124,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
         http::ApiOptions {
             operator: OperatorCredential::new(&operator_token),
             team_quota_bytes: args.team_quota_mib << 20,
+            request_timeout: Duration::from_secs(args.request_timeout_secs),
         },
     );
     let limits = ConnectionLimits {

@@ -601,3 +601,31 @@ fn malformed_requests_get_the_documented_error_body() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"]["code"], json!("bad_request"), "{body}");
 }
+
+#[test]
+fn a_request_whose_body_never_arrives_gets_a_timeout() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_with(dir.path(), &["--request-timeout-secs", "1"]);
+    let team = create_team(&server);
+    let mut slow = std::net::TcpStream::connect(&server.addr).unwrap();
+    write!(
+        slow,
+        "POST /v1/envelopes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"envel",
+        team.admin.1
+    )
+    .unwrap();
+    slow.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let start = std::time::Instant::now();
+    let mut reply = String::new();
+    let mut buf = [0u8; 512];
+    while !reply.contains("timeout") {
+        let n = slow.read(&mut buf).expect("a reply within 10 s");
+        assert!(n > 0, "closed without a reply: {reply:?}");
+        reply.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+}
