@@ -318,6 +318,42 @@ fn an_envelope_under_a_key_epoch_not_held_yet_stops_the_pull_instead_of_being_se
 }
 
 #[test]
+fn a_change_of_a_kind_from_a_newer_build_stops_the_pull_instead_of_being_set_aside() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    settle(&mut devices);
+    // Device 0 (as if running a newer build) seals a change of an entity this build lacks.
+    let settings = SyncSettings::load(&devices[0].store).unwrap();
+    let next = devices[0].store.sealed_position().unwrap().device_seq + 1;
+    let header = qorgau_sync::EnvelopeHeader {
+        team: settings.team_id().unwrap(),
+        device: devices[0].store.device_id(),
+        device_seq: next,
+        key_epoch: 0,
+    };
+    let sets = json!([{"entity": "consular_visit", "id": "00".repeat(16), "hlc": 1, "fields": {}}]);
+    let sealed = qorgau_sync::Envelope::seal(
+        settings.ring().unwrap().get(0).unwrap(),
+        header,
+        &serde_json::to_vec(&sets).unwrap(),
+    )
+    .unwrap();
+    let blob = [&sealed.nonce[..], &sealed.ciphertext[..]].concat();
+    let remote =
+        qorgau_sync::remote::Remote::new(&settings.server, None, Some(&settings.token)).unwrap();
+    remote.push(&[(next, 0, &blob[..])]).unwrap();
+    let cursor = devices[1].store.sync_cursor().unwrap();
+    let err = sync_once(&mut devices[1].store).unwrap_err().to_string();
+    assert!(
+        err.contains("consular_visit") && err.contains("update Qorgau"),
+        "{err}"
+    );
+    assert!(devices[1].store.quarantined_envelopes().unwrap().is_empty());
+    assert_eq!(devices[1].store.sync_cursor().unwrap(), cursor);
+}
+
+#[test]
 fn one_garbage_envelope_is_quarantined_and_the_team_syncs_on() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());

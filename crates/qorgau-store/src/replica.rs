@@ -368,10 +368,16 @@ impl Store {
                             if is_environmental(&e) {
                                 return e;
                             }
-                            StoreError::Sync(format!(
-                                "change set {i} ({} {}) of envelope {} from device {}: {e}",
+                            let place = format!(
+                                "change set {i} ({} {}) of envelope {} from device {}",
                                 set.entity, set.id, at.device_seq, at.device
-                            ))
+                            );
+                            match e {
+                                StoreError::NewerBuild(m) => {
+                                    StoreError::NewerBuild(format!("{place}: {m}"))
+                                }
+                                e => StoreError::Sync(format!("{place}: {e}")),
+                            }
                         })?;
                     report.add(one);
                     if set.entity == "worker"
@@ -896,7 +902,7 @@ fn apply_set(
         "worker_merge" => return merges::apply_merge(w, &id, set),
         "worker" | "case" | "agency" | "mission" | "task" | "letter" => {}
         other => {
-            return Err(StoreError::Sync(format!(
+            return Err(StoreError::NewerBuild(format!(
                 "unknown entity {other:?}: this build applies {REPLICATED_ENTITIES:?}"
             )));
         }
