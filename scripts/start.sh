@@ -76,7 +76,9 @@ trap 'kill $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q "listening on" "$SERVER_DATA/server.log" 2>/dev/null && break; sleep 0.1; done
 if grep -q "listening on" "$SERVER_DATA/server.log"; then
   if ! "$QORGAU" sync --status --json | grep -q '"in_team": true'; then
-    tour team create --server http://127.0.0.1:8787
+    # Creating a team needs the operator token the server keeps in its data directory.
+    QORGAU_OPERATOR_TOKEN="$(cat "$SERVER_DATA/operator-token")" \
+      tour team create --server http://127.0.0.1:8787
     rm -rf "$LAPTOP2" # a second laptop of an earlier team
   fi
   if [ ! -f "$LAPTOP2/workspace.json" ]; then

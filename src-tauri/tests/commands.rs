@@ -555,7 +555,10 @@ fn a_laptop_joins_a_team_with_a_code_syncs_and_reviews_conflicts() {
     first
         .add_worker_json(json!({"surname": "Сейтқали", "given_name": "Айгерім"}))
         .unwrap();
-    first.create_team(&format!("http://{addr}"), None).unwrap();
+    let operator_token = qorgau_server::operator_token(server_dir.path()).unwrap();
+    first
+        .create_team(&format!("http://{addr}"), None, &operator_token)
+        .unwrap();
     first.sync().unwrap();
     let code = first.invite_device(3600).unwrap();
 

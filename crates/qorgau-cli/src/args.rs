@@ -151,6 +151,10 @@ pub enum TeamAction {
         /// SHA-256 fingerprint of the server's certificate to pin (hex).
         #[arg(long)]
         fingerprint: Option<String>,
+        /// The server operator's token (in `operator-token` in the server's data directory):
+        /// creating a team needs it.
+        #[arg(long, env = "QORGAU_OPERATOR_TOKEN", hide_env_values = true)]
+        operator_token: String,
     },
 }
 
@@ -169,6 +173,11 @@ pub enum DeviceAction {
         #[command(flatten)]
         out: Out,
         code: String,
+        /// Join even though this workspace holds workers, cases or letters: all of them go to
+        /// the team's server. Only after checking the server, fingerprint and team that the
+        /// refusal without it names.
+        #[arg(long)]
+        merge_existing: bool,
     },
     /// Admin: the team's devices.
     List {

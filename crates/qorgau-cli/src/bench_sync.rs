@@ -50,6 +50,8 @@ struct BackendRun {
 struct ServerProcess {
     child: Child,
     url: String,
+    /// The operator token that creating a team needs.
+    operator_token: String,
 }
 
 impl Drop for ServerProcess {
@@ -63,8 +65,8 @@ fn failure(message: impl Into<String>) -> Failure {
     Failure::Core(CoreError::new(ErrorCode::Storage, message))
 }
 
-/// Starts the `qorgau-server` built beside this binary.
-fn start_server(args: &[&str]) -> Result<ServerProcess, Failure> {
+/// Starts the `qorgau-server` built beside this binary, its operator token in `token_file`.
+fn start_server(args: &[&str], token_file: &Path) -> Result<ServerProcess, Failure> {
     let exe = std::env::current_exe()
         .map_err(|e| failure(e.to_string()))?
         .with_file_name("qorgau-server");
@@ -77,6 +79,8 @@ fn start_server(args: &[&str]) -> Result<ServerProcess, Failure> {
     let mut child = Command::new(&exe)
         .args(["--listen", "127.0.0.1:0"])
         .args(args)
+        .arg("--operator-token-file")
+        .arg(token_file)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -89,9 +93,14 @@ fn start_server(args: &[&str]) -> Result<ServerProcess, Failure> {
         .trim()
         .strip_prefix("listening on ")
         .ok_or_else(|| failure(format!("qorgau-server said {line:?}")))?;
+    let operator_token = std::fs::read_to_string(token_file)
+        .map_err(|e| failure(format!("{}: {e}", token_file.display())))?
+        .trim()
+        .to_string();
     Ok(ServerProcess {
         url: format!("http://{addr}"),
         child,
+        operator_token,
     })
 }
 
@@ -132,7 +141,7 @@ fn run_backend(
     let mut ids = Vec::with_capacity(population.len());
     a.add_workers_batched(population, BATCH, &mut ids)?;
     let import = t.elapsed();
-    a.create_team(&server.url, None)?;
+    a.create_team(&server.url, None, &server.operator_token)?;
 
     eprintln!("bench sync [{backend}]: sealing and pushing …");
     let t = Instant::now();
@@ -224,11 +233,17 @@ pub fn sync(
     let mut runs = Vec::new();
     {
         let server_dir = root.join("server-sqlite");
-        let server = start_server(&["--data", server_dir.to_str().unwrap_or_default()])?;
+        let server = start_server(
+            &["--data", server_dir.to_str().unwrap_or_default()],
+            &root.join("operator-token-sqlite"),
+        )?;
         runs.push(run_backend("sqlite", &server, &root, &population, rounds)?);
     }
     if let Some(url) = postgres_url {
-        let server = start_server(&["--database-url", url])?;
+        let server = start_server(
+            &["--database-url", url],
+            &root.join("operator-token-postgresql"),
+        )?;
         runs.push(run_backend(
             "postgresql",
             &server,

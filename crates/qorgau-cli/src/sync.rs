@@ -8,6 +8,31 @@ use serde_json::json;
 
 type Result<T> = std::result::Result<T, Failure>;
 
+/// Clocks further apart than this get a warning.
+const CLOCK_WARNING_MS: i64 = 5 * 60 * 1000;
+
+/// A warning line when this laptop's clock is far from the server's.
+fn clock_warning(offset_ms: Option<i64>) -> String {
+    match offset_ms {
+        Some(offset) if offset.abs() > CLOCK_WARNING_MS => {
+            let minutes = offset.abs() / 60_000;
+            let (amount, unit) = if minutes >= 2 * 24 * 60 {
+                (minutes / (24 * 60), "days")
+            } else if minutes >= 120 {
+                (minutes / 60, "hours")
+            } else {
+                (minutes, "minutes")
+            };
+            let direction = if offset < 0 { "ahead of" } else { "behind" };
+            format!(
+                "\nwarning: this laptop's clock is about {amount} {unit} {direction} the sync \
+                 server's: set it right (its changes are stamped with it)"
+            )
+        }
+        _ => String::new(),
+    }
+}
+
 fn status_text(s: &SyncStatus) -> String {
     if !s.in_team {
         return format!(
@@ -15,8 +40,27 @@ fn status_text(s: &SyncStatus) -> String {
             s.device, s.unsynced_changes
         );
     }
+    let held = if s.held_changes > 0 {
+        format!(
+            "\nwarning: {} changes from other devices are stamped more than a day ahead of this \
+             laptop's clock; they are set aside, not applied",
+            s.held_changes
+        )
+    } else {
+        String::new()
+    };
+    let quarantined: String = s
+        .quarantined
+        .iter()
+        .map(|q| {
+            format!(
+                "\nquarantined: envelope {} of device {} (position {}): {}",
+                q.device_seq, q.device, q.global_seq, q.reason
+            )
+        })
+        .collect();
     format!(
-        "device {}{}\nteam {} on {}\nkey epoch {}, {} local changes not on the server, cursor {}\n{} open conflicts, {} attachments still arriving",
+        "device {}{}\nteam {} on {}\nkey epoch {}, {} local changes not on the server, cursor {}\n{} open conflicts, {} attachments still arriving{held}{quarantined}{}",
         s.device,
         if s.admin { " (admin)" } else { "" },
         s.team.as_deref().unwrap_or(""),
@@ -25,7 +69,8 @@ fn status_text(s: &SyncStatus) -> String {
         s.unsynced_changes,
         s.cursor,
         s.open_conflicts,
-        s.incomplete_attachments
+        s.incomplete_attachments,
+        clock_warning(s.clock_offset_ms)
     )
 }
 
@@ -35,9 +80,10 @@ pub fn team(cli: &Cli, action: &TeamAction) -> Result<()> {
             out,
             server,
             fingerprint,
+            operator_token,
         } => {
             let mut ws = open(cli)?;
-            let status = ws.create_team(server, fingerprint.as_deref())?;
+            let status = ws.create_team(server, fingerprint.as_deref(), operator_token)?;
             emit(cli.json || out.json, &status, || status_text(&status));
         }
     }
@@ -56,7 +102,11 @@ pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
                 code.clone()
             });
         }
-        DeviceAction::Enroll { out, code } => {
+        DeviceAction::Enroll {
+            out,
+            code,
+            merge_existing,
+        } => {
             // `-` reads the code from standard input, keeping it out of the process list and
             // the shell's history.
             let code = if code == "-" {
@@ -69,7 +119,11 @@ pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
                 code.clone()
             };
             let mut ws = open(cli)?;
-            let status = ws.enroll_device(&code)?;
+            let status = if *merge_existing {
+                ws.enroll_device_merging(&code)?
+            } else {
+                ws.enroll_device(&code)?
+            };
             emit(cli.json || out.json, &status, || status_text(&status));
         }
         DeviceAction::List { out } => {
@@ -130,14 +184,32 @@ pub fn sync(cli: &Cli, as_json: bool, status_only: bool) -> Result<()> {
             format!("; leased {} registry numbers", report.numbers_leased)
         } else {
             String::new()
-        } + &if report.duplicate_workers > 0 {
-            format!(
-                "\n{} pairs of records look like one person: see `qorgau worker duplicates`",
-                report.duplicate_workers
-            )
-        } else {
-            String::new()
-        }
+        } + &clock_warning(report.clock_offset_ms)
+            + &if report.quarantined > 0 {
+                format!(
+                    "\nwarning: {} envelopes did not open or apply and were set aside: see `qorgau sync --status`",
+                    report.quarantined
+                )
+            } else {
+                String::new()
+            }
+            + &if report.held_ahead > 0 {
+                format!(
+                    "\nwarning: {} changes from other devices are stamped more than a day ahead of \
+                 this laptop's clock (a laptop whose clock is wrong?): set aside, not applied",
+                    report.held_ahead
+                )
+            } else {
+                String::new()
+            }
+            + &if report.duplicate_workers > 0 {
+                format!(
+                    "\n{} pairs of records look like one person: see `qorgau worker duplicates`",
+                    report.duplicate_workers
+                )
+            } else {
+                String::new()
+            }
     });
     Ok(())
 }
@@ -186,4 +258,19 @@ pub fn conflicts(cli: &Cli, action: &ConflictAction) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_warning;
+
+    #[test]
+    fn a_clock_far_from_the_servers_is_named_with_its_direction() {
+        assert_eq!(clock_warning(None), "");
+        assert_eq!(clock_warning(Some(30_000)), "", "seconds are normal");
+        let ahead = clock_warning(Some(-30 * 365 * 24 * 3600 * 1000));
+        assert!(ahead.contains("10950 days ahead of"), "{ahead}");
+        let behind = clock_warning(Some(3 * 3600 * 1000));
+        assert!(behind.contains("3 hours behind"), "{behind}");
+    }
 }

@@ -77,9 +77,9 @@ impl From<StoreError> for CoreError {
             },
             StoreError::NotFound { .. } => Self::new(ErrorCode::NotFound, message),
             StoreError::Decode(_) => Self::new(ErrorCode::Invalid, message),
-            StoreError::NotSqlCipher | StoreError::SchemaTooNew { .. } => {
-                Self::new(ErrorCode::Unsupported, message)
-            }
+            StoreError::NotSqlCipher
+            | StoreError::SchemaTooNew { .. }
+            | StoreError::NewerBuild(_) => Self::new(ErrorCode::Unsupported, message),
             _ => Self::new(ErrorCode::Storage, message),
         }
     }

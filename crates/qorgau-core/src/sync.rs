@@ -41,12 +41,27 @@ pub struct SyncStatus {
     pub open_conflicts: usize,
     /// Attachments whose bytes are still arriving.
     pub incomplete_attachments: i64,
+    /// Other devices' changes set aside because they were stamped more than a day ahead of
+    /// this device's clock (see `held_changes`).
+    pub held_changes: u64,
+    /// Envelopes from other devices that did not open or apply, set aside; sync went on
+    /// past them.
+    pub quarantined: Vec<qorgau_store::QuarantinedEnvelope>,
+    /// How far the server's clock was ahead of this device's at the last round
+    /// (milliseconds; negative: this clock is ahead). None before the first round.
+    pub clock_offset_ms: Option<i64>,
 }
 
 impl Workspace {
-    /// Creates a sync team on `server` with this workspace as its admin device.
-    pub fn create_team(&mut self, server: &str, fingerprint: Option<&str>) -> Result<SyncStatus> {
-        team::create_team(&mut self.store, server, fingerprint)?;
+    /// Creates a sync team on `server` with this workspace as its admin device; the server's
+    /// operator gives the `operator_token` that allows it.
+    pub fn create_team(
+        &mut self,
+        server: &str,
+        fingerprint: Option<&str>,
+        operator_token: &str,
+    ) -> Result<SyncStatus> {
+        team::create_team(&mut self.store, server, fingerprint, operator_token)?;
         self.sync_status()
     }
 
@@ -55,9 +70,19 @@ impl Workspace {
         Ok(team::invite(&mut self.store, seconds)?)
     }
 
-    /// Joins a team with an enrollment code.
+    /// Joins a team with an enrollment code. Refused when this workspace already holds
+    /// workers, cases or letters: joining would send them all to the code's server, so the
+    /// refusal names the server, its certificate and the team (see `enroll_device_merging`).
     pub fn enroll_device(&mut self, code: &str) -> Result<SyncStatus> {
-        team::enroll(&mut self.store, code)?;
+        team::enroll(&mut self.store, code, false)?;
+        self.sync_status()
+    }
+
+    /// Joins a team with an enrollment code even though this workspace holds records, which
+    /// all go to the team: only after the caseworker confirmed the server, its certificate
+    /// and the team the refusal of `enroll_device` named.
+    pub fn enroll_device_merging(&mut self, code: &str) -> Result<SyncStatus> {
+        team::enroll(&mut self.store, code, true)?;
         self.sync_status()
     }
 
@@ -120,7 +145,15 @@ impl Workspace {
             cursor: self.store.sync_cursor()?,
             open_conflicts: self.store.conflicts(false)?.len(),
             incomplete_attachments: self.store.incomplete_attachments()?,
+            held_changes: self.store.held_change_count()?,
+            quarantined: self.store.quarantined_envelopes()?,
+            clock_offset_ms: self.store.clock_offset_ms()?,
         })
+    }
+
+    /// Other devices' changes set aside for being stamped far ahead of this clock.
+    pub fn held_changes(&self) -> Result<Vec<qorgau_store::HeldChange>> {
+        Ok(self.store.held_changes()?)
     }
 
     /// A deterministic hash of the replicated state; equal on devices that have converged.

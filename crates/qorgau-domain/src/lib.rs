@@ -20,7 +20,7 @@ pub use attachment::AttachmentMeta;
 pub use case::{
     CaseRecord, CaseStatus, CaseType, Priority, StatusTransition, Task, TimelineEntry, TimelineKind,
 };
-pub use hlc::{Hlc, HlcClock};
+pub use hlc::{Hlc, HlcClock, MAX_REMOTE_SKEW_MS};
 pub use ids::{
     AgencyId, AttachmentId, CaseId, DeviceId, LetterId, TaskId, TimelineEntryId, WorkerId,
 };

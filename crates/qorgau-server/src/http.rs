@@ -1,33 +1,71 @@
 //! The HTTP API. Handlers authenticate the bearer token, check limits and call the storage;
 //! all data in bodies is opaque to the server except the metadata named in `storage.rs`.
 
+use crate::operator::OperatorCredential;
 use crate::storage::{Id, KeyBox, NewEnrollment, NewEnvelope, Storage, StorageError};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use qorgau_wire as wire;
+pub use qorgau_wire::{
+    MAX_BATCH, MAX_BLOCK, MAX_BODY_BYTES, MAX_ENROLLMENT_SECONDS, MAX_ENVELOPE_BYTES,
+    MAX_PULL_BYTES, MAX_REGISTRY_NUMBER,
+};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-/// Largest request body.
-pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-/// Most envelopes in one push, and in one pull.
-pub const MAX_BATCH: usize = 1000;
-/// Largest single envelope.
-pub const MAX_ENVELOPE_BYTES: usize = 1024 * 1024;
-/// Envelope bytes in one pull reply (base64 makes the reply about a third larger).
-pub const MAX_PULL_BYTES: usize = 8 * 1024 * 1024;
-/// Largest registry block a device may lease at once.
-pub const MAX_BLOCK: u32 = 1000;
-/// Highest registry number a device may ask to start above.
-pub const MAX_REGISTRY_NUMBER: u32 = 999_999;
-
 type Shared = Arc<dyn Storage>;
+
+/// Envelope bytes a team may store by default (10 GiB: years of a consulate's history).
+pub const DEFAULT_TEAM_QUOTA_BYTES: u64 = 10 << 30;
+
+/// What the API needs besides storage.
+#[derive(Debug, Clone)]
+pub struct ApiOptions {
+    /// Creating a team needs this operator's token.
+    pub operator: OperatorCredential,
+    /// Envelope bytes one team may store; a push beyond it is refused (413
+    /// `quota_exceeded`). Checked before the push's transaction, so concurrent pushes of one
+    /// team can pass it by at most a request each.
+    pub team_quota_bytes: u64,
+    /// Longest a request may take from its headers to its reply, body included: a client
+    /// that sends its body too slowly gets 408 `timeout`.
+    pub request_timeout: std::time::Duration,
+}
+
+/// The default of [`ApiOptions::request_timeout`]: a 12 MiB push over a slow link fits.
+pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+impl ApiOptions {
+    pub fn new(operator: OperatorCredential) -> Self {
+        ApiOptions {
+            operator,
+            team_quota_bytes: DEFAULT_TEAM_QUOTA_BYTES,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
+}
+
+/// Bounds each request's handling (reading its body included) by the request timeout.
+async fn within_time(
+    Extension(options): Extension<ApiOptions>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    match tokio::time::timeout(options.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::REQUEST_TIMEOUT,
+            "timeout",
+            "the request took too long to arrive",
+        )
+        .into_response(),
+    }
+}
 
 /// An error as the API returns it: a status and `{"error": {"code", "message"}}`.
 #[derive(Debug)]
@@ -53,7 +91,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Json(json!({ "error": { "code": self.code, "message": self.message } }));
+        let body = Json(wire::ErrorBody {
+            error: wire::ErrorDetail {
+                code: self.code.to_string(),
+                message: self.message,
+            },
+        });
         (self.status, body).into_response()
     }
 }
@@ -93,6 +136,51 @@ impl From<StorageError> for ApiError {
 
 type ApiResult<T> = Result<T, ApiError>;
 
+/// A JSON body of the API's types; a malformed one is refused with the documented error
+/// body (`{"error": {"code": "bad_request", …}}`), not axum's plain text.
+#[derive(Debug)]
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(rejected(rejection.status(), rejection.body_text())),
+        }
+    }
+}
+
+/// A query string of the API's types, refused like [`ApiJson`] when malformed.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S>
+    for ApiQuery<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(rejected(rejection.status(), rejection.body_text())),
+        }
+    }
+}
+
+fn rejected(status: StatusCode, text: String) -> ApiError {
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        "too_large"
+    } else {
+        "bad_request"
+    };
+    ApiError::new(status, code, text)
+}
+
 fn parse_id(field: &str, text: &str) -> ApiResult<Id> {
     let bytes = hex::decode(text.replace('-', ""))
         .map_err(|_| ApiError::bad_request(format!("{field}: not a hex id")))?;
@@ -131,22 +219,43 @@ async fn blocking<T: Send + 'static>(
     })?
 }
 
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+}
+
+/// The device behind the request's bearer token, as an extractor: a handler that takes it
+/// runs only for a known, unrevoked device.
+#[derive(Debug)]
+pub struct Authenticated(pub crate::storage::DeviceAuth);
+
+impl axum::extract::FromRequestParts<Shared> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        storage: &Shared,
+    ) -> Result<Self, ApiError> {
+        authenticate(storage, &parts.headers)
+            .await
+            .map(Authenticated)
+    }
+}
+
 /// The device behind the request's bearer token; refused when unknown or revoked.
 async fn authenticate(
     storage: &Shared,
     headers: &HeaderMap,
 ) -> ApiResult<crate::storage::DeviceAuth> {
-    let token = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "missing bearer token",
-            )
-        })?;
+    let token = bearer_token(headers).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing bearer token",
+        )
+    })?;
     let hash = hash_token(token.trim());
     let storage = storage.clone();
     let auth = blocking(move || Ok(storage.authenticate(hash)?)).await?;
@@ -165,41 +274,42 @@ async fn authenticate(
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewTeam {
-    team_id: String,
-    device_id: String,
-}
-
-#[derive(Serialize)]
-struct TokenReply {
-    token: String,
-}
-
+/// Creating a team needs the operator's token as the bearer token.
 async fn create_team(
     State(storage): State<Shared>,
-    Json(body): Json<NewTeam>,
-) -> ApiResult<(StatusCode, Json<TokenReply>)> {
+    Extension(options): Extension<ApiOptions>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<wire::NewTeam>,
+) -> ApiResult<(StatusCode, Json<wire::TokenReply>)> {
+    match bearer_token(&headers) {
+        None => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "operator_token_required",
+                "creating a team needs the server operator's token",
+            ));
+        }
+        Some(token) if !options.operator.accepts(token) => {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "operator_token_wrong",
+                "that is not this server's operator token",
+            ));
+        }
+        Some(_) => {}
+    }
     let team = parse_id("team_id", &body.team_id)?;
     let device = parse_id("device_id", &body.device_id)?;
     let (token, hash) = new_token()?;
     blocking(move || Ok(storage.create_team(team, device, hash)?)).await?;
-    Ok((StatusCode::CREATED, Json(TokenReply { token })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewDevice {
-    device_id: String,
+    Ok((StatusCode::CREATED, Json(wire::TokenReply { token })))
 }
 
 async fn add_device(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<NewDevice>,
-) -> ApiResult<(StatusCode, Json<TokenReply>)> {
-    let auth = authenticate(&storage, &headers).await?;
+    Authenticated(auth): Authenticated,
+    ApiJson(body): ApiJson<wire::NewDevice>,
+) -> ApiResult<(StatusCode, Json<wire::TokenReply>)> {
     if !auth.admin {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -210,15 +320,14 @@ async fn add_device(
     let device = parse_id("device_id", &body.device_id)?;
     let (token, hash) = new_token()?;
     blocking(move || Ok(storage.add_device(auth.team, device, hash)?)).await?;
-    Ok((StatusCode::CREATED, Json(TokenReply { token })))
+    Ok((StatusCode::CREATED, Json(wire::TokenReply { token })))
 }
 
 async fn revoke_device(
     State(storage): State<Shared>,
-    headers: HeaderMap,
+    Authenticated(auth): Authenticated,
     Path(device): Path<String>,
 ) -> ApiResult<StatusCode> {
-    let auth = authenticate(&storage, &headers).await?;
     if !auth.admin {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -231,27 +340,12 @@ async fn revoke_device(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PushEnvelope {
-    device_seq: u64,
-    key_epoch: u32,
-    /// Base64 of the sealed envelope.
-    blob: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Push {
-    envelopes: Vec<PushEnvelope>,
-}
-
 async fn push(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<Push>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let auth = authenticate(&storage, &headers).await?;
+    Extension(options): Extension<ApiOptions>,
+    Authenticated(auth): Authenticated,
+    ApiJson(body): ApiJson<wire::PushRequest>,
+) -> ApiResult<Json<wire::PushReply>> {
     if body.envelopes.len() > MAX_BATCH {
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -277,72 +371,73 @@ async fn push(
             blob,
         });
     }
-    let high = blocking(move || Ok(storage.push(auth.team, auth.device, &envelopes)?)).await?;
-    Ok(Json(json!({ "high_water": high })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PullQuery {
-    #[serde(default)]
-    after: u64,
-    #[serde(default)]
-    limit: Option<u32>,
+    let quota = options.team_quota_bytes;
+    let high = blocking(move || {
+        let adding: u64 = envelopes.iter().map(|e| e.blob.len() as u64).sum();
+        let held = storage.team_bytes(auth.team)?;
+        if held.saturating_add(adding) > quota {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "quota_exceeded",
+                format!(
+                    "this team stores {held} bytes of envelopes; {adding} more would pass its \
+                     quota of {quota}: ask the server's operator"
+                ),
+            ));
+        }
+        Ok(storage.push(auth.team, auth.device, &envelopes)?)
+    })
+    .await?;
+    Ok(Json(wire::PushReply { high_water: high }))
 }
 
 async fn pull(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-    Query(q): Query<PullQuery>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let auth = authenticate(&storage, &headers).await?;
+    Authenticated(auth): Authenticated,
+    ApiQuery(q): ApiQuery<wire::PullQuery>,
+) -> ApiResult<Json<wire::PullReply>> {
     let limit = q
         .limit
         .unwrap_or(MAX_BATCH as u32)
         .clamp(1, MAX_BATCH as u32);
-    let rows = blocking(move || Ok(storage.pull(auth.team, q.after, limit)?)).await?;
+    // A reply holds at most about MAX_PULL_BYTES of envelopes (always at least one); the
+    // storage stops reading there.
+    // The team's last position, read after the page: it is at least the page's last.
+    let (rows, high_water) = blocking(move || {
+        let rows = storage.pull(auth.team, q.after, limit, MAX_PULL_BYTES as u64)?;
+        Ok((rows, storage.high_water(auth.team)?))
+    })
+    .await?;
     // A device's own envelopes come back without their bytes: it has their changes, and
     // needs only their positions.
-    // A reply holds at most about MAX_PULL_BYTES of envelopes (always at least one).
-    let mut bytes = 0usize;
-    let envelopes: Vec<serde_json::Value> = rows
+    let envelopes = rows
         .into_iter()
-        .take_while(|e| {
-            let first = bytes == 0;
-            bytes += e.blob.len().max(1);
-            first || bytes <= MAX_PULL_BYTES
-        })
         .map(|e| {
             let own = e.device == auth.device;
-            json!({
-                "global_seq": e.global_seq,
-                "device_id": hex::encode(e.device),
-                "device_seq": e.device_seq,
-                "key_epoch": e.key_epoch,
-                "blob": if own { String::new() } else { BASE64.encode(&e.blob) },
-            })
+            wire::PulledEnvelope {
+                global_seq: e.global_seq,
+                device_id: hex::encode(e.device),
+                device_seq: e.device_seq,
+                key_epoch: e.key_epoch,
+                blob: if own {
+                    String::new()
+                } else {
+                    BASE64.encode(&e.blob)
+                },
+            }
         })
         .collect();
-    Ok(Json(json!({ "envelopes": envelopes })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LeaseRequest {
-    year: i32,
-    size: u32,
-    /// The block starts at this number or later (numbers a device used before its team
-    /// existed).
-    #[serde(default)]
-    at_least: u32,
+    Ok(Json(wire::PullReply {
+        envelopes,
+        high_water: Some(high_water),
+    }))
 }
 
 async fn lease_block(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<LeaseRequest>,
-) -> ApiResult<Json<serde_json::Value>> {
-    let auth = authenticate(&storage, &headers).await?;
+    Authenticated(auth): Authenticated,
+    ApiJson(body): ApiJson<wire::LeaseRequest>,
+) -> ApiResult<Json<wire::LeaseReply>> {
     if !(1..=MAX_BLOCK).contains(&body.size) {
         return Err(ApiError::bad_request(format!(
             "size: a block has 1 to {MAX_BLOCK} numbers"
@@ -360,15 +455,12 @@ async fn lease_block(
         Ok(storage.lease_block(auth.team, auth.device, body.year, body.size, body.at_least)?)
     })
     .await?;
-    Ok(Json(json!({
-        "year": block.year,
-        "first_seq": block.first_seq,
-        "last_seq": block.last_seq,
-    })))
+    Ok(Json(wire::LeaseReply {
+        year: block.year,
+        first_seq: block.first_seq,
+        last_seq: block.last_seq,
+    }))
 }
-
-/// Longest an enrollment code stays valid.
-pub const MAX_ENROLLMENT_SECONDS: i64 = 7 * 24 * 3600;
 
 fn require_admin(auth: &crate::storage::DeviceAuth, what: &str) -> ApiResult<()> {
     if auth.admin {
@@ -412,41 +504,28 @@ fn unix_now() -> i64 {
 
 async fn list_devices(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-) -> ApiResult<Json<serde_json::Value>> {
-    let auth = authenticate(&storage, &headers).await?;
+    Authenticated(auth): Authenticated,
+) -> ApiResult<Json<wire::DevicesReply>> {
     require_admin(&auth, "list devices")?;
     let devices = blocking(move || Ok(storage.devices(auth.team)?)).await?;
-    let devices: Vec<serde_json::Value> = devices
+    let devices = devices
         .into_iter()
-        .map(|d| {
-            json!({
-                "device_id": hex::encode(d.device),
-                "admin": d.admin,
-                "revoked": d.revoked,
-                "last_seq": d.last_seq,
-                "enrollment_id": d.enrollment.map(hex::encode),
-            })
+        .map(|d| wire::DeviceRow {
+            device_id: hex::encode(d.device),
+            admin: d.admin,
+            revoked: d.revoked,
+            last_seq: d.last_seq,
+            enrollment_id: d.enrollment.map(hex::encode),
         })
         .collect();
-    Ok(Json(json!({ "devices": devices })))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewEnrollmentBody {
-    enrollment_id: String,
-    auth_hash: String,
-    wrapped: String,
-    expires_in_seconds: i64,
+    Ok(Json(wire::DevicesReply { devices }))
 }
 
 async fn create_enrollment(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<NewEnrollmentBody>,
+    Authenticated(auth): Authenticated,
+    ApiJson(body): ApiJson<wire::NewEnrollment>,
 ) -> ApiResult<StatusCode> {
-    let auth = authenticate(&storage, &headers).await?;
     require_admin(&auth, "invite devices")?;
     if !(60..=MAX_ENROLLMENT_SECONDS).contains(&body.expires_in_seconds) {
         return Err(ApiError::bad_request(format!(
@@ -463,19 +542,10 @@ async fn create_enrollment(
     Ok(StatusCode::CREATED)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RedeemBody {
-    enrollment_id: String,
-    /// The proof of possession of the code; the server keeps only its SHA-256.
-    auth: String,
-    device_id: String,
-}
-
 async fn redeem_enrollment(
     State(storage): State<Shared>,
-    Json(body): Json<RedeemBody>,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    ApiJson(body): ApiJson<wire::RedeemRequest>,
+) -> ApiResult<(StatusCode, Json<wire::RedeemReply>)> {
     let id = parse_id("enrollment_id", &body.enrollment_id)?;
     let proof = parse_hash("auth", &body.auth)?;
     let auth_hash: [u8; 32] = Sha256::digest(proof).into();
@@ -487,34 +557,19 @@ async fn redeem_enrollment(
     .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({
-            "token": token,
-            "team_id": hex::encode(team),
-            "wrapped": BASE64.encode(wrapped),
-        })),
+        Json(wire::RedeemReply {
+            token,
+            team_id: hex::encode(team),
+            wrapped: BASE64.encode(wrapped),
+        }),
     ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KeyBoxBody {
-    device_id: String,
-    epoch: u32,
-    blob: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct KeyBoxesBody {
-    boxes: Vec<KeyBoxBody>,
 }
 
 async fn put_key_boxes(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-    Json(body): Json<KeyBoxesBody>,
+    Authenticated(auth): Authenticated,
+    ApiJson(body): ApiJson<wire::KeyBoxesUpload>,
 ) -> ApiResult<StatusCode> {
-    let auth = authenticate(&storage, &headers).await?;
     require_admin(&auth, "hand out team keys")?;
     if body.boxes.len() > MAX_BATCH {
         return Err(ApiError::bad_request(format!("boxes: at most {MAX_BATCH}")));
@@ -533,25 +588,38 @@ async fn put_key_boxes(
 
 async fn get_key_boxes(
     State(storage): State<Shared>,
-    headers: HeaderMap,
-) -> ApiResult<Json<serde_json::Value>> {
-    let auth = authenticate(&storage, &headers).await?;
+    Authenticated(auth): Authenticated,
+) -> ApiResult<Json<wire::KeyBoxesReply>> {
     let boxes = blocking(move || Ok(storage.key_boxes(auth.team, auth.device)?)).await?;
-    let boxes: Vec<serde_json::Value> = boxes
+    let boxes = boxes
         .into_iter()
-        .map(|b| json!({ "epoch": b.epoch, "blob": BASE64.encode(b.blob) }))
+        .map(|b| wire::KeyBox {
+            epoch: b.epoch,
+            blob: BASE64.encode(b.blob),
+        })
         .collect();
-    Ok(Json(json!({ "boxes": boxes })))
+    Ok(Json(wire::KeyBoxesReply { boxes }))
 }
 
 async fn health() -> &'static str {
     "ok"
 }
 
-/// The API's routes over `storage`.
-pub fn router(storage: Shared) -> Router {
+/// The server's clock (Unix milliseconds), from which a device learns how far off its own
+/// clock is. Only ever used for a warning: the server is not trusted with time either.
+async fn time() -> Json<wire::TimeReply> {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0);
+    Json(wire::TimeReply { time_ms: ms })
+}
+
+/// The API's routes over `storage` with `options` (the operator's token, quotas).
+pub fn router(storage: Shared, options: ApiOptions) -> Router {
     Router::new()
         .route("/v1/health", get(health))
+        .route("/v1/time", get(time))
         .route("/v1/teams", post(create_team))
         .route("/v1/devices", post(add_device).get(list_devices))
         .route("/v1/enrollments", post(create_enrollment))
@@ -561,5 +629,7 @@ pub fn router(storage: Shared) -> Router {
         .route("/v1/envelopes", post(push).get(pull))
         .route("/v1/registry/blocks", post(lease_block))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(within_time))
+        .layer(Extension(options))
         .with_state(storage)
 }

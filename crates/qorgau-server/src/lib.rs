@@ -4,6 +4,8 @@
 //! name. Storage is a trait with an embedded SQLite and a PostgreSQL backend; TLS with rustls.
 
 pub mod http;
+pub mod listen;
+pub mod operator;
 pub mod postgres;
 pub mod sqlite;
 pub mod storage;
@@ -15,9 +17,10 @@ use std::sync::Arc;
 
 /// Serves the API over embedded storage in `dir` on a free loopback port, on a thread of its
 /// own that lives as long as the process (for tests of other crates, which cannot start this
-/// crate's binary). Returns the address.
+/// crate's binary). Returns the address; the operator token is in `operator_token(dir)`.
 pub fn serve_on_loopback_thread(dir: &Path) -> std::io::Result<SocketAddr> {
     let storage = sqlite::SqliteStorage::open(dir).map_err(std::io::Error::other)?;
+    let operator = operator::OperatorCredential::new(&operator_token(dir)?);
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
@@ -28,8 +31,16 @@ pub fn serve_on_loopback_thread(dir: &Path) -> std::io::Result<SocketAddr> {
     std::thread::spawn(move || {
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-            let _ = axum::serve(listener, http::router(Arc::new(storage))).await;
+            let app = http::router(Arc::new(storage), http::ApiOptions::new(operator));
+            let limits = listen::ConnectionLimits::default();
+            let _ = listen::serve(listener, None, app, limits, std::future::pending()).await;
         });
     });
     Ok(addr)
+}
+
+/// The operator token of a server over `dir` (created there on first use), which creating a
+/// team needs.
+pub fn operator_token(dir: &Path) -> std::io::Result<String> {
+    operator::load_or_create(&operator::default_path(dir))
 }

@@ -3,15 +3,21 @@
 //! `--database-url postgres://…` (several processes may share one database). Prints `listening on ADDR` once it accepts
 //! connections (and, with TLS, `certificate sha256 HEX`, the fingerprint devices pin).
 //! Plain HTTP is served only on a loopback address.
+//!
+//! Creating a team needs the operator token: it is kept in `DATA_DIR/operator-token` (or the
+//! `--operator-token-file`), created with a random value on the first start, mode 0600.
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use qorgau_server::postgres::PostgresStorage;
+use qorgau_server::listen::ConnectionLimits;
+use qorgau_server::operator::{self, OperatorCredential};
+use qorgau_server::postgres::{DEFAULT_POOL_SIZE, PostgresStorage};
 use qorgau_server::storage::Storage;
-use qorgau_server::{http, sqlite::SqliteStorage, tls};
+use qorgau_server::{http, listen, sqlite::SqliteStorage, tls};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(name = "qorgau-server", version, about = "Qorgau sync server")]
@@ -39,6 +45,30 @@ struct Args {
     /// … and this private key (PEM).
     #[arg(long, requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// The file holding the operator token that creating a team needs (created with a random
+    /// token, mode 0600, when missing). Default: `operator-token` in `--data`; several
+    /// processes over one PostgreSQL database should share one file's token.
+    #[arg(long)]
+    operator_token_file: Option<PathBuf>,
+    /// Seconds a connection may stay idle (or take to send a request's headers) before it is
+    /// closed.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout_secs: u64,
+    /// Seconds a TLS handshake may take.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    handshake_timeout_secs: u64,
+    /// Most connections served at once; more wait in the listen queue.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    max_connections: u64,
+    /// Seconds a request may take from its headers to its reply (its body included).
+    #[arg(long, default_value_t = http::DEFAULT_REQUEST_TIMEOUT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    request_timeout_secs: u64,
+    /// Envelope bytes one team may store, in MiB (default 10 GiB).
+    #[arg(long, default_value_t = http::DEFAULT_TEAM_QUOTA_BYTES >> 20, value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
+    team_quota_mib: u64,
+    /// Most connections to PostgreSQL this process opens.
+    #[arg(long, default_value_t = DEFAULT_POOL_SIZE as u64, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    database_pool: u64,
 }
 
 #[tokio::main]
@@ -63,9 +93,23 @@ async fn main() -> anyhow::Result<()> {
             args.listen
         );
     }
+    let token_file = match (&args.operator_token_file, &args.data) {
+        (Some(file), _) => file.clone(),
+        (None, Some(data)) => operator::default_path(data),
+        (None, None) => bail!(
+            "creating teams needs an operator token: give --operator-token-file FILE (it is \
+             created when missing) or --data DIR"
+        ),
+    };
+    let operator_token = operator::load_or_create(&token_file)
+        .with_context(|| format!("the operator token in {}", token_file.display()))?;
+    eprintln!(
+        "qorgau-server: creating a team needs the operator token in {}",
+        token_file.display()
+    );
     let storage: Arc<dyn Storage> = match (&args.database_url, &args.data) {
         (Some(url), _) => Arc::new(
-            PostgresStorage::open(url)
+            PostgresStorage::open(url, args.database_pool as usize)
                 .await
                 .context("connecting to PostgreSQL")?,
         ),
@@ -78,21 +122,27 @@ async fn main() -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("binding {}", args.listen))?;
-    let app = http::router(storage);
+    let app = http::router(
+        storage,
+        http::ApiOptions {
+            operator: OperatorCredential::new(&operator_token),
+            team_quota_bytes: args.team_quota_mib << 20,
+            request_timeout: Duration::from_secs(args.request_timeout_secs),
+        },
+    );
+    let limits = ConnectionLimits {
+        handshake_timeout: Duration::from_secs(args.handshake_timeout_secs),
+        idle_timeout: Duration::from_secs(args.idle_timeout_secs),
+        max_connections: args.max_connections as usize,
+    };
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
     println!("listening on {}", listener.local_addr()?);
-    match identity {
-        Some(identity) => {
-            println!("certificate sha256 {}", identity.fingerprint);
-            tls::serve(listener, &identity, app, shutdown).await?;
-        }
-        None => {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await?;
-        }
-    }
+    let acceptor = identity.map(|identity| {
+        println!("certificate sha256 {}", identity.fingerprint);
+        tokio_rustls::TlsAcceptor::from(identity.config)
+    });
+    listen::serve(listener, acceptor, app, limits, shutdown).await?;
     Ok(())
 }

@@ -75,11 +75,17 @@ CREATE TABLE IF NOT EXISTS key_boxes (
 /// Serialises schema creation between processes starting at once.
 const SCHEMA_LOCK: i64 = 0x716f_7267_6175; // "qorgau"
 
-/// PostgreSQL storage: a small pool of connections, used from blocking threads.
+/// Connections a server process opens to PostgreSQL by default.
+pub const DEFAULT_POOL_SIZE: usize = 16;
+
+/// PostgreSQL storage: a bounded pool of connections, used from blocking threads. At most
+/// `pool_size` connections are open at once; further calls wait for one to be returned, so a
+/// burst of requests cannot exhaust the database's `max_connections`.
 pub struct PostgresStorage {
     url: String,
     runtime: Handle,
     idle: Mutex<Vec<Client>>,
+    permits: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for PostgresStorage {
@@ -124,7 +130,8 @@ async fn connect(url: &str) -> StorageResult<Client> {
 impl PostgresStorage {
     /// Connects to `url` and creates the schema if it is missing. Call from inside the
     /// server's tokio runtime (storage calls then run on its blocking threads).
-    pub async fn open(url: &str) -> StorageResult<Self> {
+    /// At most `pool_size` connections (at least one) are open at once.
+    pub async fn open(url: &str, pool_size: usize) -> StorageResult<Self> {
         let mut client = connect(url).await?;
         let tx = client.transaction().await.map_err(backend)?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&SCHEMA_LOCK])
@@ -136,6 +143,7 @@ impl PostgresStorage {
             url: url.to_string(),
             runtime: Handle::current(),
             idle: Mutex::new(vec![client]),
+            permits: tokio::sync::Semaphore::new(pool_size.max(1)),
         })
     }
 
@@ -144,12 +152,18 @@ impl PostgresStorage {
         &self,
         f: impl for<'t> AsyncFnOnce(&'t Transaction<'t>) -> StorageResult<T>,
     ) -> StorageResult<T> {
-        let pooled = self
-            .idle
-            .lock()
-            .map_err(|_| StorageError::Backend("connection pool poisoned".into()))?
-            .pop();
         self.runtime.block_on(async {
+            // The permit stands for one open connection, pooled or in use.
+            let _permit = self
+                .permits
+                .acquire()
+                .await
+                .map_err(|_| StorageError::Backend("connection pool closed".into()))?;
+            let pooled = self
+                .idle
+                .lock()
+                .map_err(|_| StorageError::Backend("connection pool poisoned".into()))?
+                .pop();
             let mut client = match pooled {
                 Some(c) if !c.is_closed() => c,
                 _ => connect(&self.url).await?,
@@ -166,9 +180,7 @@ impl PostgresStorage {
                     Err(e)
                 }
             };
-            if let Ok(mut idle) = self.idle.lock()
-                && idle.len() < 16
-            {
+            if let Ok(mut idle) = self.idle.lock() {
                 idle.push(client);
             }
             out
@@ -327,13 +339,34 @@ impl Storage for PostgresStorage {
         })
     }
 
-    fn pull(&self, team: Id, after: u64, limit: u32) -> StorageResult<Vec<StoredEnvelope>> {
+    fn pull(
+        &self,
+        team: Id,
+        after: u64,
+        limit: u32,
+        max_bytes: u64,
+    ) -> StorageResult<Vec<StoredEnvelope>> {
         self.with(async |tx| {
+            // The byte budget is applied to the sizes before any blob is read: only the
+            // envelopes that fit (and always the first) are joined with their bytes.
             let rows = tx
                 .query(
-                    "SELECT global_seq, device, device_seq, key_epoch, blob FROM envelopes
-                     WHERE team = $1 AND global_seq > $2 ORDER BY global_seq LIMIT $3",
-                    &[&&team[..], &(after as i64), &i64::from(limit)],
+                    "SELECT e.global_seq, e.device, e.device_seq, e.key_epoch, e.blob
+                     FROM (SELECT global_seq,
+                                  sum(greatest(size, 1)) OVER (ORDER BY global_seq) AS running,
+                                  row_number() OVER (ORDER BY global_seq) AS n
+                           FROM (SELECT global_seq, size FROM envelopes
+                                 WHERE team = $1 AND global_seq > $2
+                                 ORDER BY global_seq LIMIT $3) AS page) AS w
+                     JOIN envelopes e ON e.team = $1 AND e.global_seq = w.global_seq
+                     WHERE w.n = 1 OR w.running <= $4
+                     ORDER BY e.global_seq",
+                    &[
+                        &&team[..],
+                        &(after as i64),
+                        &i64::from(limit),
+                        &(max_bytes.min(i64::MAX as u64) as i64),
+                    ],
                 )
                 .await
                 .map_err(backend)?;
@@ -348,6 +381,32 @@ impl Storage for PostgresStorage {
                     })
                 })
                 .collect()
+        })
+    }
+
+    fn team_bytes(&self, team: Id) -> StorageResult<u64> {
+        self.with(async |tx| {
+            let row = tx
+                .query_one(
+                    "SELECT coalesce(sum(size), 0)::BIGINT FROM envelopes WHERE team = $1",
+                    &[&&team[..]],
+                )
+                .await
+                .map_err(backend)?;
+            Ok(row.get::<_, i64>(0).max(0) as u64)
+        })
+    }
+
+    fn high_water(&self, team: Id) -> StorageResult<u64> {
+        self.with(async |tx| {
+            let row = tx
+                .query_opt(
+                    "SELECT next_seq - 1 FROM teams WHERE id = $1",
+                    &[&&team[..]],
+                )
+                .await
+                .map_err(backend)?;
+            Ok(row.map_or(0, |r| r.get::<_, i64>(0).max(0) as u64))
         })
     }
 

@@ -251,26 +251,66 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn pull(&self, team: Id, after: u64, limit: u32) -> StorageResult<Vec<StoredEnvelope>> {
+    fn pull(
+        &self,
+        team: Id,
+        after: u64,
+        limit: u32,
+        max_bytes: u64,
+    ) -> StorageResult<Vec<StoredEnvelope>> {
         self.with(|tx| {
             let mut stmt = tx
                 .prepare(
-                    "SELECT global_seq, device, device_seq, key_epoch, blob FROM envelopes
+                    "SELECT global_seq, device, device_seq, key_epoch, size, blob FROM envelopes
                      WHERE team = ?1 AND global_seq > ?2 ORDER BY global_seq LIMIT ?3",
                 )
                 .map_err(backend)?;
-            let rows = stmt
-                .query_map(params![&team[..], after as i64, limit], |r| {
-                    Ok(StoredEnvelope {
-                        global_seq: r.get::<_, i64>(0)? as u64,
-                        device: r.get(1)?,
-                        device_seq: r.get::<_, i64>(2)? as u64,
-                        key_epoch: r.get(3)?,
-                        blob: r.get(4)?,
-                    })
-                })
+            let mut rows = stmt
+                .query(params![&team[..], after as i64, limit])
                 .map_err(backend)?;
-            rows.collect::<Result<_, _>>().map_err(backend)
+            // Row by row, reading a blob only once its size fits the budget: SQLite reads a
+            // row's overflow pages only when the column is fetched.
+            let mut out = Vec::new();
+            let mut bytes = 0u64;
+            while let Some(r) = rows.next().map_err(backend)? {
+                let size = r.get::<_, i64>(4).map_err(backend)?.max(1) as u64;
+                if !out.is_empty() && bytes + size > max_bytes {
+                    break;
+                }
+                bytes += size;
+                out.push(StoredEnvelope {
+                    global_seq: r.get::<_, i64>(0).map_err(backend)? as u64,
+                    device: r.get(1).map_err(backend)?,
+                    device_seq: r.get::<_, i64>(2).map_err(backend)? as u64,
+                    key_epoch: r.get(3).map_err(backend)?,
+                    blob: r.get(5).map_err(backend)?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    fn team_bytes(&self, team: Id) -> StorageResult<u64> {
+        self.with(|tx| {
+            tx.query_row(
+                "SELECT coalesce(sum(size), 0) FROM envelopes WHERE team = ?1",
+                params![&team[..]],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|v| v as u64)
+            .map_err(backend)
+        })
+    }
+
+    fn high_water(&self, team: Id) -> StorageResult<u64> {
+        self.with(|tx| {
+            tx.query_row(
+                "SELECT coalesce(max(global_seq), 0) FROM envelopes WHERE team = ?1",
+                params![&team[..]],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|v| v as u64)
+            .map_err(backend)
         })
     }
 

@@ -112,8 +112,21 @@ pub trait Storage: Send + Sync + 'static {
     /// envelope already stored with the same bytes is accepted again (a retried push) and not
     /// duplicated. Returns the highest global sequence number the team has after the push.
     fn push(&self, team: Id, device: Id, envelopes: &[NewEnvelope]) -> StorageResult<u64>;
-    /// The team's envelopes after `after` in global order, at most `limit`.
-    fn pull(&self, team: Id, after: u64, limit: u32) -> StorageResult<Vec<StoredEnvelope>>;
+    /// The team's envelopes after `after` in global order, at most `limit`, and no more
+    /// than `max_bytes` of blobs (but always the first one): reading stops there, so a pull
+    /// never holds more than about `max_bytes` plus one envelope in memory.
+    fn pull(
+        &self,
+        team: Id,
+        after: u64,
+        limit: u32,
+        max_bytes: u64,
+    ) -> StorageResult<Vec<StoredEnvelope>>;
+    /// The bytes of the team's stored envelopes.
+    fn team_bytes(&self, team: Id) -> StorageResult<u64>;
+    /// The team's highest envelope position (0: none yet). A device whose cursor is past it
+    /// knows the server lost envelopes (restored from a backup) or hides them.
+    fn high_water(&self, team: Id) -> StorageResult<u64>;
     /// The team's devices.
     fn devices(&self, team: Id) -> StorageResult<Vec<DeviceInfo>>;
     /// Stores a pending enrollment for a team.

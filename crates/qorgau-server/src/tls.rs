@@ -2,7 +2,6 @@
 //! self-signed one generated on first start and kept in the data directory, whose SHA-256
 //! fingerprint enrollment codes carry so that laptops on a consulate LAN can pin it.
 
-use axum::Router;
 use rustls::ServerConfig;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -10,8 +9,6 @@ use sha2::{Digest, Sha256};
 use std::io;
 use std::path::Path;
 use std::sync::Arc;
-use tokio::net::TcpListener;
-use tokio_rustls::TlsAcceptor;
 
 /// The server's certificate chain and key, ready to serve, with the certificate's fingerprint.
 #[derive(Debug)]
@@ -76,8 +73,9 @@ pub fn self_signed(dir: &Path, hosts: &[String]) -> io::Result<TlsIdentity> {
     from_pem_files(&cert_path, &key_path)
 }
 
+/// Writes a new file readable by its owner only (mode 0600); refuses to overwrite one.
 #[cfg(unix)]
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new()
@@ -90,37 +88,6 @@ fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     std::fs::write(path, bytes)
-}
-
-/// Serves `app` over TLS on `listener` until `shutdown` completes.
-pub async fn serve(
-    listener: TcpListener,
-    identity: &TlsIdentity,
-    app: Router,
-    shutdown: impl std::future::Future<Output = ()>,
-) -> io::Result<()> {
-    let acceptor = TlsAcceptor::from(identity.config.clone());
-    tokio::pin!(shutdown);
-    loop {
-        let (tcp, _) = tokio::select! {
-            accepted = listener.accept() => accepted?,
-            () = &mut shutdown => return Ok(()),
-        };
-        let acceptor = acceptor.clone();
-        let app = app.clone();
-        tokio::spawn(async move {
-            // A failed handshake (a client that does not trust or pin the certificate) only
-            // ends that connection.
-            let Ok(stream) = acceptor.accept(tcp).await else {
-                return;
-            };
-            let io = hyper_util::rt::TokioIo::new(stream);
-            let service = hyper_util::service::TowerToHyperService::new(app);
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(io, service)
-                .await;
-        });
-    }
 }

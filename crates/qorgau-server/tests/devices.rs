@@ -36,10 +36,16 @@ fn team_of(server: &Server, n: usize) -> Vec<Device> {
 /// talks to `servers[i % len]`.
 fn team_across(servers: &[Server], n: usize) -> Vec<Device> {
     let mut devices: Vec<Device> = (0..n).map(|_| new_device()).collect();
-    team::create_team(&mut devices[0].store, &servers[0].url(), None).unwrap();
+    team::create_team(
+        &mut devices[0].store,
+        &servers[0].url(),
+        None,
+        &servers[0].operator_token,
+    )
+    .unwrap();
     for i in 1..n {
         let code = team::invite(&mut devices[0].store, 3600).unwrap();
-        team::enroll(&mut devices[i].store, &code).unwrap();
+        team::enroll(&mut devices[i].store, &code, false).unwrap();
         let server = &servers[i % servers.len()];
         let mut settings = SyncSettings::load(&devices[i].store).unwrap();
         settings.server = server.url();
@@ -223,7 +229,7 @@ fn a_revoked_device_is_refused_and_cannot_read_what_follows() {
 }
 
 #[test]
-fn tampered_or_renumbered_envelopes_are_refused_and_nothing_is_applied() {
+fn tampered_or_renumbered_envelopes_are_quarantined_and_nothing_is_applied() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());
     let mut devices = team_of(&server, 2);
@@ -242,29 +248,152 @@ fn tampered_or_renumbered_envelopes_are_refused_and_nothing_is_applied() {
     blob[40] ^= 1;
     conn.execute("UPDATE envelopes SET blob = ?1", [&blob])
         .unwrap();
-    let err = sync_once(&mut devices[1].store).unwrap_err().to_string();
-    assert!(err.contains("failed authentication"), "{err}");
+    // Set aside with the reason; the round goes on past it (the cursor moves).
+    let report = sync_once(&mut devices[1].store).unwrap();
+    assert_eq!(report.quarantined, 1, "{report:?}");
+    let quarantined = devices[1].store.quarantined_envelopes().unwrap();
+    assert_eq!(quarantined.len(), 1);
+    assert!(
+        quarantined[0].reason.contains("failed authentication"),
+        "{quarantined:?}"
+    );
+    assert_eq!(quarantined[0].device, devices[0].store.device_id());
     assert_eq!(devices[1].store.state_hash().unwrap(), before);
-    assert_eq!(devices[1].store.sync_cursor().unwrap(), 0);
+    assert_eq!(devices[1].store.sync_cursor().unwrap(), 1);
+    // The next round does not stop at it again, nor set it aside twice.
+    let report = sync_once(&mut devices[1].store).unwrap();
+    assert_eq!(report.quarantined, 0);
+    assert_eq!(devices[1].store.quarantined_envelopes().unwrap().len(), 1);
 
     // Put back, but under another sequence number: the associated data no longer matches.
     conn.execute("DELETE FROM envelopes", []).unwrap();
     conn.execute("UPDATE devices SET last_seq = 0", []).unwrap();
     drop(conn);
     let mut fresh = new_device();
-    team::create_team(&mut fresh.store, &server.url(), None).unwrap();
+    team::create_team(
+        &mut fresh.store,
+        &server.url(),
+        None,
+        &server.operator_token,
+    )
+    .unwrap();
     let code = team::invite(&mut fresh.store, 3600).unwrap();
     let mut reader = new_device();
-    team::enroll(&mut reader.store, &code).unwrap();
+    team::enroll(&mut reader.store, &code, false).unwrap();
     fresh.store.add_worker(&worker("Пак", "Ольга")).unwrap();
     fresh.store.add_worker(&worker("Ким", "Олег")).unwrap();
     sync_once(&mut fresh.store).unwrap();
     let conn = rusqlite::Connection::open(server.database()).unwrap();
     conn.execute("UPDATE envelopes SET device_seq = device_seq + 1", [])
         .unwrap();
-    let err = sync_once(&mut reader.store).unwrap_err().to_string();
-    assert!(err.contains("failed authentication"), "{err}");
+    let report = sync_once(&mut reader.store).unwrap();
+    assert!(report.quarantined >= 1, "{report:?}");
+    let quarantined = reader.store.quarantined_envelopes().unwrap();
+    assert!(
+        quarantined
+            .iter()
+            .all(|q| q.reason.contains("failed authentication")),
+        "{quarantined:?}"
+    );
     assert_eq!(reader.store.stats().unwrap().workers, 0);
+}
+
+#[test]
+fn an_envelope_under_a_key_epoch_not_held_yet_stops_the_pull_instead_of_being_set_aside() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    settle(&mut devices);
+    // As if device 0 had rotated to epoch 5 and device 1's key box were still to come.
+    let settings = SyncSettings::load(&devices[0].store).unwrap();
+    let remote =
+        qorgau_sync::remote::Remote::new(&settings.server, None, Some(&settings.token)).unwrap();
+    let next = devices[0].store.sealed_position().unwrap().device_seq + 1;
+    remote.push(&[(next, 5, &[0u8; 64][..])]).unwrap();
+    let cursor = devices[1].store.sync_cursor().unwrap();
+    let err = sync_once(&mut devices[1].store).unwrap_err();
+    assert!(err.to_string().contains("key epoch 5"), "{err}");
+    assert!(devices[1].store.quarantined_envelopes().unwrap().is_empty());
+    assert_eq!(devices[1].store.sync_cursor().unwrap(), cursor);
+}
+
+#[test]
+fn a_change_of_a_kind_from_a_newer_build_stops_the_pull_instead_of_being_set_aside() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    settle(&mut devices);
+    // Device 0 (as if running a newer build) seals a change of an entity this build lacks.
+    let settings = SyncSettings::load(&devices[0].store).unwrap();
+    let next = devices[0].store.sealed_position().unwrap().device_seq + 1;
+    let header = qorgau_sync::EnvelopeHeader {
+        team: settings.team_id().unwrap(),
+        device: devices[0].store.device_id(),
+        device_seq: next,
+        key_epoch: 0,
+    };
+    let sets = json!([{"entity": "consular_visit", "id": "00".repeat(16), "hlc": 1, "fields": {}}]);
+    let sealed = qorgau_sync::Envelope::seal(
+        settings.ring().unwrap().get(0).unwrap(),
+        header,
+        &serde_json::to_vec(&sets).unwrap(),
+    )
+    .unwrap();
+    let blob = [&sealed.nonce[..], &sealed.ciphertext[..]].concat();
+    let remote =
+        qorgau_sync::remote::Remote::new(&settings.server, None, Some(&settings.token)).unwrap();
+    remote.push(&[(next, 0, &blob[..])]).unwrap();
+    let cursor = devices[1].store.sync_cursor().unwrap();
+    let err = sync_once(&mut devices[1].store).unwrap_err().to_string();
+    assert!(
+        err.contains("consular_visit") && err.contains("update Qorgau"),
+        "{err}"
+    );
+    assert!(devices[1].store.quarantined_envelopes().unwrap().is_empty());
+    assert_eq!(devices[1].store.sync_cursor().unwrap(), cursor);
+}
+
+#[test]
+fn one_garbage_envelope_is_quarantined_and_the_team_syncs_on() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 3);
+    devices[0]
+        .store
+        .add_worker(&worker("Ли", "Марина"))
+        .unwrap();
+    settle(&mut devices);
+    // Member 1 (compromised, or a bug) pushes bytes that are no envelope.
+    let settings = SyncSettings::load(&devices[1].store).unwrap();
+    let remote =
+        qorgau_sync::remote::Remote::new(&settings.server, None, Some(&settings.token)).unwrap();
+    let next = devices[1].store.sealed_position().unwrap().device_seq + 1;
+    remote.push(&[(next, 0, &[0u8; 64][..])]).unwrap();
+    // The others go on: a new worker from device 0 reaches device 2 past it.
+    let id = devices[0]
+        .store
+        .add_worker(&worker("Цой", "Айгерим"))
+        .unwrap()
+        .id;
+    sync_once(&mut devices[0].store).unwrap();
+    let report = sync_once(&mut devices[2].store).unwrap();
+    assert_eq!(report.quarantined, 1, "{report:?}");
+    assert!(
+        report.clock_offset_ms.is_some_and(|o| o.abs() < 5_000),
+        "{report:?}"
+    );
+    assert!(devices[2].store.worker(id).is_ok());
+    let quarantined = devices[2].store.quarantined_envelopes().unwrap();
+    assert_eq!(quarantined[0].device, devices[1].store.device_id());
+    assert_eq!(quarantined[0].device_seq, next);
+    // And on the next rounds too.
+    let again = sync_once(&mut devices[2].store).unwrap();
+    assert_eq!(again.quarantined, 0);
+    sync_once(&mut devices[0].store).unwrap();
+    assert_eq!(
+        devices[0].store.state_hash().unwrap(),
+        devices[2].store.state_hash().unwrap()
+    );
 }
 
 /// Syncs a worker with every name form and an IIN, and a case, between two devices.
@@ -659,7 +788,13 @@ fn a_workspace_with_its_own_registered_letters_cannot_join_a_team() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());
     let mut admin = new_device();
-    team::create_team(&mut admin.store, &server.url(), None).unwrap();
+    team::create_team(
+        &mut admin.store,
+        &server.url(),
+        None,
+        &server.operator_token,
+    )
+    .unwrap();
     let code = team::invite(&mut admin.store, 3600).unwrap();
     let mut other = new_device();
     other
@@ -676,7 +811,8 @@ fn a_workspace_with_its_own_registered_letters_cannot_join_a_team() {
         })
         .unwrap();
     register(&mut other.store, case).unwrap();
-    let err = team::enroll(&mut other.store, &code)
+    // Even when told to merge what it holds.
+    let err = team::enroll(&mut other.store, &code, true)
         .unwrap_err()
         .to_string();
     assert!(err.contains("registered letters"), "{err}");
@@ -717,4 +853,167 @@ fn a_workspace_restored_from_an_older_copy_stops_before_it_forks() {
     let mut restored = Store::open(backup.path(), &pass).unwrap();
     let err = sync_once(&mut restored).unwrap_err().to_string();
     assert!(err.contains("older copy"), "{err}");
+}
+
+#[test]
+fn a_server_opens_no_more_postgresql_connections_than_its_pool_allows() {
+    POSTGRES.psql("CREATE DATABASE pool_bound");
+    let server =
+        Server::start_postgres_with(&POSTGRES.url_of("pool_bound"), &["--database-pool", "2"]);
+    let mut admin = new_device();
+    team::create_team(
+        &mut admin.store,
+        &server.url(),
+        None,
+        &server.operator_token,
+    )
+    .unwrap();
+    let token = SyncSettings::load(&admin.store).unwrap().token;
+    let url = server.url();
+    let threads: Vec<_> = (0..12)
+        .map(|_| {
+            let (url, token) = (url.clone(), token.clone());
+            std::thread::spawn(move || {
+                let remote = qorgau_sync::remote::Remote::new(&url, None, Some(&token)).unwrap();
+                for _ in 0..20 {
+                    remote.pull(0, 64).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let open: u32 = POSTGRES
+        .psql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'pool_bound'")
+        .parse()
+        .unwrap();
+    assert!(
+        open <= 2,
+        "{open} connections open to PostgreSQL with --database-pool 2"
+    );
+    assert!(open >= 1);
+}
+
+#[test]
+fn enrolling_a_workspace_that_holds_records_is_refused_unless_told_to_merge() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut admin = new_device();
+    team::create_team(
+        &mut admin.store,
+        &server.url(),
+        None,
+        &server.operator_token,
+    )
+    .unwrap();
+    let team_id = SyncSettings::load(&admin.store).unwrap().team;
+    let code = team::invite(&mut admin.store, 3600).unwrap();
+    // A caseworker's own workspace, full of workers, and a code someone sent.
+    let mut victim = new_device();
+    victim
+        .store
+        .add_worker(&worker("Жұмабеков", "Ерлан"))
+        .unwrap();
+    let err = team::enroll(&mut victim.store, &code, false).unwrap_err();
+    assert!(matches!(err, SyncError::NotEmpty { .. }), "{err}");
+    let message = err.to_string();
+    for needle in [
+        server.addr.as_str(),
+        team_id.as_str(),
+        "none pinned",
+        "1 workers",
+        "--merge-existing",
+    ] {
+        assert!(message.contains(needle), "{needle:?} not in {message}");
+    }
+    assert!(victim.store.sync_settings().unwrap().is_none());
+    // Nothing left the workspace, and the code was not spent.
+    sync_once(&mut admin.store).unwrap();
+    assert_eq!(admin.store.stats().unwrap().workers, 0);
+    team::enroll(&mut victim.store, &code, true).unwrap();
+    sync_once(&mut victim.store).unwrap();
+    sync_once(&mut admin.store).unwrap();
+    assert_eq!(admin.store.stats().unwrap().workers, 1);
+}
+
+#[test]
+fn an_enrollment_code_names_its_team_and_keeps_its_secret_out_of_debug_output() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut admin = new_device();
+    team::create_team(
+        &mut admin.store,
+        &server.url(),
+        None,
+        &server.operator_token,
+    )
+    .unwrap();
+    let code = team::invite(&mut admin.store, 3600).unwrap();
+    let parsed = team::EnrollmentCode::parse(&code).unwrap();
+    assert_eq!(
+        parsed.team.as_deref(),
+        Some(SyncSettings::load(&admin.store).unwrap().team.as_str())
+    );
+    let debug = format!("{parsed:?}");
+    assert!(debug.contains("***"), "{debug}");
+    let json: Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            code.trim_start_matches("QRG1-"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(!debug.contains(json["s"].as_str().unwrap()), "{debug}");
+}
+
+#[test]
+fn a_server_restored_from_an_older_backup_is_reported_not_silently_skipped() {
+    let data = tempfile::tempdir().unwrap();
+    let backup = tempfile::tempdir().unwrap();
+    let mut server = Server::start(data.path());
+    let mut devices = team_of(&server, 3);
+    devices[0]
+        .store
+        .add_worker(&worker("Ахметов", "Ерлан"))
+        .unwrap();
+    settle(&mut devices);
+    // The operator's backup.
+    server.stop();
+    copy_dir(data.path(), backup.path());
+    server.restart();
+    // Device 0 syncs twice more after it.
+    for surname in ["Ли", "Цой"] {
+        devices[0]
+            .store
+            .add_worker(&worker(surname, "Марина"))
+            .unwrap();
+        sync_once(&mut devices[0].store).unwrap();
+    }
+    // The server is restored from the backup; device 2 pushes a new envelope into it.
+    server.stop();
+    for entry in std::fs::read_dir(data.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("qorgau-server.db")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    copy_dir(backup.path(), data.path());
+    server.restart();
+    devices[2]
+        .store
+        .add_worker(&worker("Пак", "Ольга"))
+        .unwrap();
+    sync_once(&mut devices[2].store).unwrap();
+    // Device 0's cursor is past the server's last position: it says so by name instead of
+    // skipping device 2's envelope for good.
+    let err = sync_once(&mut devices[0].store).unwrap_err();
+    assert!(matches!(err, SyncError::ServerWentBack { .. }), "{err}");
+    assert!(err.to_string().contains("restored"), "{err}");
 }

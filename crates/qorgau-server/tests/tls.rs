@@ -15,14 +15,20 @@ fn devices_sync_over_tls_pinned_through_the_enrollment_code() {
     let fingerprint = server.fingerprint.clone().unwrap();
     assert_eq!(fingerprint.len(), 64);
     let (_a_dir, mut a) = new_store();
-    team::create_team(&mut a, &server.url(), Some(&fingerprint)).unwrap();
+    team::create_team(
+        &mut a,
+        &server.url(),
+        Some(&fingerprint),
+        &server.operator_token,
+    )
+    .unwrap();
     let code = team::invite(&mut a, 3600).unwrap();
     let parsed = EnrollmentCode::parse(&code).unwrap();
     assert_eq!(parsed.fingerprint.as_deref(), Some(fingerprint.as_str()));
     assert!(parsed.server.starts_with("https://"));
 
     let (_b_dir, mut b) = new_store();
-    team::enroll(&mut b, &code).unwrap();
+    team::enroll(&mut b, &code, false).unwrap();
     a.add_worker(&qorgau_domain::Worker {
         surname: Some("Сейітов".into()),
         given_name: Some("Нұрлан".into()),
@@ -45,17 +51,18 @@ fn a_wrong_pin_or_an_untrusted_certificate_is_refused() {
     let server = Server::start_with(data.path(), &["--tls-self-signed"]);
     let (_dir, mut a) = new_store();
     let wrong = "00".repeat(32);
-    let err = team::create_team(&mut a, &server.url(), Some(&wrong)).unwrap_err();
+    let err =
+        team::create_team(&mut a, &server.url(), Some(&wrong), &server.operator_token).unwrap_err();
     assert!(matches!(err, SyncError::CertificateMismatch), "{err}");
     // Without a pin the self-signed certificate is not trusted.
-    let err = team::create_team(&mut a, &server.url(), None).unwrap_err();
+    let err = team::create_team(&mut a, &server.url(), None, &server.operator_token).unwrap_err();
     assert!(err.is_unreachable(), "{err}");
     assert!(
         err.to_string().to_lowercase().contains("certificate"),
         "{err}"
     );
     // Plain http to a non-loopback address is refused before connecting.
-    let err = team::create_team(&mut a, "http://192.0.2.1:8787", None).unwrap_err();
+    let err = team::create_team(&mut a, "http://192.0.2.1:8787", None, "token").unwrap_err();
     assert!(err.to_string().contains("loopback"), "{err}");
     assert!(a.sync_settings().unwrap().is_none());
 }
@@ -63,6 +70,7 @@ fn a_wrong_pin_or_an_untrusted_certificate_is_refused() {
 #[test]
 fn a_server_url_with_a_user_part_is_refused() {
     let (_dir, mut a) = new_store();
-    let err = team::create_team(&mut a, "http://127.0.0.1:1@192.0.2.1:8787", None).unwrap_err();
+    let err =
+        team::create_team(&mut a, "http://127.0.0.1:1@192.0.2.1:8787", None, "token").unwrap_err();
     assert!(err.to_string().contains("user name"), "{err}");
 }

@@ -32,7 +32,8 @@ fn a_demo_workspace_and_its_letters_reach_an_enrolled_laptop() {
     let (_a_dir, mut a) = workspace();
     let today = chrono::Local::now().date_naive();
     demo::populate(&mut a, 40, 60, 11, today).unwrap();
-    a.create_team(&server.url(), None).unwrap();
+    a.create_team(&server.url(), None, &server.operator_token)
+        .unwrap();
 
     // A letter registered in the team (numbered from a leased block).
     let cases = a

@@ -96,7 +96,7 @@ impl Store {
             limit: Some(limit),
             ..CaseFilter::default()
         })?;
-        // Kept up to date by triggers (migration 5): no pass over every case at each unlock.
+        // Kept up to date by triggers (migration 7): no pass over every case at each unlock.
         let mut stmt = self.conn.prepare(
             "SELECT case_type, status, n FROM open_case_counts WHERE n > 0
              ORDER BY case_type, status",

@@ -37,9 +37,13 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("stored data could not be decoded: {0}")]
     Decode(#[from] serde_json::Error),
-    /// Sync data that cannot be applied (out of order, malformed, unknown entity).
+    /// Sync data that cannot be applied (out of order, malformed).
     #[error("sync: {0}")]
     Sync(String),
+    /// Sync data of a kind this build does not know (a newer build wrote it): updating
+    /// Qorgau applies it, so it stops the pull rather than being set aside.
+    #[error("sync: {0} (update Qorgau on this device)")]
+    NewerBuild(String),
     #[error("key derivation failed: {0}")]
     Kdf(String),
 }

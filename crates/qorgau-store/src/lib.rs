@@ -39,13 +39,13 @@ pub use header::{KdfParams, WorkspaceHeader};
 pub use letters::{LOCAL_BLOCK_SIZE, NewLetter, RegistryBlock};
 pub use merges::{DuplicateWorkers, MergedWorkers};
 pub use replica::{
-    ApplyReport, ChangeSet, Conflict, ConflictChoice, EnvelopePosition, PreparedSets,
-    REPLICATED_ENTITIES,
+    ApplyReport, ChangeSet, Conflict, ConflictChoice, EnvelopePosition, HeldChange, PreparedSets,
+    QuarantinedEnvelope, REPLICATED_ENTITIES,
 };
 pub use search::{SearchHit, SearchKind, WorkerFacts};
 pub use secret::Passphrase;
 pub use store::{Store, StoreStats};
-pub use sync_state::{PendingEnvelope, SealedPosition};
+pub use sync_state::{CaseRecords, PendingEnvelope, SealedPosition};
 pub use workers::{AddedWorker, WorkerFilter, WorkerSummary};
 
 /// File names inside a workspace directory.

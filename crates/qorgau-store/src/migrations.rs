@@ -376,7 +376,60 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX timeline_hlc ON timeline(hlc);
     "#,
-    // 5: the dashboard's open-case counts are kept up to date by triggers instead of being
+    // 5: clocks. Timestamps stop at 2^63 - 1 (`Hlc::MAX`) so that SQLite's signed integers
+    // compare them correctly; a version stored above it (read back as a negative number) is
+    // brought down to the ceiling, keeping its order above every real timestamp. Append-only
+    // tables (timeline, audit log, transitions, merges) keep what they hold: nothing compares
+    // their timestamps for a merge. Change sets from other devices stamped far ahead of this
+    // device's clock are set aside in `held_changes`, never applied.
+    r#"
+    UPDATE field_versions SET hlc = 9223372036854775807 WHERE hlc < 0;
+    UPDATE field_versions SET base_hlc = 9223372036854775807 WHERE base_hlc < 0;
+    UPDATE conflicts SET kept_hlc = 9223372036854775807 WHERE kept_hlc < 0;
+    UPDATE conflicts SET other_hlc = 9223372036854775807 WHERE other_hlc < 0;
+    UPDATE conflicts SET detected_hlc = 9223372036854775807 WHERE detected_hlc < 0;
+    UPDATE conflicts SET resolved_hlc = 9223372036854775807 WHERE resolved_hlc < 0;
+    UPDATE workers SET created_hlc = 9223372036854775807 WHERE created_hlc < 0;
+    UPDATE workers SET updated_hlc = 9223372036854775807 WHERE updated_hlc < 0;
+    UPDATE cases SET created_hlc = 9223372036854775807 WHERE created_hlc < 0;
+    UPDATE cases SET updated_hlc = 9223372036854775807 WHERE updated_hlc < 0;
+    UPDATE agencies SET updated_hlc = 9223372036854775807 WHERE updated_hlc < 0;
+    UPDATE tasks SET updated_hlc = 9223372036854775807 WHERE updated_hlc < 0;
+    UPDATE mission SET updated_hlc = 9223372036854775807 WHERE updated_hlc < 0;
+    UPDATE letters SET created_hlc = 9223372036854775807 WHERE created_hlc < 0;
+    UPDATE letters SET updated_hlc = 9223372036854775807 WHERE updated_hlc < 0;
+    UPDATE outbox SET hlc = 9223372036854775807 WHERE hlc < 0;
+    UPDATE attachment_inbox SET hlc = 9223372036854775807 WHERE hlc < 0;
+    CREATE TABLE held_changes (
+        device_id   BLOB NOT NULL,
+        device_seq  INTEGER NOT NULL,
+        set_index   INTEGER NOT NULL,
+        entity      TEXT NOT NULL,
+        entity_id   TEXT NOT NULL,
+        -- As sent, in decimal: it may be beyond what an SQLite integer holds.
+        hlc         TEXT NOT NULL,
+        change_set  TEXT NOT NULL,
+        held_at_ms  INTEGER NOT NULL,
+        PRIMARY KEY (device_id, device_seq, set_index)
+    ) WITHOUT ROWID;
+    "#,
+    // 6: quarantine. An envelope that fails to open or apply is set aside with the reason,
+    // and the pull goes on past it instead of stopping every round at it. `bytes` holds what
+    // arrived: the sealed envelope when it did not open, the change sets when they did not
+    // apply (inside this encrypted database).
+    r#"
+    CREATE TABLE quarantined_envelopes (
+        global_seq  INTEGER PRIMARY KEY,
+        device_id   BLOB NOT NULL,
+        device_seq  INTEGER NOT NULL,
+        key_epoch   INTEGER NOT NULL,
+        reason      TEXT NOT NULL,
+        opened      INTEGER NOT NULL,
+        bytes       BLOB NOT NULL,
+        at_ms       INTEGER NOT NULL
+    );
+    "#,
+    // 7: the dashboard's open-case counts are kept up to date by triggers instead of being
     // counted over every case at each unlock; "my cases" are found by assignee.
     r#"
     CREATE TABLE open_case_counts (

@@ -35,6 +35,94 @@ pub struct ChangeSet {
     pub bases: Option<Map<String, Value>>,
 }
 
+/// A change set from another device set aside, not applied: it was stamped more than
+/// `qorgau_domain::MAX_REMOTE_SKEW_MS` ahead of this device's clock when it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct HeldChange {
+    pub device: DeviceId,
+    pub device_seq: u64,
+    /// The change set's place in its envelope.
+    pub set_index: u64,
+    pub entity: String,
+    pub entity_id: String,
+    pub hlc: Hlc,
+    /// When it arrived (Unix milliseconds).
+    pub held_at_ms: i64,
+}
+
+/// An envelope set aside because it did not open or apply (see
+/// [`Store::quarantine_envelope`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QuarantinedEnvelope {
+    /// Its place in the team's order.
+    pub global_seq: u64,
+    /// The device the server says sent it.
+    pub device: DeviceId,
+    pub device_seq: u64,
+    pub key_epoch: u32,
+    /// Why it was set aside.
+    pub reason: String,
+    /// When (Unix milliseconds).
+    pub at_ms: i64,
+}
+
+/// Failures of the database or the disk rather than of the data being applied.
+fn is_environmental(e: &StoreError) -> bool {
+    match e {
+        StoreError::Io(_) => true,
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => {
+            f.code != rusqlite::ErrorCode::ConstraintViolation
+        }
+        _ => false,
+    }
+}
+
+/// Whether a change set, or a version it claims to replace, is stamped far ahead of
+/// `now_ms`.
+fn is_far_ahead(set: &ChangeSet, now_ms: u64) -> bool {
+    set.hlc.is_far_ahead_of(now_ms)
+        || set.bases.iter().flat_map(|b| b.values()).any(|base| {
+            base.get(0)
+                .and_then(Value::as_u64)
+                .is_some_and(|hlc| Hlc(hlc).is_far_ahead_of(now_ms))
+        })
+}
+
+/// Sets a change set aside in `held_changes` (once: a replayed envelope changes nothing).
+fn hold(
+    tx: &rusqlite::Transaction<'_>,
+    at: &EnvelopePosition,
+    index: usize,
+    set: &ChangeSet,
+    now_ms: u64,
+) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO held_changes (device_id, device_seq, set_index, entity,
+             entity_id, hlc, change_set, held_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        &at.device.as_bytes()[..],
+        at.device_seq as i64,
+        index as i64,
+        set.entity,
+        set.id,
+        set.hlc.0.to_string(),
+        serde_json::to_string(set)?,
+        now_ms as i64,
+    ])?;
+    Ok(())
+}
+
+fn system_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
 /// What applying change sets did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ApplyReport {
@@ -44,6 +132,9 @@ pub struct ApplyReport {
     pub unchanged: u64,
     /// New conflicts for review.
     pub conflicts: u64,
+    /// Change sets stamped more than a day ahead of this device's clock: set aside in
+    /// `held_changes`, not applied (see [`Store::held_changes`]).
+    pub held_ahead: u64,
     /// Workers whose IIN or passport number arrived or changed (where duplicates may appear).
     #[serde(skip)]
     pub identity_changed: Vec<WorkerId>,
@@ -70,6 +161,7 @@ impl ApplyReport {
         self.applied += other.applied;
         self.unchanged += other.unchanged;
         self.conflicts += other.conflicts;
+        self.held_ahead += other.held_ahead;
         self.identity_changed.extend(other.identity_changed);
     }
 }
@@ -254,18 +346,38 @@ impl Store {
                 expected.insert(at.device, (at.device_seq, at.key_epoch));
             }
             let mut report = ApplyReport::default();
+            let now_ms = system_ms();
             for (at, sets, prepared) in envelopes {
                 if at.device == me {
                     continue;
                 }
                 for (i, set) in sets.iter().enumerate() {
+                    // A change stamped far ahead of this clock would outrank every real edit
+                    // until the clocks reach it (a laptop set to 2056, or a forged stamp):
+                    // it is set aside, and its stamp is not folded into this clock.
+                    if is_far_ahead(set, now_ms) {
+                        hold(&w.tx, at, i, set, now_ms)?;
+                        report.held_ahead += 1;
+                        continue;
+                    }
                     w.observe(set.hlc);
                     let one =
                         apply_set(w, at.device, set, prepared.workers.get(&i)).map_err(|e| {
-                            StoreError::Sync(format!(
-                                "change set {i} ({} {}) of envelope {} from device {}: {e}",
+                            // The database or the disk failing is not the envelope's fault:
+                            // it stays an error of its own (and is never quarantined).
+                            if is_environmental(&e) {
+                                return e;
+                            }
+                            let place = format!(
+                                "change set {i} ({} {}) of envelope {} from device {}",
                                 set.entity, set.id, at.device_seq, at.device
-                            ))
+                            );
+                            match e {
+                                StoreError::NewerBuild(m) => {
+                                    StoreError::NewerBuild(format!("{place}: {m}"))
+                                }
+                                e => StoreError::Sync(format!("{place}: {e}")),
+                            }
                         })?;
                     report.add(one);
                     if set.entity == "worker"
@@ -292,6 +404,158 @@ impl Store {
             }
             Ok(report)
         })
+    }
+
+    /// Sets aside an envelope that did not open (`opened` false: `bytes` are the sealed
+    /// envelope) or whose change sets did not apply (`bytes` are the change sets), with the
+    /// reason, in one transaction with the cursor, which moves past it: the next round does
+    /// not stop at it again. When it is its device's next envelope, that device's sequence
+    /// moves on too (and its key epoch, for an envelope that opened), so the device's later
+    /// envelopes still apply.
+    pub fn quarantine_envelope(
+        &mut self,
+        at: EnvelopePosition,
+        reason: &str,
+        opened: bool,
+        bytes: &[u8],
+    ) -> StoreResult<()> {
+        self.write(|w| {
+            w.tx.execute(
+                "INSERT OR IGNORE INTO quarantined_envelopes (global_seq, device_id, device_seq,
+                     key_epoch, reason, opened, bytes, at_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    at.global_seq as i64,
+                    &at.device.as_bytes()[..],
+                    at.device_seq as i64,
+                    at.key_epoch,
+                    reason,
+                    opened,
+                    bytes,
+                    system_ms() as i64,
+                ],
+            )?;
+            let (last, epoch) = peer_state(&w.tx, at.device)?;
+            if at.device_seq == last + 1 {
+                let epoch = if opened {
+                    epoch.max(at.key_epoch)
+                } else {
+                    epoch
+                };
+                w.tx.execute(
+                    "INSERT INTO sync_peers (device_id, last_seq, key_epoch) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(device_id) DO UPDATE SET last_seq = excluded.last_seq,
+                         key_epoch = excluded.key_epoch",
+                    params![&at.device.as_bytes()[..], at.device_seq as i64, epoch],
+                )?;
+            }
+            let cursor = meta_get(&w.tx, "sync_cursor")?
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+            if at.global_seq > cursor {
+                meta_set(&w.tx, "sync_cursor", &at.global_seq.to_string())?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The envelopes set aside by [`Store::quarantine_envelope`], in the team's order.
+    pub fn quarantined_envelopes(&self) -> StoreResult<Vec<QuarantinedEnvelope>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT global_seq, device_id, device_seq, key_epoch, reason, at_ms
+             FROM quarantined_envelopes ORDER BY global_seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(QuarantinedEnvelope {
+                global_seq: r.get::<_, i64>(0)? as u64,
+                device: DeviceId::from_slice(&r.get::<_, Vec<u8>>(1)?).unwrap_or_default(),
+                device_seq: r.get::<_, i64>(2)? as u64,
+                key_epoch: r.get(3)?,
+                reason: r.get(4)?,
+                at_ms: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Change sets from other devices set aside because they were stamped far ahead of this
+    /// device's clock, oldest first.
+    pub fn held_changes(&self) -> StoreResult<Vec<HeldChange>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device_id, device_seq, set_index, entity, entity_id, hlc, held_at_ms
+             FROM held_changes ORDER BY held_at_ms, device_id, device_seq, set_index",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let hlc: String = r.get(5)?;
+            Ok(HeldChange {
+                device: DeviceId::from_slice(&r.get::<_, Vec<u8>>(0)?).unwrap_or_default(),
+                device_seq: r.get::<_, i64>(1)? as u64,
+                set_index: r.get::<_, i64>(2)? as u64,
+                entity: r.get(3)?,
+                entity_id: r.get(4)?,
+                hlc: Hlc(hlc.parse().unwrap_or(u64::MAX)),
+                held_at_ms: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Applies the held change sets whose stamps this device's clock has caught up with (no
+    /// longer more than a day ahead), and forgets them; the others stay held. A held set that
+    /// no longer applies (its record is gone from this device's view) stays held too, and
+    /// the error is returned. Returns what applying did.
+    pub fn release_held_changes(&mut self) -> StoreResult<ApplyReport> {
+        let now_ms = system_ms();
+        let due: Vec<(Vec<u8>, i64, i64, ChangeSet)> = {
+            let mut stmt = self.conn.prepare(
+                "SELECT device_id, device_seq, set_index, change_set FROM held_changes
+                 ORDER BY device_id, device_seq, set_index",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, String>(3)?))
+            })?;
+            let mut due = Vec::new();
+            for row in rows {
+                let (device, seq, index, text) = row?;
+                let set: ChangeSet = serde_json::from_str(&text)?;
+                if !is_far_ahead(&set, now_ms) {
+                    due.push((device, seq, index, set));
+                }
+            }
+            due
+        };
+        if due.is_empty() {
+            return Ok(ApplyReport::default());
+        }
+        self.write(|w| {
+            let mut report = ApplyReport::default();
+            for (device, seq, index, set) in &due {
+                let from = DeviceId::from_slice(device)
+                    .ok_or_else(|| StoreError::Sync("a held change names no device".into()))?;
+                w.observe(set.hlc);
+                report.add(apply_set(w, from, set, None).map_err(|e| {
+                    StoreError::Sync(format!(
+                        "held change set {index} ({} {}) of envelope {seq} from device {from}: {e}",
+                        set.entity, set.id
+                    ))
+                })?);
+                w.tx.execute(
+                    "DELETE FROM held_changes WHERE device_id = ?1 AND device_seq = ?2
+                     AND set_index = ?3",
+                    params![device, seq, index],
+                )?;
+            }
+            Ok(report)
+        })
+    }
+
+    /// How many change sets are set aside (see [`Store::held_changes`]).
+    pub fn held_change_count(&self) -> StoreResult<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM held_changes", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
     }
 
     /// The global position of the last envelope applied (0: none).
@@ -638,7 +902,7 @@ fn apply_set(
         "worker_merge" => return merges::apply_merge(w, &id, set),
         "worker" | "case" | "agency" | "mission" | "task" | "letter" => {}
         other => {
-            return Err(StoreError::Sync(format!(
+            return Err(StoreError::NewerBuild(format!(
                 "unknown entity {other:?}: this build applies {REPLICATED_ENTITIES:?}"
             )));
         }

@@ -169,6 +169,35 @@ impl Store {
         )?)
     }
 
+    /// How many records about people this workspace holds: workers, cases and letters
+    /// (timeline entries, tasks and attachments belong to them). Agencies and the mission
+    /// profile are not counted: they are the shipped directory and a preset, not case data.
+    pub fn case_records(&self) -> StoreResult<CaseRecords> {
+        let count = |table: &str| -> StoreResult<u64> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })? as u64)
+        };
+        Ok(CaseRecords {
+            workers: count("workers")?,
+            cases: count("cases")?,
+            letters: count("letters")?,
+        })
+    }
+
+    /// Records how far the sync server's clock is ahead of this device's (milliseconds), as
+    /// the last round measured it.
+    pub fn set_clock_offset_ms(&mut self, offset: i64) -> StoreResult<()> {
+        meta_set(&self.conn, "clock_offset_ms", &offset.to_string())
+    }
+
+    /// The last measured offset of the server's clock (see [`Store::set_clock_offset_ms`]).
+    pub fn clock_offset_ms(&self) -> StoreResult<Option<i64>> {
+        Ok(meta_get(&self.conn, "clock_offset_ms")?.and_then(|v| v.parse().ok()))
+    }
+
     /// Records a block of numbers the server leased to this device.
     pub fn add_leased_block(&mut self, year: i32, first: u32, last: u32) -> StoreResult<()> {
         let hlc = self.clock.now();
@@ -185,5 +214,19 @@ impl Store {
             ],
         )?;
         Ok(())
+    }
+}
+
+/// Records about people in a workspace (see [`Store::case_records`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CaseRecords {
+    pub workers: u64,
+    pub cases: u64,
+    pub letters: u64,
+}
+
+impl CaseRecords {
+    pub fn is_empty(&self) -> bool {
+        self.workers == 0 && self.cases == 0 && self.letters == 0
     }
 }

@@ -15,6 +15,7 @@ use crate::team::receive_keys;
 use qorgau_domain::DeviceId;
 use qorgau_store::{
     ApplyReport, ChangeSet, EnvelopePosition, PendingEnvelope, PreparedSets, SealedPosition, Store,
+    StoreError,
 };
 use serde::Serialize;
 
@@ -41,6 +42,15 @@ pub struct SyncReport {
     pub applied: u64,
     pub unchanged: u64,
     pub conflicts: u64,
+    /// Other devices' change sets stamped more than a day ahead of this device's clock: set
+    /// aside, not applied (a laptop whose clock is far off, or a forged stamp).
+    pub held_ahead: u64,
+    /// Envelopes that did not open or apply, set aside (`qorgau sync --status` lists them);
+    /// the round went on past them.
+    pub quarantined: u64,
+    /// How far the server's clock is ahead of this device's (milliseconds; negative: this
+    /// clock is ahead), as measured at the start of the round.
+    pub clock_offset_ms: Option<i64>,
     /// Team keys received after a rotation.
     pub keys_received: u64,
     /// Registry numbers leased from the server in this round.
@@ -98,8 +108,25 @@ pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
         keys_received,
         ..SyncReport::default()
     };
+    // A server that does not tell the time (an older build) leaves the last reading.
+    if let Ok(offset) = link.remote.clock_offset_ms() {
+        store.set_clock_offset_ms(offset)?;
+        report.clock_offset_ms = Some(offset);
+    }
     push(store, &link.remote, link.team, &link.ring, &mut report)?;
     pull(store, &link.remote, link.team, &link.ring, &mut report)?;
+    // Changes held for a clock far ahead apply once this clock has caught up; one that no
+    // longer applies stays held (and listed) rather than failing every round.
+    match store.release_held_changes() {
+        Ok(released) => {
+            report.applied += released.applied;
+            report.unchanged += released.unchanged;
+            report.conflicts += released.conflicts;
+            report.identity_changed.extend(released.identity_changed);
+        }
+        Err(StoreError::Sync(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
     report.numbers_leased = stock_registry_numbers(store, &link.remote)?;
     report.duplicate_workers = store.duplicates_among(&report.identity_changed)?.len() as u64;
     Ok(report)
@@ -196,8 +223,17 @@ pub fn send_sealed(store: &mut Store, remote: &Remote) -> Result<u64, SyncError>
             .iter()
             .map(|p| (p.device_seq, p.key_epoch, &p.blob[..]))
             .collect();
-        remote.push(&group)?;
+        let high = remote.push(&group)?;
         store.acknowledge_envelopes(pending[end - 1].device_seq)?;
+        let cursor = store.sync_cursor()?;
+        if high < cursor {
+            return Err(SyncError::ServerWentBack {
+                what: format!(
+                    "after this push its last envelope is at position {high}, but this device \
+                     already applied up to {cursor}"
+                ),
+            });
+        }
         start = end;
     }
     Ok(pending.len() as u64)
@@ -292,7 +328,7 @@ pub fn pull_at_most(
     limit: u64,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    type Batch = Vec<(EnvelopePosition, Vec<ChangeSet>, PreparedSets)>;
+    type Batch = Vec<Pulled>;
     let me = store.device_id();
     let sealed = store.sealed_position()?.device_seq;
     let cursor = store.sync_cursor()?;
@@ -303,13 +339,31 @@ pub fn pull_at_most(
             let mut left = limit;
             while left > 0 {
                 let ask = left.min(u64::from(PULL_BATCH)) as u32;
-                let fetched = remote.pull(after, ask).and_then(|pulled| {
+                let fetched = remote.pull_page(after, ask).and_then(|(pulled, high)| {
+                    check_positions(cursor, after, high, &pulled)?;
                     let mut batch = Batch::with_capacity(pulled.len());
                     for envelope in pulled {
                         after = envelope.global_seq;
-                        let (at, sets) = open(me, sealed, team, ring, envelope)?;
-                        let prepared = PreparedSets::prepare(&sets);
-                        batch.push((at, sets, prepared));
+                        let at = position_of(&envelope);
+                        let blob = envelope.blob.clone();
+                        match open(me, sealed, team, ring, envelope) {
+                            Ok((at, sets)) => {
+                                let prepared = PreparedSets::prepare(&sets);
+                                batch.push(Pulled::Opened(at, sets, prepared));
+                            }
+                            // An older copy of this very workspace: going on would fork it.
+                            Err(e) if at.device == me => return Err(e),
+                            // A key epoch this device does not hold yet: its key box may
+                            // still come (a rotation it has not caught up with), so the pull
+                            // stops here as before rather than setting the envelope aside
+                            // for good.
+                            Err(
+                                e @ SyncError::Envelope(
+                                    crate::envelope::EnvelopeError::UnknownKeyEpoch { .. },
+                                ),
+                            ) => return Err(e),
+                            Err(e) => batch.push(Pulled::Unopened(at, e.to_string(), blob)),
+                        }
                     }
                     Ok(batch)
                 });
@@ -327,19 +381,122 @@ pub fn pull_at_most(
             if batch.is_empty() {
                 break;
             }
-            let group: Vec<(EnvelopePosition, &[ChangeSet], &PreparedSets)> = batch
-                .iter()
-                .map(|(at, sets, prepared)| (*at, &sets[..], prepared))
-                .collect();
-            let applied: ApplyReport = store.apply_prepared(&group)?;
-            report.pulled_envelopes += group.len() as u64;
-            report.applied += applied.applied;
-            report.unchanged += applied.unchanged;
-            report.conflicts += applied.conflicts;
-            report.identity_changed.extend(applied.identity_changed);
+            report.pulled_envelopes += batch.len() as u64;
+            // Runs of opened envelopes apply together; one that did not open is set aside
+            // in its place.
+            let mut rest = &batch[..];
+            while let Some(first) = rest.first() {
+                if let Pulled::Unopened(at, reason, blob) = first {
+                    store.quarantine_envelope(*at, reason, false, blob)?;
+                    report.quarantined += 1;
+                    rest = &rest[1..];
+                    continue;
+                }
+                let run = rest
+                    .iter()
+                    .position(|p| matches!(p, Pulled::Unopened(..)))
+                    .unwrap_or(rest.len());
+                let group: Vec<(EnvelopePosition, &[ChangeSet], &PreparedSets)> = rest[..run]
+                    .iter()
+                    .filter_map(|p| match p {
+                        Pulled::Opened(at, sets, prepared) => Some((*at, &sets[..], prepared)),
+                        Pulled::Unopened(..) => None,
+                    })
+                    .collect();
+                apply_or_quarantine(store, &group, report)?;
+                rest = &rest[run..];
+            }
         }
         Ok(())
     })
+}
+
+/// Positions only move forward: the team's last position is not below this device's cursor,
+/// and every envelope of a page comes after the one asked from, in order. Otherwise the
+/// server lost envelopes it had handed out (restored from a backup) or is lying.
+fn check_positions(
+    cursor: u64,
+    after: u64,
+    high: Option<u64>,
+    pulled: &[PulledEnvelope],
+) -> Result<(), SyncError> {
+    if let Some(high) = high
+        && high < cursor
+    {
+        return Err(SyncError::ServerWentBack {
+            what: format!(
+                "its last envelope is at position {high}, but this device already applied up to \
+                 {cursor}"
+            ),
+        });
+    }
+    let mut last = after;
+    for envelope in pulled {
+        if envelope.global_seq <= last {
+            return Err(SyncError::ServerWentBack {
+                what: format!(
+                    "it handed out position {} after position {last}",
+                    envelope.global_seq
+                ),
+            });
+        }
+        last = envelope.global_seq;
+    }
+    Ok(())
+}
+
+/// A pulled envelope: opened (its change sets, prepared), or not (why, and its bytes).
+enum Pulled {
+    Opened(EnvelopePosition, Vec<ChangeSet>, PreparedSets),
+    Unopened(EnvelopePosition, String, Vec<u8>),
+}
+
+fn position_of(pulled: &PulledEnvelope) -> EnvelopePosition {
+    EnvelopePosition {
+        device: DeviceId::from_bytes(pulled.device),
+        device_seq: pulled.device_seq,
+        global_seq: pulled.global_seq,
+        key_epoch: pulled.key_epoch,
+    }
+}
+
+/// Applies opened envelopes in one transaction; when that is refused for something in the
+/// data (out of order, a record that does not decode or fit), applies them one by one and
+/// sets aside each one that is refused, so one bad envelope does not stop the team's sync.
+/// A failure of the database or the disk stops the round, as before.
+fn apply_or_quarantine(
+    store: &mut Store,
+    group: &[(EnvelopePosition, &[ChangeSet], &PreparedSets)],
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    fn add(applied: ApplyReport, report: &mut SyncReport) {
+        report.applied += applied.applied;
+        report.unchanged += applied.unchanged;
+        report.conflicts += applied.conflicts;
+        report.held_ahead += applied.held_ahead;
+        report.identity_changed.extend(applied.identity_changed);
+    }
+    match store.apply_prepared(group) {
+        Ok(applied) => {
+            add(applied, report);
+            return Ok(());
+        }
+        Err(StoreError::Sync(_)) => {}
+        Err(e) => return Err(e.into()),
+    }
+    for one in group {
+        match store.apply_prepared(std::slice::from_ref(one)) {
+            Ok(applied) => add(applied, report),
+            Err(StoreError::Sync(reason)) => {
+                let (at, sets, _) = one;
+                let bytes = serde_json::to_vec(sets).unwrap_or_default();
+                store.quarantine_envelope(*at, &reason, true, &bytes)?;
+                report.quarantined += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 /// Authenticates and decrypts a pulled envelope. This device's own envelopes are not opened:

@@ -28,10 +28,30 @@ pub enum SyncError {
     CertificateMismatch,
     #[error("enrollment code: {0}")]
     BadCode(String),
+    #[error(
+        "this workspace already holds {workers} workers, {cases} cases and {letters} letters: \
+         joining would send all of them, with their history, to the server {host} (certificate \
+         sha256 {fingerprint}), team {team}. Make sure that is your mission's server and team \
+         (ask whoever gave you the code), then enroll again with --merge-existing; or enroll \
+         a new, empty workspace"
+    )]
+    NotEmpty {
+        host: String,
+        fingerprint: String,
+        team: String,
+        workers: u64,
+        cases: u64,
+        letters: u64,
+    },
     #[error("sync settings: {0}")]
     Settings(String),
     #[error("a change from device {device} could not be read: {reason}")]
     Payload { device: String, reason: String },
+    #[error(
+        "the sync server went back: {what}. It was restored from an older backup, or it hides \
+         envelopes; nothing more was applied. Tell the server's operator before syncing again"
+    )]
+    ServerWentBack { what: String },
     #[error("the system random generator failed")]
     Random,
 }

@@ -4,14 +4,15 @@
 use crate::error::SyncError;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use serde_json::{Value, json};
+use qorgau_wire as wire;
+use serde_json::Value;
 use std::io::Read;
 use std::time::Duration;
 
-/// Largest request body the client sends (the server accepts 16 MiB).
+/// Largest request body the client sends (the server accepts [`wire::MAX_BODY_BYTES`]).
 pub const MAX_PUSH_BYTES: usize = 12 * 1024 * 1024;
 /// Most envelopes in one push (the server's limit).
-pub const MAX_PUSH_ENVELOPES: usize = 1000;
+pub const MAX_PUSH_ENVELOPES: usize = wire::MAX_BATCH;
 /// Largest reply the client reads (a pull is capped at about 8 MiB of envelopes).
 pub const MAX_REPLY_BYTES: usize = 32 * 1024 * 1024;
 
@@ -77,7 +78,14 @@ impl Remote {
         req
     }
 
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, SyncError> {
+    /// One request; the reply's body read whole (within [`MAX_REPLY_BYTES`]), or the
+    /// server's error as [`SyncError::Server`].
+    fn call_raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Vec<u8>, SyncError> {
         let req = self.request(method, path);
         let result = match body {
             Some(b) => req.send_json(b),
@@ -100,28 +108,54 @@ impl Remote {
                         reason: format!("the reply is larger than {MAX_REPLY_BYTES} bytes"),
                     });
                 }
-                if body.iter().all(u8::is_ascii_whitespace) {
-                    return Ok(Value::Null);
-                }
-                serde_json::from_slice(&body).map_err(|e| SyncError::Unreachable {
-                    url: self.base.clone(),
-                    reason: format!("unreadable reply: {e}"),
-                })
+                Ok(body)
             }
             Err(ureq::Error::Status(status, response)) => {
-                let body: Value = response.into_json().unwrap_or(Value::Null);
-                let error = &body["error"];
+                let body: Option<wire::ErrorBody> = response.into_json().ok();
+                let (code, message) = match body {
+                    Some(b) => (b.error.code, b.error.message),
+                    None => ("unknown".into(), "no message".into()),
+                };
                 Err(SyncError::Server {
                     status,
-                    code: error["code"].as_str().unwrap_or("unknown").to_string(),
-                    message: error["message"]
-                        .as_str()
-                        .unwrap_or("no message")
-                        .to_string(),
+                    code,
+                    message,
                 })
             }
             Err(ureq::Error::Transport(t)) => Err(crate::tls::transport_error(&self.base, t)),
         }
+    }
+
+    /// A request whose reply is a `T`: a reply that is not one (a missing field, a wrong
+    /// type) is refused as a bad reply, never filled in with defaults.
+    fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<impl serde::Serialize>,
+    ) -> Result<T, SyncError> {
+        let body = body
+            .map(|b| serde_json::to_value(b).map_err(|e| SyncError::Settings(e.to_string())))
+            .transpose()?;
+        let reply = self.call_raw(method, path, body)?;
+        serde_json::from_slice(&reply).map_err(|e| SyncError::Server {
+            status: 200,
+            code: "bad_reply".into(),
+            message: format!("the server's reply to {method} {path} is not what the API says: {e}"),
+        })
+    }
+
+    /// A request whose reply has no body worth reading.
+    fn call_empty(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<impl serde::Serialize>,
+    ) -> Result<(), SyncError> {
+        let body = body
+            .map(|b| serde_json::to_value(b).map_err(|e| SyncError::Settings(e.to_string())))
+            .transpose()?;
+        self.call_raw(method, path, body).map(|_| ())
     }
 
     pub fn health(&self) -> Result<(), SyncError> {
@@ -137,14 +171,27 @@ impl Remote {
         }
     }
 
-    /// Creates a team with this device as its admin; returns the device's token.
+    /// How far the server's clock is ahead of this one's (milliseconds, negative when
+    /// behind), measured against the middle of the request's round trip.
+    pub fn clock_offset_ms(&self) -> Result<i64, SyncError> {
+        let before = local_ms();
+        let reply: wire::TimeReply = self.call("GET", "/time", NO_BODY)?;
+        let after = local_ms();
+        Ok(offset_from(reply.time_ms, before, after))
+    }
+
+    /// Creates a team with this device as its admin; returns the device's token. The
+    /// client's token must be the server operator's token.
     pub fn create_team(&self, team: &[u8; 16], device: &[u8; 16]) -> Result<String, SyncError> {
-        let reply = self.call(
+        let reply: wire::TokenReply = self.call(
             "POST",
             "/teams",
-            Some(json!({ "team_id": hex::encode(team), "device_id": hex::encode(device) })),
+            Some(wire::NewTeam {
+                team_id: hex::encode(team),
+                device_id: hex::encode(device),
+            }),
         )?;
-        token_of(&reply)
+        Ok(reply.token)
     }
 
     pub fn create_enrollment(
@@ -154,17 +201,16 @@ impl Remote {
         wrapped: &[u8],
         expires_in_seconds: i64,
     ) -> Result<(), SyncError> {
-        self.call(
+        self.call_empty(
             "POST",
             "/enrollments",
-            Some(json!({
-                "enrollment_id": hex::encode(id),
-                "auth_hash": hex::encode(auth_hash),
-                "wrapped": BASE64.encode(wrapped),
-                "expires_in_seconds": expires_in_seconds,
-            })),
+            Some(wire::NewEnrollment {
+                enrollment_id: hex::encode(id),
+                auth_hash: hex::encode(auth_hash),
+                wrapped: BASE64.encode(wrapped),
+                expires_in_seconds,
+            }),
         )
-        .map(|_| ())
     }
 
     /// Redeems an enrollment; returns the token, the team id and the wrapped payload.
@@ -174,120 +220,117 @@ impl Remote {
         auth: &[u8; 32],
         device: &[u8; 16],
     ) -> Result<(String, String, Vec<u8>), SyncError> {
-        let reply = self.call(
+        let reply: wire::RedeemReply = self.call(
             "POST",
             "/enrollments/redeem",
-            Some(json!({
-                "enrollment_id": hex::encode(id),
-                "auth": hex::encode(auth),
-                "device_id": hex::encode(device),
-            })),
+            Some(wire::RedeemRequest {
+                enrollment_id: hex::encode(id),
+                auth: hex::encode(auth),
+                device_id: hex::encode(device),
+            }),
         )?;
-        let team = reply["team_id"].as_str().unwrap_or_default().to_string();
         let wrapped = BASE64
-            .decode(reply["wrapped"].as_str().unwrap_or_default())
+            .decode(&reply.wrapped)
             .map_err(|_| bad_reply("wrapped"))?;
-        Ok((token_of(&reply)?, team, wrapped))
+        Ok((reply.token, reply.team_id, wrapped))
     }
 
     pub fn devices(&self) -> Result<Vec<RemoteDevice>, SyncError> {
-        let reply = self.call("GET", "/devices", None)?;
-        let list = reply["devices"]
-            .as_array()
-            .ok_or_else(|| bad_reply("devices"))?;
-        Ok(list
-            .iter()
+        let reply: wire::DevicesReply = self.call("GET", "/devices", NO_BODY)?;
+        Ok(reply
+            .devices
+            .into_iter()
             .map(|d| RemoteDevice {
-                device_id: d["device_id"].as_str().unwrap_or_default().to_string(),
-                admin: d["admin"].as_bool().unwrap_or(false),
-                revoked: d["revoked"].as_bool().unwrap_or(false),
-                last_seq: d["last_seq"].as_u64().unwrap_or(0),
-                enrollment_id: d["enrollment_id"].as_str().map(str::to_string),
+                device_id: d.device_id,
+                admin: d.admin,
+                revoked: d.revoked,
+                last_seq: d.last_seq,
+                enrollment_id: d.enrollment_id,
             })
             .collect())
     }
 
     pub fn revoke(&self, device: &[u8; 16]) -> Result<(), SyncError> {
-        self.call(
+        self.call_empty(
             "POST",
             &format!("/devices/{}/revoke", hex::encode(device)),
-            None,
+            NO_BODY,
         )
-        .map(|_| ())
     }
 
     pub fn put_key_boxes(&self, boxes: &[([u8; 16], u32, Vec<u8>)]) -> Result<(), SyncError> {
-        let boxes: Vec<Value> = boxes
+        let boxes = boxes
             .iter()
-            .map(|(device, epoch, blob)| {
-                json!({ "device_id": hex::encode(device), "epoch": epoch, "blob": BASE64.encode(blob) })
+            .map(|(device, epoch, blob)| wire::KeyBoxUpload {
+                device_id: hex::encode(device),
+                epoch: *epoch,
+                blob: BASE64.encode(blob),
             })
             .collect();
-        self.call("POST", "/keyboxes", Some(json!({ "boxes": boxes })))
-            .map(|_| ())
+        self.call_empty("POST", "/keyboxes", Some(wire::KeyBoxesUpload { boxes }))
     }
 
     pub fn key_boxes(&self) -> Result<Vec<(u32, Vec<u8>)>, SyncError> {
-        let reply = self.call("GET", "/keyboxes", None)?;
-        let list = reply["boxes"]
-            .as_array()
-            .ok_or_else(|| bad_reply("boxes"))?;
-        list.iter()
+        let reply: wire::KeyBoxesReply = self.call("GET", "/keyboxes", NO_BODY)?;
+        reply
+            .boxes
+            .into_iter()
             .map(|b| {
-                let epoch = b["epoch"].as_u64().ok_or_else(|| bad_reply("epoch"))? as u32;
-                let blob = BASE64
-                    .decode(b["blob"].as_str().unwrap_or_default())
-                    .map_err(|_| bad_reply("blob"))?;
-                Ok((epoch, blob))
+                let blob = BASE64.decode(&b.blob).map_err(|_| bad_reply("blob"))?;
+                Ok((b.epoch, blob))
             })
             .collect()
     }
 
     /// Pushes envelopes `(device_seq, key_epoch, blob)`; returns the team's high-water mark.
     pub fn push(&self, envelopes: &[(u64, u32, &[u8])]) -> Result<u64, SyncError> {
-        let list: Vec<Value> = envelopes
+        let envelopes = envelopes
             .iter()
-            .map(|(seq, epoch, blob)| {
-                json!({ "device_seq": seq, "key_epoch": epoch, "blob": BASE64.encode(blob) })
+            .map(|(seq, epoch, blob)| wire::PushEnvelope {
+                device_seq: *seq,
+                key_epoch: *epoch,
+                blob: BASE64.encode(blob),
             })
             .collect();
-        let reply = self.call("POST", "/envelopes", Some(json!({ "envelopes": list })))?;
-        Ok(reply["high_water"].as_u64().unwrap_or(0))
+        let reply: wire::PushReply =
+            self.call("POST", "/envelopes", Some(wire::PushRequest { envelopes }))?;
+        Ok(reply.high_water)
     }
 
     pub fn pull(&self, after: u64, limit: u32) -> Result<Vec<PulledEnvelope>, SyncError> {
-        let reply = self.call(
+        Ok(self.pull_page(after, limit)?.0)
+    }
+
+    /// The envelopes after `after`, at most `limit`, and the team's last position as the
+    /// server states it (none from a server that does not say).
+    pub fn pull_page(
+        &self,
+        after: u64,
+        limit: u32,
+    ) -> Result<(Vec<PulledEnvelope>, Option<u64>), SyncError> {
+        let reply: wire::PullReply = self.call(
             "GET",
             &format!("/envelopes?after={after}&limit={limit}"),
-            None,
+            NO_BODY,
         )?;
-        let list = reply["envelopes"]
-            .as_array()
-            .ok_or_else(|| bad_reply("envelopes"))?;
-        list.iter()
+        let list = reply
+            .envelopes
+            .into_iter()
             .map(|e| {
-                let device = hex::decode(e["device_id"].as_str().unwrap_or_default())
+                let device = hex::decode(&e.device_id)
                     .ok()
                     .and_then(|d| d.try_into().ok())
                     .ok_or_else(|| bad_reply("device_id"))?;
                 Ok(PulledEnvelope {
-                    global_seq: e["global_seq"]
-                        .as_u64()
-                        .ok_or_else(|| bad_reply("global_seq"))?,
+                    global_seq: e.global_seq,
                     device,
-                    device_seq: e["device_seq"]
-                        .as_u64()
-                        .ok_or_else(|| bad_reply("device_seq"))?,
-                    key_epoch: e["key_epoch"]
-                        .as_u64()
-                        .ok_or_else(|| bad_reply("key_epoch"))?
-                        as u32,
-                    blob: BASE64
-                        .decode(e["blob"].as_str().unwrap_or_default())
-                        .map_err(|_| bad_reply("blob"))?,
+                    device_seq: e.device_seq,
+                    key_epoch: e.key_epoch,
+                    blob: BASE64.decode(&e.blob).map_err(|_| bad_reply("blob"))?,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>, SyncError>>()?;
+        Ok((list, reply.high_water))
     }
 
     /// Leases `size` registry numbers of `year`; returns `(first, last)`.
@@ -297,32 +340,55 @@ impl Remote {
         size: u32,
         at_least: u32,
     ) -> Result<(u32, u32), SyncError> {
-        let reply = self.call(
+        let reply: wire::LeaseReply = self.call(
             "POST",
             "/registry/blocks",
-            Some(json!({ "year": year, "size": size, "at_least": at_least })),
+            Some(wire::LeaseRequest {
+                year,
+                size,
+                at_least,
+            }),
         )?;
-        let first = reply["first_seq"]
-            .as_u64()
-            .ok_or_else(|| bad_reply("first_seq"))? as u32;
-        let last = reply["last_seq"]
-            .as_u64()
-            .ok_or_else(|| bad_reply("last_seq"))? as u32;
-        Ok((first, last))
+        Ok((reply.first_seq, reply.last_seq))
     }
 }
 
-fn token_of(reply: &Value) -> Result<String, SyncError> {
-    reply["token"]
-        .as_str()
-        .map(str::to_string)
-        .ok_or_else(|| bad_reply("token"))
-}
+/// No request body.
+const NO_BODY: Option<()> = None;
 
 fn bad_reply(field: &str) -> SyncError {
     SyncError::Server {
         status: 200,
         code: "bad_reply".into(),
         message: format!("the reply has no valid {field}"),
+    }
+}
+
+fn local_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The server's clock reading minus this clock's at the middle of the round trip.
+fn offset_from(server_ms: i64, sent_ms: i64, received_ms: i64) -> i64 {
+    server_ms - (sent_ms + (received_ms - sent_ms) / 2)
+}
+
+#[cfg(test)]
+mod clock_tests {
+    use super::offset_from;
+
+    #[test]
+    fn the_offset_is_taken_at_the_middle_of_the_round_trip() {
+        assert_eq!(offset_from(1_000, 1_000, 1_000), 0);
+        assert_eq!(offset_from(1_050, 1_000, 1_100), 0);
+        // A laptop thirty years ahead of the server sees a large negative offset.
+        let thirty_years: i64 = 30 * 365 * 24 * 3600 * 1000;
+        assert_eq!(
+            offset_from(1_000, 1_000 + thirty_years, 1_000 + thirty_years + 20),
+            -thirty_years - 10
+        );
     }
 }

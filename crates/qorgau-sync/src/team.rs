@@ -34,17 +34,20 @@ fn random<const N: usize>() -> Result<[u8; N], SyncError> {
     Ok(bytes)
 }
 
-/// Creates a team on the server with this workspace as its admin device.
+/// Creates a team on the server with this workspace as its admin device. The server's
+/// operator gives `operator_token` (the server keeps it in `operator-token` in its data
+/// directory); without it the server refuses.
 pub fn create_team(
     store: &mut Store,
     server: &str,
     fingerprint: Option<&str>,
+    operator_token: &str,
 ) -> Result<SyncSettings, SyncError> {
     if store.sync_settings()?.is_some() {
         return Err(SyncError::AlreadyInTeam);
     }
     let team: [u8; 16] = random()?;
-    let remote = Remote::new(server, fingerprint, None)?;
+    let remote = Remote::new(server, fingerprint, Some(operator_token.trim()))?;
     let token = remote.create_team(&team, store.device_id().as_bytes())?;
     let key = TeamKey::generate().map_err(|_| SyncError::Random)?;
     let device_key = TeamKey::generate().map_err(|_| SyncError::Random)?;
@@ -77,16 +80,39 @@ struct Enrollment {
 }
 
 /// The parts of an enrollment code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollmentCode {
     #[serde(rename = "u")]
     pub server: String,
     #[serde(rename = "f", default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
+    /// The team the code joins (codes made before it was carried have none); checked against
+    /// the team inside the wrapped payload.
+    #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
     #[serde(rename = "e")]
     pub enrollment: String,
     #[serde(rename = "s")]
     secret: String,
+}
+
+/// The secret stays out of logs and error messages.
+impl std::fmt::Debug for EnrollmentCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrollmentCode")
+            .field("server", &self.server)
+            .field("fingerprint", &self.fingerprint)
+            .field("team", &self.team)
+            .field("enrollment", &self.enrollment)
+            .field("secret", &"***")
+            .finish()
+    }
+}
+
+/// The host (and port) of a server URL, as a person recognises it.
+pub fn server_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().unwrap_or(rest)
 }
 
 impl EnrollmentCode {
@@ -186,16 +212,43 @@ pub fn invite(store: &mut Store, seconds: i64) -> Result<String, SyncError> {
     Ok(EnrollmentCode {
         server: settings.server.clone(),
         fingerprint: settings.fingerprint.clone(),
+        team: Some(settings.team.clone()),
         enrollment: hex::encode(enrollment),
         secret: hex::encode(secret),
     }
     .encode())
 }
 
-/// Joins the team of an enrollment code with this workspace.
-pub fn enroll(store: &mut Store, code: &str) -> Result<SyncSettings, SyncError> {
+/// Joins the team of an enrollment code with this workspace. A workspace that already holds
+/// workers, cases or letters is refused unless `merge_existing`: joining sends every record it
+/// holds, and all its history, to whoever made the code, so the refusal names the server, its
+/// certificate and the team for the caseworker to check first. It is refused before the code
+/// is used, so the code stays good for a second, deliberate attempt.
+pub fn enroll(
+    store: &mut Store,
+    code: &str,
+    merge_existing: bool,
+) -> Result<SyncSettings, SyncError> {
     if store.sync_settings()?.is_some() {
         return Err(SyncError::AlreadyInTeam);
+    }
+    let parsed = EnrollmentCode::parse(code)?;
+    let held = store.case_records()?;
+    if !held.is_empty() && !merge_existing {
+        return Err(SyncError::NotEmpty {
+            host: server_host(&parsed.server).to_string(),
+            fingerprint: parsed
+                .fingerprint
+                .clone()
+                .unwrap_or_else(|| "none pinned".into()),
+            team: parsed
+                .team
+                .clone()
+                .unwrap_or_else(|| "not named in the code".into()),
+            workers: held.workers,
+            cases: held.cases,
+            letters: held.letters,
+        });
     }
     if store.numbered_letters()? > 0 {
         return Err(SyncError::Settings(
@@ -204,7 +257,7 @@ pub fn enroll(store: &mut Store, code: &str) -> Result<SyncSettings, SyncError> 
                 .into(),
         ));
     }
-    let code = EnrollmentCode::parse(code)?;
+    let code = parsed;
     let secret = code.secret()?;
     let enrollment = parse_16("enrollment", &code.enrollment)
         .map_err(|_| SyncError::BadCode("damaged enrollment id".into()))?;
@@ -219,7 +272,7 @@ pub fn enroll(store: &mut Store, code: &str) -> Result<SyncSettings, SyncError> 
     })?;
     let payload: Enrollment =
         serde_json::from_slice(&payload).map_err(|e| SyncError::BadCode(e.to_string()))?;
-    if payload.team != team {
+    if payload.team != team || code.team.as_ref().is_some_and(|t| *t != team) {
         return Err(SyncError::BadCode(
             "the server named another team than the one this code belongs to".into(),
         ));

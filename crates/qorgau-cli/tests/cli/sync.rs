@@ -3,19 +3,27 @@
 
 use super::*;
 
-/// A sync server on a loopback port for this test.
-fn server() -> (tempfile::TempDir, String) {
+/// A sync server on a loopback port for this test, with its operator token.
+fn server() -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let addr = qorgau_server::serve_on_loopback_thread(dir.path()).unwrap();
-    (dir, format!("http://{addr}"))
+    let token = qorgau_server::operator_token(dir.path()).unwrap();
+    (dir, format!("http://{addr}"), token)
 }
 
 /// Two workspaces in one team: `a` the admin, `b` enrolled with a code.
 fn team() -> (tempfile::TempDir, Ws, Ws) {
-    let (server_dir, url) = server();
+    let (server_dir, url, operator_token) = server();
     let a = Ws::new();
     let b = Ws::new();
-    let status = a.json(&["team", "create", "--server", &url]);
+    let status = a.json(&[
+        "team",
+        "create",
+        "--server",
+        &url,
+        "--operator-token",
+        &operator_token,
+    ]);
     assert_eq!(status["in_team"], json!(true));
     assert_eq!(status["admin"], json!(true));
     let code = a.json(&["device", "invite"])["code"]
@@ -162,6 +170,8 @@ fn sync_failures_exit_6_and_say_why() {
         "create",
         "--server",
         &format!("http://127.0.0.1:{port}"),
+        "--operator-token",
+        "0123456789abcdef0123456789abcdef",
     ]);
     assert_eq!(out.status.code(), Some(6));
     assert!(
@@ -170,7 +180,14 @@ fn sync_failures_exit_6_and_say_why() {
         text(&out.stderr)
     );
     // Plain http to another machine is refused before connecting.
-    let out = ws.run(&["team", "create", "--server", "http://192.0.2.7:8787"]);
+    let out = ws.run(&[
+        "team",
+        "create",
+        "--server",
+        "http://192.0.2.7:8787",
+        "--operator-token",
+        "0123456789abcdef0123456789abcdef",
+    ]);
     assert_eq!(out.status.code(), Some(6));
     assert!(
         text(&out.stderr).contains("loopback"),
@@ -178,4 +195,85 @@ fn sync_failures_exit_6_and_say_why() {
         text(&out.stderr)
     );
     assert_eq!(ws.json(&["sync", "--status"])["in_team"], json!(false));
+}
+
+#[test]
+fn team_create_needs_the_server_operators_token() {
+    let (_server_dir, url, operator_token) = server();
+    let ws = Ws::new();
+    // Without the option clap refuses (usage).
+    let out = ws.run(&["team", "create", "--server", &url]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--operator-token"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A wrong token is refused by the server, and the workspace stays out of a team.
+    let wrong = "f".repeat(64);
+    let out = ws.run(&[
+        "team",
+        "create",
+        "--server",
+        &url,
+        "--operator-token",
+        &wrong,
+    ]);
+    assert_eq!(out.status.code(), Some(6), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("operator token"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(ws.json(&["sync", "--status"])["in_team"], json!(false));
+    // The right one works.
+    let status = ws.json(&[
+        "team",
+        "create",
+        "--server",
+        &url,
+        "--operator-token",
+        &operator_token,
+    ]);
+    assert_eq!(status["admin"], json!(true));
+}
+
+#[test]
+fn enrolling_a_workspace_with_workers_needs_merge_existing_and_names_the_server() {
+    let (_server_dir, url, operator_token) = server();
+    let a = Ws::new();
+    a.json(&[
+        "team",
+        "create",
+        "--server",
+        &url,
+        "--operator-token",
+        &operator_token,
+    ]);
+    let code = a.json(&["device", "invite"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = Ws::new();
+    add_worker(&b, &nurlan());
+    let out = b.run(&["device", "enroll", &code]);
+    assert_eq!(out.status.code(), Some(6), "{}", text(&out.stderr));
+    let host = url.trim_start_matches("http://");
+    assert!(text(&out.stderr).contains(host), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--merge-existing"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(b.json(&["sync", "--status"])["in_team"], json!(false));
+    let status = b.json(&["device", "enroll", &code, "--merge-existing"]);
+    assert_eq!(status["in_team"], json!(true));
+    let status = b.json(&["sync", "--status"]);
+    assert_eq!(status["quarantined"], json!([]), "{status}");
+    assert_eq!(status["held_changes"], json!(0), "{status}");
+    assert_eq!(status["clock_offset_ms"], Value::Null, "no round yet");
+    b.json(&["sync"]);
+    let status = b.json(&["sync", "--status"]);
+    let offset = status["clock_offset_ms"].as_i64().unwrap();
+    assert!(offset.abs() < 5_000, "one machine, one clock: {offset}");
 }

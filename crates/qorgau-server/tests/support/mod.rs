@@ -27,6 +27,10 @@ pub struct Server {
     pub addr: String,
     /// The certificate's SHA-256 when serving TLS.
     pub fingerprint: Option<String>,
+    /// The operator token that creating a team needs.
+    pub operator_token: String,
+    /// Where the operator token is kept when the server has no data directory.
+    _token_dir: Option<tempfile::TempDir>,
 }
 
 impl Server {
@@ -42,19 +46,70 @@ impl Server {
         Self::start_args(Some(data), all)
     }
 
+    /// Starts a server over `data` under `ulimit -n nofile`.
+    pub fn start_with_fd_limit(data: &Path, args: &[&str], nofile: u32) -> Server {
+        let mut all = vec!["--data".to_string(), data.to_str().unwrap().to_string()];
+        all.extend(args.iter().map(|a| a.to_string()));
+        let (child, addr, fingerprint) = spawn_limited("127.0.0.1:0", &all, Some(nofile));
+        Server {
+            child: Some(child),
+            data: Some(data.to_path_buf()),
+            operator_token: read_token(&data.join("operator-token")),
+            args: all,
+            addr,
+            fingerprint,
+            _token_dir: None,
+        }
+    }
+
     /// Starts a server over a PostgreSQL database.
     pub fn start_postgres(url: &str) -> Server {
-        Self::start_args(None, vec!["--database-url".into(), url.into()])
+        Self::start_postgres_with(url, &[])
+    }
+
+    /// Starts a server over a PostgreSQL database with extra arguments.
+    pub fn start_postgres_with(url: &str, extra: &[&str]) -> Server {
+        let token_dir = tempfile::tempdir().unwrap();
+        let token_file = token_dir.path().join("operator-token");
+        let mut args: Vec<String> = vec![
+            "--database-url".into(),
+            url.into(),
+            "--operator-token-file".into(),
+            token_file.to_str().unwrap().into(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let mut server = Self::start_args(None, args);
+        server.operator_token = read_token(&token_file);
+        server._token_dir = Some(token_dir);
+        server
     }
 
     fn start_args(data: Option<&Path>, args: Vec<String>) -> Server {
         let (child, addr, fingerprint) = spawn("127.0.0.1:0", &args);
+        let operator_token = data
+            .map(|d| read_token(&d.join("operator-token")))
+            .unwrap_or_default();
         Server {
             child: Some(child),
             data: data.map(Path::to_path_buf),
             args,
             addr,
             fingerprint,
+            operator_token,
+            _token_dir: None,
+        }
+    }
+
+    /// The process id (to look at its descriptors and memory).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("a running server").id()
+    }
+
+    /// Whether the process is still running.
+    pub fn is_running(&mut self) -> bool {
+        match self.child.as_mut() {
+            Some(child) => child.try_wait().unwrap().is_none(),
+            None => false,
         }
     }
 
@@ -104,8 +159,33 @@ impl Drop for Server {
     }
 }
 
+fn read_token(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .trim()
+        .to_string()
+}
+
 fn spawn(listen: &str, args: &[String]) -> (Child, String, Option<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_qorgau-server"))
+    spawn_limited(listen, args, None)
+}
+
+/// Spawns the server, under `ulimit -n NOFILE` when given.
+fn spawn_limited(
+    listen: &str,
+    args: &[String],
+    nofile: Option<u32>,
+) -> (Child, String, Option<String>) {
+    let exe = env!("CARGO_BIN_EXE_qorgau-server");
+    let mut command = match nofile {
+        None => Command::new(exe),
+        Some(n) => {
+            let mut c = Command::new("sh");
+            c.args(["-c", &format!("ulimit -n {n} && exec \"$0\" \"$@\""), exe]);
+            c
+        }
+    };
+    let mut child = command
         .args(["--listen", listen])
         .args(args)
         .stdout(Stdio::piped())

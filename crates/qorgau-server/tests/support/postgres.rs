@@ -146,6 +146,36 @@ impl Postgres {
     pub fn url(&self) -> String {
         format!("postgres://qorgau@127.0.0.1:{}/postgres", self.port)
     }
+
+    /// The URL of another database of the cluster.
+    pub fn url_of(&self, database: &str) -> String {
+        format!("postgres://qorgau@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// Runs one statement with `psql` and returns its unaligned output.
+    pub fn psql(&self, sql: &str) -> String {
+        let port = self.port.to_string();
+        let out = Command::new(self.bin.join("psql"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port,
+                "-U",
+                "qorgau",
+                "-d",
+                "postgres",
+            ])
+            .args(["-At", "-c", sql])
+            .output()
+            .expect("psql");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
 }
 
 impl Drop for Postgres {

@@ -2,7 +2,7 @@
 
 use crate::support::*;
 use qorgau_domain::attachment::AttachmentOwner;
-use qorgau_domain::{CaseRecord, CaseStatus, CaseType, TimelineKind};
+use qorgau_domain::{CaseRecord, CaseStatus, CaseType, Hlc, TimelineKind};
 use qorgau_store::{
     ChangeSet, ConflictChoice, EnvelopePosition, NewAttachment, NewTimelineEntry, Store, StoreError,
 };
@@ -498,7 +498,7 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
     a.update_worker(worker, &patch(&[("address_kr", json!("안산시 2"))]))
         .unwrap();
     drop(a);
-    // Turn the workspace back into one written before migrations 3 to 5.
+    // Turn the workspace back into one written before migrations 3 to 7.
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
         "DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
@@ -506,6 +506,7 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
          DROP INDEX timeline_hlc; DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
          DROP TABLE sync_pending; DROP TABLE attachment_inbox; DROP TABLE attachment_chunk_inbox;
          DROP TABLE worker_merges; ALTER TABLE outbox DROP COLUMN bases;
+         DROP TABLE held_changes; DROP TABLE quarantined_envelopes;
          PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -605,4 +606,204 @@ fn an_edit_of_a_merged_record_made_before_the_merge_keeps_it_out_of_search() {
         );
     }
     assert_eq!(a.state_hash().unwrap(), b.state_hash().unwrap());
+}
+
+/// Sets a workspace's clock (its last HLC) to `ms` Unix milliseconds: the clock reads that
+/// from now on, as if its system clock were set there.
+fn set_clock(dir: &std::path::Path, ms: u64) {
+    raw_connection(dir, PASSPHRASE)
+        .execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'hlc_last'",
+            [Hlc::new(ms, 0).0.to_string()],
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_laptop_thirty_years_ahead_does_not_beat_a_later_real_edit() {
+    let (a_dir, mut a) = new_store();
+    let worker = a.add_worker(&cyrillic("Цой", "Айгерим")).unwrap().id;
+    let (_b_dir, mut b) = new_store();
+    let (_c_dir, mut c) = new_store();
+    let mut a_to_b = Link::new();
+    let mut a_to_c = Link::new();
+    a_to_b.ship(&a, &mut b);
+    a_to_c.ship(&a, &mut c);
+    // A's clock now reads 2056.
+    drop(a);
+    let now = chrono::Utc::now().timestamp_millis() as u64;
+    let thirty_years = 30 * 365 * 24 * 3600 * 1000;
+    set_clock(a_dir.path(), now + thirty_years);
+    let mut a = reopen(a_dir.path());
+    a.update_worker(worker, &patch(&[("address_kr", json!("미래 2056"))]))
+        .unwrap();
+    let (at, sets) = a_to_b.envelope(&a);
+    assert!(sets[0].hlc.wall_ms() > now + thirty_years - 1000);
+    let report = b.apply_envelope(at, &sets).unwrap();
+    assert_eq!((report.held_ahead, report.applied), (1, 0), "{report:?}");
+    let held = b.held_changes().unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(
+        (held[0].entity.as_str(), held[0].device),
+        ("worker", a.device_id())
+    );
+    assert_eq!(held[0].hlc, sets[0].hlc);
+    // B's clock was not dragged to 2056: its next edit is stamped today, and wins.
+    b.update_worker(worker, &patch(&[("address_kr", json!("대구 2026"))]))
+        .unwrap();
+    let b_sets = b.outbox_change_sets(0, i64::MAX).unwrap();
+    let b_edit = &b_sets.last().unwrap().1;
+    assert!(b_edit.hlc.wall_ms() < now + 3_600_000, "{:?}", b_edit.hlc);
+    let mut b_to_c = Link::new();
+    a_to_c.ship(&a, &mut c);
+    b_to_c.ship(&b, &mut c);
+    for store in [&b, &c] {
+        assert_eq!(
+            store.worker(worker).unwrap().worker.address_kr.as_deref(),
+            Some("대구 2026")
+        );
+        assert_eq!(store.held_change_count().unwrap(), 1);
+    }
+    assert_eq!(b.state_hash().unwrap(), c.state_hash().unwrap());
+    // Shipping A's envelope again (a retried pull) does not hold it twice: it is refused
+    // as a replay.
+    assert!(b.apply_envelope(at, &sets).is_err());
+    assert_eq!(b.held_change_count().unwrap(), 1);
+}
+
+#[test]
+fn a_stamp_at_the_top_of_the_clock_neither_wraps_a_clock_nor_wins() {
+    let (_a_dir, mut a) = new_store();
+    let worker = a.add_worker(&cyrillic("Ли", "Марина")).unwrap().id;
+    let (b_dir, mut b) = new_store();
+    let mut a_to_b = Link::new();
+    a_to_b.ship(&a, &mut b);
+    // A forged change set with the largest stamp a u64 holds, for a field and as a base.
+    let (mut at, _) = a_to_b.envelope(&a);
+    at.device_seq = 2;
+    let forged = ChangeSet {
+        entity: "worker".into(),
+        id: hex::encode(worker.as_bytes()),
+        hlc: Hlc(u64::MAX),
+        fields: patch(&[("phones", json!(["+821099999999"]))]),
+        bases: None,
+    };
+    let report = b.apply_envelope(at, &[forged]).unwrap();
+    assert_eq!(report.held_ahead, 1);
+    assert!(b.worker(worker).unwrap().worker.phones.is_empty());
+    b.update_worker(worker, &patch(&[("address_kr", json!("부산"))]))
+        .unwrap();
+    drop(b);
+    let last: String = raw_connection(b_dir.path(), PASSPHRASE)
+        .query_row("SELECT value FROM meta WHERE key = 'hlc_last'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let last = Hlc(last.parse().unwrap());
+    let now = chrono::Utc::now().timestamp_millis() as u64;
+    assert!(
+        last.wall_ms() > now - 3_600_000 && last.wall_ms() < now + 3_600_000,
+        "the clock stays on today: {last:?}"
+    );
+}
+
+#[test]
+fn a_workspace_of_schema_four_with_a_stamp_past_2_63_opens_with_its_data_and_orders_it() {
+    let (a_dir, mut a) = new_store();
+    let worker = a.add_worker(&cyrillic("Ким", "Олег")).unwrap().id;
+    a.update_worker(worker, &patch(&[("address_kr", json!("서울"))]))
+        .unwrap();
+    drop(a);
+    // Turn it back into schema 4, with the version a u64::MAX stamp left there before the
+    // clock had a ceiling (stored as -1).
+    let conn = raw_connection(a_dir.path(), PASSPHRASE);
+    conn.execute_batch(
+        "DROP TABLE held_changes; DROP TABLE quarantined_envelopes;
+         DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
+         DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
+         UPDATE field_versions SET hlc = -1 WHERE field = 'address_kr';
+         PRAGMA user_version = 4;",
+    )
+    .unwrap();
+    drop(conn);
+    let a = reopen(a_dir.path());
+    assert_eq!(a.stats().unwrap().schema_version, 7);
+    assert_eq!(a.held_change_count().unwrap(), 0);
+    assert_eq!(
+        a.worker(worker).unwrap().worker.address_kr.as_deref(),
+        Some("서울")
+    );
+    let stored: i64 = raw_connection(a_dir.path(), PASSPHRASE)
+        .query_row(
+            "SELECT hlc FROM field_versions WHERE field = 'address_kr'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        stored,
+        i64::MAX,
+        "brought down to the ceiling, above every real stamp"
+    );
+}
+
+#[test]
+fn a_quarantined_envelope_moves_the_cursor_and_its_device_goes_on() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let mut link = Link::new();
+    a.add_worker(&cyrillic("Ким", "Олег")).unwrap();
+    let (first, _) = link.envelope(&a);
+    b.quarantine_envelope(first, "sync: an entity from a newer build", true, b"[]")
+        .unwrap();
+    assert_eq!(b.sync_cursor().unwrap(), first.global_seq);
+    let listed = b.quarantined_envelopes().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!((listed[0].device, listed[0].device_seq), (a.device_id(), 1));
+    // A's next envelope is its next one here: it applies.
+    a.add_worker(&cyrillic("Пак", "Ольга")).unwrap();
+    link.ship(&a, &mut b);
+    assert_eq!(b.stats().unwrap().workers, 1);
+}
+
+#[test]
+fn a_held_change_applies_once_the_clock_has_caught_up_with_it() {
+    let (a_dir, mut a) = new_store();
+    let worker = a.add_worker(&cyrillic("Ким", "Олег")).unwrap().id;
+    let (b_dir, mut b) = new_store();
+    let mut link = Link::new();
+    link.ship(&a, &mut b);
+    drop(a);
+    let now = chrono::Utc::now().timestamp_millis() as u64;
+    set_clock(a_dir.path(), now + 2 * 24 * 3600 * 1000);
+    let mut a = reopen(a_dir.path());
+    a.update_worker(worker, &patch(&[("address_kr", json!("인천"))]))
+        .unwrap();
+    link.ship(&a, &mut b);
+    assert_eq!(b.held_change_count().unwrap(), 1);
+    // Nothing is due yet.
+    assert_eq!(b.release_held_changes().unwrap().applied, 0);
+    assert_eq!(b.held_change_count().unwrap(), 1);
+    // Two days later (the held stamp moved back by two days stands in for the clock moving
+    // forward): it applies and is no longer held.
+    drop(b);
+    let conn = raw_connection(b_dir.path(), PASSPHRASE);
+    let text: String = conn
+        .query_row("SELECT change_set FROM held_changes", [], |r| r.get(0))
+        .unwrap();
+    let mut set: ChangeSet = serde_json::from_str(&text).unwrap();
+    set.hlc = Hlc::new(now, 0);
+    conn.execute(
+        "UPDATE held_changes SET change_set = ?1",
+        [serde_json::to_string(&set).unwrap()],
+    )
+    .unwrap();
+    drop(conn);
+    let mut b = reopen(b_dir.path());
+    assert_eq!(b.release_held_changes().unwrap().applied, 1);
+    assert_eq!(b.held_change_count().unwrap(), 0);
+    assert_eq!(
+        b.worker(worker).unwrap().worker.address_kr.as_deref(),
+        Some("인천")
+    );
 }
