@@ -22,6 +22,21 @@ pulled_envelopes: number,
  */
 applied: number, unchanged: number, conflicts: number, 
 /**
+ * Other devices' change sets stamped more than a day ahead of this device's clock: set
+ * aside, not applied (a laptop whose clock is far off, or a forged stamp).
+ */
+held_ahead: number, 
+/**
+ * Envelopes that did not open or apply, set aside (`qorgau sync --status` lists them);
+ * the round went on past them.
+ */
+quarantined: number, 
+/**
+ * How far the server's clock is ahead of this device's (milliseconds; negative: this
+ * clock is ahead), as measured at the start of the round.
+ */
+clock_offset_ms: number | null, 
+/**
  * Team keys received after a rotation.
  */
 keys_received: number, 
