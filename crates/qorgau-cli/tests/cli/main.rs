@@ -405,7 +405,10 @@ fn search_finds_across_scripts_and_gives_the_documented_json() {
         // The documented fields, and for a worker what tells namesakes apart.
         assert_eq!(keys, ["id", "kind", "score", "title", "worker"]);
         assert_eq!(hits[0]["worker"]["open_cases"], json!(0));
-        assert!(hits[0]["worker"].get("iin").is_none(), "never the whole IIN");
+        assert!(
+            hits[0]["worker"].get("iin").is_none(),
+            "never the whole IIN"
+        );
     }
     assert!(
         ws.json(&["search", "Aigerim"])
