@@ -414,7 +414,9 @@ impl Session {
         let keys: serde_json::Map<String, Value> =
             serde_json::from_str(include_str!("../../../ui/src/lib/locales/en.json")).unwrap();
         let found = self.script(
-            "return document.body.innerText.match(/\\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\\b/g) || [];",
+            // Addresses and paths (a source's URL) are what they are: only the other words count.
+            "return document.body.innerText.replace(/\\S*\\/\\S*/g, ' ')
+                 .match(/\\b[a-z][a-z0-9]*(?:[._][a-z0-9]+)+\\b/g) || [];",
             json!([]),
         );
         let words: Vec<&str> = found
