@@ -57,6 +57,9 @@ pub struct Agency {
     /// Where the facts come from (a public page), so they can be rechecked.
     #[serde(default)]
     pub source: Option<String>,
+    /// The day the facts were last read in the source (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
     #[serde(default)]
     pub verified: bool,
 }
@@ -77,6 +80,7 @@ impl Agency {
             email: None,
             jurisdiction: None,
             source: None,
+            checked: None,
             verified: false,
         }
     }
