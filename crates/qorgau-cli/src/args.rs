@@ -461,6 +461,21 @@ pub enum AgencyAction {
         #[command(flatten)]
         input: JsonInput,
     },
+    /// Propose the competent office for a case (from the workplace's address) or an address,
+    /// best first, from the jurisdiction table (assets/agencies/jurisdiction.toml).
+    Propose {
+        #[command(flatten)]
+        out: Out,
+        /// The case whose workplace (employer address), place or worker address to use.
+        #[arg(long, conflicts_with = "address", required_unless_present = "address")]
+        case: Option<String>,
+        /// A Korean address instead of a case (e.g. "경기도 안산시 단원구 …").
+        #[arg(long)]
+        address: Option<String>,
+        /// Only agencies of this kind (labour_office, immigration, police, …).
+        #[arg(long)]
+        kind: Option<String>,
+    },
     /// Add the shipped starter directory's agencies (those not present by Korean name), or
     /// those of a directory file in the same TOML format.
     Import {

@@ -9,8 +9,8 @@ use chrono::{Duration, NaiveDate};
 use qorgau_domain::validation::iin;
 use qorgau_domain::worker::{Employer, Messenger, MessengerHandle, NextOfKin};
 use qorgau_domain::{
-    AgencyId, CaseRecord, CaseStatus, CaseType, MissionProfile, Priority, Province, Sex,
-    StayStatus, TimelineKind, Worker, WorkerId,
+    Agency, AgencyId, AgencyKind, CaseRecord, CaseStatus, CaseType, MissionProfile, Priority,
+    Province, Sex, StayStatus, TimelineKind, Worker, WorkerId,
 };
 use qorgau_store::NewTimelineEntry;
 use serde::Serialize;
@@ -415,6 +415,67 @@ pub fn demo_mission() -> MissionProfile {
     }
 }
 
+/// The demo's employers as agencies (kind `employer`), so that employer letters have an
+/// addressee in the demo. Invented, like the workers: the source says so.
+pub fn demo_employers() -> Vec<Agency> {
+    EMPLOYERS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Agency {
+            recipient_ko: Some(format!("{name} 대표이사")),
+            province: Some(Province::Gyeonggi),
+            address_ko: Some(format!("경기도 안산시 단원구 산업단지로 {} (데모)", 10 + i)),
+            jurisdiction: Some("Demo employer (invented)".into()),
+            source: Some("demo data: invented, not a real company".into()),
+            ..Agency::named(*name, AgencyKind::Employer)
+        })
+        .collect()
+}
+
+/// The kinds of agency a case of each type is usually addressed to, most usual first.
+fn kinds_for(case_type: Option<CaseType>) -> &'static [AgencyKind] {
+    use AgencyKind::*;
+    match case_type {
+        Some(CaseType::UnpaidWages) => &[LabourOffice, LegalAid, Employer],
+        Some(CaseType::WorkplaceInjury | CaseType::OccupationalDisease) => {
+            &[WorkersCompensation, Hospital, LabourOffice]
+        }
+        Some(CaseType::DeathRepatriation) => &[Police, Hospital, WorkersCompensation],
+        Some(CaseType::DetentionDeportation) => &[Immigration, HumanRights],
+        Some(CaseType::CrimeVictim | CaseType::TraffickingForcedLabour) => {
+            &[Police, SupportCentre, LegalAid]
+        }
+        Some(CaseType::DiscriminationAbuse) => &[HumanRights, SupportCentre],
+        Some(CaseType::MedicalEmergency) => &[Hospital],
+        Some(CaseType::LostDocuments) => &[Immigration, Police],
+        Some(CaseType::Other) | None => &[SupportCentre, ForeignMinistry],
+    }
+}
+
+fn agencies_by_kind(
+    ws: &Workspace,
+) -> Result<std::collections::HashMap<AgencyKind, Vec<AgencyId>>, CoreError> {
+    let mut map: std::collections::HashMap<AgencyKind, Vec<AgencyId>> = Default::default();
+    for a in ws.list_agencies()? {
+        map.entry(a.agency.kind).or_default().push(a.id);
+    }
+    Ok(map)
+}
+
+/// Links the case to an agency of a kind its type calls for (deterministic by case index), so
+/// that every kind a template addresses appears on some demo case.
+fn fit_agency(
+    record: &mut CaseRecord,
+    by_kind: &std::collections::HashMap<AgencyKind, Vec<AgencyId>>,
+    index: usize,
+) {
+    let kinds = kinds_for(record.case_type);
+    let kind = kinds[(index / CaseType::ALL.len()) % kinds.len()];
+    if let Some(ids) = by_kind.get(&kind).filter(|ids| !ids.is_empty()) {
+        record.agencies = vec![ids[index % ids.len()]];
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
     pub workers: usize,
@@ -432,15 +493,21 @@ pub fn populate(
     today: NaiveDate,
 ) -> Result<DemoSummary, CoreError> {
     ws.set_mission(&demo_mission())?;
-    let agency_ids = ws
+    let mut agency_ids = ws
         .import_agencies(&crate::directory::shipped_agencies()?)?
         .added;
+    agency_ids.extend(ws.import_agencies(&demo_employers())?.added.iter().copied());
     let mut wgen = WorkerGenerator::new(seed, today);
     let batch: Vec<Worker> = (0..workers).map(|_| wgen.next_worker()).collect();
     let worker_ids = ws.add_workers(&batch)?;
     let mut cgen = CaseGenerator::new(seed ^ 0x5eed, today);
+    let by_kind = agencies_by_kind(ws)?;
     let records: Vec<CaseRecord> = (0..cases)
-        .map(|_| cgen.next_case(&worker_ids, &agency_ids))
+        .map(|i| {
+            let mut record = cgen.next_case(&worker_ids, &agency_ids);
+            fit_agency(&mut record, &by_kind, i);
+            record
+        })
         .collect();
     let case_ids = ws.add_cases(&records)?;
     let mut rng = DemoRng::new(seed ^ 0x7133);
