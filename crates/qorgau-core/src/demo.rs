@@ -318,14 +318,11 @@ impl WorkerGenerator {
             occupation: Some(occupation.to_string()),
             next_of_kin: with_kin.then(|| NextOfKin {
                 name: Some(format!("{} {}", surname, rng_free_relative(serial))),
-                relation: Some(
-                    if serial.is_multiple_of(2) {
-                        "mother"
-                    } else {
-                        "spouse"
-                    }
-                    .to_string(),
-                ),
+                relation: Some(if serial.is_multiple_of(2) {
+                    qorgau_domain::Relation::Mother
+                } else {
+                    qorgau_domain::Relation::Spouse
+                }),
                 phone: Some(format!("+7702{:07}", serial % 10_000_000)),
                 address: Some("Shymkent, Kazakhstan".to_string()),
             }),
@@ -355,6 +352,7 @@ impl CaseGenerator {
         }
     }
 
+    #[allow(clippy::needless_update)]
     pub fn next_case(&mut self, workers: &[WorkerId], agencies: &[AgencyId]) -> CaseRecord {
         let n = self.serial;
         self.serial += 1;
@@ -399,6 +397,8 @@ impl CaseGenerator {
             amount_recovered_krw: claimed
                 .filter(|_| status == CaseStatus::Resolved)
                 .map(|c| c / 2),
+            // Fields added to the record later stay unset in the demo.
+            ..CaseRecord::default()
         }
     }
 }
@@ -411,6 +411,10 @@ pub fn demo_mission() -> MissionProfile {
         consul_name_en: Some("Nurlan SERIKBAYEV (demo)".into()),
         consul_title_ko: Some("영사".into()),
         consul_title_en: Some("Consul".into()),
+        consul_name_kk: Some("Н. Серікбаев (демо)".into()),
+        consul_name_ru: Some("Н. Серикбаев (демо)".into()),
+        consul_title_kk: Some("Консул".into()),
+        consul_title_ru: Some("Консул".into()),
         ..MissionProfile::embassy_seoul()
     }
 }

@@ -270,7 +270,8 @@ pub enum ProposalBasis {
     Province,
     /// A regional office whose wider region holds the place.
     Region,
-    /// An office in the place's province whose jurisdiction the table does not give.
+    /// An office in the place's province whose jurisdiction the table does not give, or any
+    /// office of the province when the address names no city.
     SameProvince,
     /// A national body.
     Nationwide,
@@ -300,7 +301,9 @@ impl ProposalBasis {
             }
             Self::Province => "its jurisdiction lists the whole province",
             Self::Region => "regional office over the place's area",
-            Self::SameProvince => "in the same province; its jurisdiction is not in the table",
+            Self::SameProvince => {
+                "in the same province: the address names no city, or the office's areas are not in the table"
+            }
             Self::Nationwide => "national body",
         }
     }
@@ -410,6 +413,18 @@ fn basis_from_row(row: &OfficeAreas, place: &Place) -> Option<ProposalBasis> {
     }
     if best(&row.region).0 >= 1 {
         return Some(ProposalBasis::Region);
+    }
+    // An address that names only the province: every office with areas there is a candidate.
+    if place.unit.is_none()
+        && place.province.is_some()
+        && row
+            .areas
+            .iter()
+            .chain(&row.partly)
+            .filter_map(|a| Area::parse(a))
+            .any(|a| Some(a.province) == place.province)
+    {
+        return Some(ProposalBasis::SameProvince);
     }
     row.nationwide.then_some(ProposalBasis::Nationwide)
 }
@@ -701,6 +716,14 @@ mod tests {
             first("경기도 화성시 향남읍", AgencyKind::Police)[0],
             "화성서부경찰서"
         );
+    }
+
+    #[test]
+    fn an_address_without_a_city_gets_the_offices_of_its_province() {
+        let labour = first("경기도 산업단지로 12", AgencyKind::LabourOffice);
+        assert_eq!(labour[0], "경기지방고용노동청", "the regional office first");
+        assert!(labour.contains(&"경기지방고용노동청 안산지청".to_owned()));
+        assert!(!labour.iter().any(|n| n.starts_with("부산")));
     }
 
     #[test]
