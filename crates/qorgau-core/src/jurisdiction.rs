@@ -678,6 +678,10 @@ mod tests {
             first("경남 김해시", AgencyKind::LegalAid)[0],
             "대한법률구조공단 김해지소"
         );
+        assert_eq!(
+            first("경남 김해시", AgencyKind::HumanRights),
+            ["국가인권위원회 부산인권사무소", "국가인권위원회"]
+        );
     }
 
     #[test]
