@@ -356,6 +356,29 @@ pub struct LetterSpec {
     /// Quote the case summary in the letter (off by default: it is the caseworker's own note).
     #[arg(long)]
     pub include_summary: bool,
+    /// Print the paragraph on the labour inspectors' exemption from notifying immigration
+    /// (off by default: printed for every worker, it signals "undocumented").
+    #[arg(long)]
+    pub exemption_notice: bool,
+    /// The worker's consent (or the family's power of attorney) is not enclosed: leave it
+    /// out of 붙임 and ask the agency to report only if the worker consents.
+    #[arg(long)]
+    pub without_consent: bool,
+    /// The 담당 line in Korean, e.g. "영사 누를란 세릭바예프".
+    #[arg(long)]
+    pub officer_ko: Option<String>,
+    /// The officer in charge in English, e.g. "Nurlan SERIKBAYEV, Consul".
+    #[arg(long)]
+    pub officer_en: Option<String>,
+    /// The officer's direct phone line.
+    #[arg(long)]
+    pub officer_phone: Option<String>,
+    /// For a case of type "other": the matter as a Korean noun phrase.
+    #[arg(long)]
+    pub matter_ko: Option<String>,
+    /// The same in English.
+    #[arg(long)]
+    pub matter_en: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

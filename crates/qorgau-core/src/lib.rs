@@ -14,7 +14,9 @@ mod workspace;
 
 pub use error::{CoreError, ErrorCode};
 pub use letter_data::LetterExtras;
-pub use letters::{LetterRequest, LetterVerification, RenderedLetter, TemplateSummary};
+pub use letters::{
+    LetterRequest, LetterVerification, RenderedLetter, TemplateSummary, recipient_kind,
+};
 pub use sync::SyncStatus;
 pub use views::{CaseDetail, DASHBOARD_LIST_LIMIT, WorkerDetail};
 pub use workspace::{Workspace, WorkspaceOptions, json_object};

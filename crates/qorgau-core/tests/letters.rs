@@ -70,15 +70,22 @@ fn agency_for(ws: &mut Workspace, kinds: &[String]) -> Option<AgencyId> {
         })
         .map(|a| a.id);
     found.or_else(|| {
-        Some(
-            ws.add_agency(&Agency {
+        let agency = if kinds.iter().any(|k| k == "hospital") {
+            Agency {
+                name_en: Some("Korea University Ansan Hospital".into()),
+                recipient_ko: Some("고려대학교 안산병원장".into()),
+                source: Some("added by the test, as a caseworker would".into()),
+                ..Agency::named("고려대학교 안산병원", AgencyKind::Hospital)
+            }
+        } else {
+            Agency {
                 name_en: Some("Yongsan Police Station, Seoul".into()),
                 recipient_ko: Some("서울용산경찰서장".into()),
                 source: Some("added by the test, as a caseworker would".into()),
                 ..Agency::named("서울용산경찰서", AgencyKind::Police)
-            })
-            .unwrap(),
-        )
+            }
+        };
+        Some(ws.add_agency(&agency).unwrap())
     })
 }
 
@@ -87,7 +94,7 @@ fn preferred_type(template: &str) -> Option<CaseType> {
         "wage_arrears" | "employer_payment" | "legal_aid" => CaseType::UnpaidWages,
         "industrial_accident" => CaseType::WorkplaceInjury,
         "consular_access" => CaseType::DetentionDeportation,
-        "death_repatriation" => CaseType::DeathRepatriation,
+        "death_police" | "death_hospital" => CaseType::DeathRepatriation,
         "human_rights" => CaseType::DiscriminationAbuse,
         _ => return None,
     })
@@ -139,7 +146,7 @@ fn every_shipped_template_renders_and_registers_for_a_demo_case() {
     let (_dir, mut ws) = demo_workspace();
     let cases = all_cases(&ws);
     let templates = ws.letter_templates().unwrap();
-    assert_eq!(templates.len(), 10);
+    assert_eq!(templates.len(), 11);
     let mut numbers = Vec::new();
     for t in &templates {
         let agency = agency_for(&mut ws, &t.recipients);
@@ -178,9 +185,9 @@ fn every_shipped_template_renders_and_registers_for_a_demo_case() {
         assert_eq!(ws.letter_pdf(record.id).unwrap(), registered.pdf);
         numbers.push(number);
     }
-    let expected: Vec<String> = (1..=10).map(|n| format!("SEL-2026/{n:04}")).collect();
+    let expected: Vec<String> = (1..=11).map(|n| format!("SEL-2026/{n:04}")).collect();
     assert_eq!(numbers, expected);
-    assert_eq!(ws.letters(None).unwrap().len(), 10);
+    assert_eq!(ws.letters(None).unwrap().len(), 11);
 }
 
 #[test]
@@ -224,11 +231,12 @@ fn stay_status_appears_only_when_the_caseworker_chooses() {
     request.extras.state_stay_status = true;
     let stated = ws.register_letter(&request, None).unwrap();
     let text = pdf_text(&stated.pdf);
-    assert!(text.contains("체류자격 E-9"), "{text}");
+    assert!(text.contains("체류자격 E-9(비전문취업)"), "{text}");
+    assert!(text.contains("status of stay E-9 (non-"), "{text}");
     let record = stated.record.unwrap();
     assert_eq!(
         record.data.get("worker.stay_status").map(String::as_str),
-        Some("E-9")
+        Some("E-9(비전문취업)")
     );
     // The registry keeps only what the template can print: the wage-arrears letter has no
     // use for the IIN or the next of kin, so they are not stored (nor replicated) with it.
@@ -340,4 +348,151 @@ fn a_character_no_font_has_is_refused_naming_its_field() {
     assert_eq!(err.issues[0].field, "letter.details_ko");
     assert!(err.message.contains("U+1F64F"), "{}", err.message);
     assert!(ws.letters(None).unwrap().is_empty(), "no number used");
+}
+
+/// A worker with every sensitive fact on file, for the safeguard tests.
+fn exposed_worker(ws: &mut Workspace, request: &LetterRequest) {
+    let worker = ws.case(request.case_id).unwrap().record.workers[0];
+    ws.update_worker(
+        worker,
+        serde_json::json!({
+            "stay_status": "undocumented",
+            "birth_date": "1994-03-15",
+            "sex": "male",
+            "arn": "940315-5123456",
+            "iin": "940315300127",
+            "passport_no": "N12345678",
+        }),
+    )
+    .unwrap();
+    ws.update_case(
+        request.case_id,
+        serde_json::json!({ "summary": "Detained in an immigration raid" }),
+    )
+    .unwrap();
+}
+
+#[test]
+fn an_employer_letter_never_states_a_status_or_an_identity_number_whatever_the_options() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let mut request = complete_request(&ws, "employer_payment", None, &cases);
+    exposed_worker(&mut ws, &request);
+    let forbidden = [
+        "940315-5123456",
+        "940315300127",
+        "N12345678",
+        "미등록",
+        "undocumented",
+        "체류자격",
+        "status of stay",
+        "immigration raid",
+    ];
+    // Asking for the status or the summary is refused, naming the option and why.
+    request.extras.state_stay_status = true;
+    let err = ws.preview_letter(&request).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Invalid);
+    assert!(
+        err.message.contains("--state-stay-status"),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("employer"), "{}", err.message);
+    assert!(ws.register_letter(&request, None).is_err());
+    assert!(ws.letters(None).unwrap().is_empty(), "no number used");
+    request.extras.state_stay_status = false;
+    request.extras.include_summary = true;
+    let err = ws.preview_letter(&request).unwrap_err();
+    assert!(err.message.contains("--include-summary"), "{}", err.message);
+    request.extras.include_summary = false;
+    // Every other option: none of them prints a sensitive fact.
+    for (exemption_notice, without_consent) in [(false, false), (true, false), (true, true)] {
+        request.extras.exemption_notice = exemption_notice;
+        request.extras.without_consent = without_consent;
+        let text = pdf_text(&ws.preview_letter(&request).unwrap());
+        for word in forbidden {
+            assert!(!text.contains(word), "{word} in:\n{text}");
+        }
+        let registered = ws.register_letter(&request, None).unwrap();
+        let text = pdf_text(&registered.pdf);
+        for word in forbidden {
+            assert!(!text.contains(word), "{word} in:\n{text}");
+        }
+        // Nor is it kept in the registry with the letter.
+        let data = registered.record.unwrap().data;
+        for key in [
+            "worker.arn",
+            "worker.iin",
+            "worker.passport_no",
+            "worker.stay_status",
+        ] {
+            assert!(!data.contains_key(key), "{key} stored");
+        }
+    }
+}
+
+#[test]
+fn a_police_letter_states_the_status_only_after_the_opt_in_with_a_warning() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let police = ws
+        .add_agency(&Agency {
+            name_en: Some("Ansan Danwon Police Station".into()),
+            recipient_ko: Some("안산단원경찰서장".into()),
+            source: Some("added by the test".into()),
+            ..Agency::named("안산단원경찰서", AgencyKind::Police)
+        })
+        .unwrap();
+    let mut request = complete_request(&ws, "consular_access", Some(police), &cases);
+    exposed_worker(&mut ws, &request);
+    let quiet = pdf_text(&ws.preview_letter(&request).unwrap());
+    assert!(
+        !quiet.contains("미등록") && !quiet.contains("undocumented"),
+        "{quiet}"
+    );
+    assert!(
+        !quiet.contains("940315-5123456"),
+        "no ARN to the police: {quiet}"
+    );
+    assert!(ws.letter_warnings(&request).unwrap().is_empty());
+
+    request.extras.state_stay_status = true;
+    let warnings = ws.letter_warnings(&request).unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("Art. 84(1)"), "{}", warnings[0]);
+    let stated = pdf_text(&ws.preview_letter(&request).unwrap());
+    assert!(stated.contains("체류자격 미등록"), "{stated}");
+    assert!(stated.contains("status of stay undocumented"), "{stated}");
+    assert!(!stated.contains("940315-5123456"), "still no ARN: {stated}");
+
+    // The death letter to the police never states it: refused.
+    let mut death = complete_request(&ws, "death_police", Some(police), &cases);
+    death.extras.state_stay_status = true;
+    let err = ws.preview_letter(&death).unwrap_err();
+    assert!(
+        err.message.contains("--state-stay-status"),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("death_police"), "{}", err.message);
+}
+
+#[test]
+fn a_note_verbale_comes_from_the_embassy_and_is_warned_on_the_first_person() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let mofa = agency_for(&mut ws, &["foreign_ministry".to_string()]);
+    let mut request = complete_request(&ws, "note_verbale", mofa, &cases);
+    request.extras.details_ko = Some("우리 대사관은 조사를 요청합니다.".into());
+    request.extras.details_en = Some("We ask for an inquiry.".into());
+    let warnings = ws.letter_warnings(&request).unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("third person")),
+        "{warnings:?}"
+    );
+    let mut busan = ws.mission().unwrap().unwrap();
+    busan.name_en = Some("Consulate General of the Republic of Kazakhstan in Busan".into());
+    ws.set_mission(&busan).unwrap();
+    let err = ws.preview_letter(&request).unwrap_err();
+    assert!(err.message.contains("Embassy"), "{}", err.message);
 }

@@ -15,6 +15,7 @@ fn main() {
                 draft,
                 document_id: *b"qorgau-template!",
                 date: LetterDate::new(2026, 11, 21),
+                recipient: None,
             };
             let doc = set
                 .fill(&info.name, &sample_context_for(&info.name), &options)
