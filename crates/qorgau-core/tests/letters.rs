@@ -496,3 +496,192 @@ fn a_note_verbale_comes_from_the_embassy_and_is_warned_on_the_first_person() {
     let err = ws.preview_letter(&request).unwrap_err();
     assert!(err.message.contains("Embassy"), "{}", err.message);
 }
+
+/// The text of each page of a draft PDF (pdftotext, form feeds between pages), without the
+/// diagonal DRAFT / 초안 mark, which comes out as lines of one or two letters.
+fn page_texts(pdf: &[u8]) -> Vec<String> {
+    pdf_text(pdf)
+        .split('\u{c}')
+        .map(|page| {
+            page.lines()
+                .filter(|l| l.trim().chars().count() > 2 || l.trim().starts_with('-'))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
+}
+
+/// Hangul outside parentheses: a Korean value printed bare on a page in another language
+/// (a Korean original in parentheses after its romanised form is allowed).
+fn bare_hangul(text: &str) -> Option<String> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && qorgau_letters::is_hangul(c) => {
+                let start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                return Some(text[start..end].to_owned());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Item markers of one page at the left of their lines, in order: `1.` `가.` `a)`.
+fn markers_are_consecutive(page: &str) -> Result<(), String> {
+    const GANADA: &str = "가나다라마바사아자차카타파하";
+    let mut top = 0u32;
+    let mut sub: Option<char> = None;
+    for line in page.lines() {
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        let word = t.split(' ').next().unwrap_or("");
+        if let Some(n) = word.strip_suffix('.').and_then(|n| n.parse::<u32>().ok())
+            && indent < 3
+            && n < 50
+        {
+            if n != top + 1 {
+                return Err(format!("{word} after {top}: {line}"));
+            }
+            top = n;
+            sub = None;
+            continue;
+        }
+        let mut chars = word.chars();
+        if let (Some(c), Some('.' | ')'), None) = (chars.next(), chars.next(), chars.next())
+            && indent >= 2
+            && (GANADA.contains(c) || c.is_ascii_lowercase())
+        {
+            let expected = match sub {
+                None if GANADA.contains(c) => '가',
+                None => 'a',
+                Some(prev) if prev.is_ascii_lowercase() => (prev as u8 + 1) as char,
+                Some(prev) => GANADA
+                    .chars()
+                    .skip_while(|g| *g != prev)
+                    .nth(1)
+                    .unwrap_or('?'),
+            };
+            if c != expected {
+                return Err(format!("{word} where {expected} was due: {line}"));
+            }
+            sub = Some(c);
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_template_reads_right_for_every_case_type() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let templates = ws.letter_templates().unwrap();
+    let mut rendered = 0;
+    for t in &templates {
+        let agency = agency_for(&mut ws, &t.recipients);
+        // One case of each type, where its data is complete for the template.
+        let mut types_done = Vec::new();
+        for case in &cases {
+            let Some(case_type) = case.record.case_type else {
+                continue;
+            };
+            if types_done.contains(&case_type) {
+                continue;
+            }
+            let mut request = LetterRequest {
+                case_id: case.id,
+                template: t.name.clone(),
+                agency_id: agency,
+                worker_id: None,
+                letter_date: Some(date(2026, 11, 21)),
+                extras: LetterExtras {
+                    attachments_ko: Some("진정서 사본 1부.\n여권 사본 1부.".into()),
+                    attachments_en: Some("Copy of the petition.\nCopy of the passport.".into()),
+                    officer_ko: Some("영사 누를란 세릭바예프".into()),
+                    officer_en: Some("Nurlan SERIKBAYEV, Consul".into()),
+                    officer_phone: Some("02-379-9716".into()),
+                    ..LetterExtras::default()
+                },
+            };
+            if case_type == CaseType::Other {
+                request.extras.matter_ko = Some("임금 정산".into());
+                request.extras.matter_en = Some("the settlement of wages".into());
+            }
+            if !ws.letter_missing_fields(&request).unwrap().is_empty() {
+                continue;
+            }
+            types_done.push(case_type);
+            let pdf = ws.preview_letter(&request).unwrap();
+            let pages = page_texts(&pdf);
+            let all = pages.join("\n");
+            let what = format!("{} for a {case_type:?} case", t.name);
+            for bad in [
+                "기타",
+                "피해 피해",
+                "재해자은",
+                "진정인는",
+                "대상자은",
+                "고인가",
+            ] {
+                assert!(!all.contains(bad), "{what}: {bad:?} in\n{all}");
+            }
+            // No code word (snake_case) of the data model on a page.
+            let code_word = all.split_whitespace().find(|w| {
+                w.char_indices().any(|(i, c)| {
+                    c == '_'
+                        && w[..i].chars().last().is_some_and(char::is_alphabetic)
+                        && w[i + 1..].chars().next().is_some_and(char::is_alphabetic)
+                })
+            });
+            assert!(code_word.is_none(), "{what}: code word {code_word:?}");
+            // No word twice in a row.
+            let words: Vec<&str> = all.split_whitespace().collect();
+            for pair in words.windows(2) {
+                assert!(
+                    pair[0] != pair[1] || pair[0].chars().all(|c| !c.is_alphabetic()),
+                    "{what}: doubled {:?} in\n{all}",
+                    pair[0]
+                );
+            }
+            for page in &pages {
+                markers_are_consecutive(page).unwrap_or_else(|e| panic!("{what}: {e}\n{page}"));
+            }
+            if t.form == "gongmun" {
+                // The Korean page, then an English page with no bare Hangul.
+                let english = pages
+                    .iter()
+                    .skip_while(|p| !p.contains("English version"))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                assert!(!english.is_empty(), "{what}: no English page");
+                if let Some(line) = bare_hangul(&english) {
+                    panic!("{what}: Hangul on the English page: {line}");
+                }
+                for part in ["시행", "접수", "담당 영사", "공개구분 비공개(6)", "끝."]
+                {
+                    assert!(all.contains(part), "{what}: no {part} in\n{all}");
+                }
+                let korean = &pages[0];
+                if korean.contains("금액(") {
+                    assert!(
+                        korean.contains("원(금"),
+                        "{what}: amount without words\n{korean}"
+                    );
+                }
+            }
+            if t.form == "confirmation" {
+                assert!(
+                    bare_hangul(&all.replace("서울특별시 용산구 장문로", "")).is_none(),
+                    "{what}"
+                );
+            }
+            rendered += 1;
+        }
+        assert!(!types_done.is_empty(), "{}: no demo case fits", t.name);
+    }
+    assert!(rendered >= 40, "{rendered} letters checked");
+}
