@@ -725,6 +725,14 @@ mod tests {
             first("충남 천안시 서북구 성거읍", AgencyKind::Police)[0],
             "천안서북경찰서"
         );
+        // Asan: the Cheonan branch for stay matters, then the Daejeon office itself.
+        assert_eq!(
+            first("충청남도 아산시 둔포면", AgencyKind::Immigration)[..2],
+            [
+                "대전출입국·외국인사무소 천안출장소",
+                "대전출입국·외국인사무소"
+            ]
+        );
     }
 
     #[test]
