@@ -671,8 +671,8 @@ mod tests {
         assert_eq!(support[0], "김해외국인근로자지원센터");
         assert_eq!(support.last().unwrap(), "외국인력상담센터");
         assert_eq!(
-            first("경남 김해시", AgencyKind::Immigration)[0],
-            "부산출입국·외국인청"
+            first("경남 김해시", AgencyKind::Immigration)[..2],
+            ["부산출입국·외국인청 김해출장소", "부산출입국·외국인청"]
         );
         assert_eq!(
             first("경남 김해시", AgencyKind::LegalAid)[0],
