@@ -436,6 +436,21 @@ pub fn demo_employers() -> Vec<Agency> {
         .collect()
 }
 
+/// An invented insurer for the insurer letters: the real EPS insurers change with tenders and
+/// a mission adds the current one itself. Empty while the domain has no `insurer` kind.
+pub fn demo_insurers() -> Vec<Agency> {
+    serde_json::from_value::<Agency>(serde_json::json!({
+        "name_ko": "데모손해보험 주식회사",
+        "name_en": "Demo Insurance Co., Ltd.",
+        "recipient_ko": "데모손해보험 주식회사 대표이사",
+        "kind": "insurer",
+        "jurisdiction": "Demo insurer (invented): departure guarantee, return-cost, accident and wage-guarantee insurance",
+        "source": "demo data: invented, not a real company",
+    }))
+    .into_iter()
+    .collect()
+}
+
 /// The kinds of agency a case of each type is usually addressed to, most usual first.
 fn kinds_for(case_type: Option<CaseType>) -> &'static [AgencyKind] {
     use AgencyKind::*;
@@ -480,6 +495,42 @@ fn fit_agency(
     }
 }
 
+/// A kind of agency that no case type calls for (one added to the domain later, like an
+/// insurer) still gets a demo case: an unpaid-wages case, otherwise any case, that shares its
+/// agency's kind with other cases is linked to it instead.
+fn link_every_kind(ws: &Workspace, records: &mut [CaseRecord]) -> Result<(), CoreError> {
+    let agencies = ws.list_agencies()?;
+    let kind_of: std::collections::HashMap<AgencyId, AgencyKind> =
+        agencies.iter().map(|a| (a.id, a.agency.kind)).collect();
+    let count = |records: &[CaseRecord], kind: AgencyKind| {
+        records
+            .iter()
+            .filter(|r| r.agencies.iter().any(|id| kind_of.get(id) == Some(&kind)))
+            .count()
+    };
+    let mut done: HashSet<AgencyKind> = HashSet::new();
+    for a in &agencies {
+        let kind = a.agency.kind;
+        if !done.insert(kind) || count(records, kind) > 0 {
+            continue;
+        }
+        let spare = |r: &CaseRecord| {
+            r.agencies
+                .first()
+                .and_then(|id| kind_of.get(id))
+                .is_some_and(|k| count(records, *k) > 1)
+        };
+        let pick = records
+            .iter()
+            .position(|r| r.case_type == Some(CaseType::UnpaidWages) && spare(r))
+            .or_else(|| records.iter().position(spare));
+        if let Some(i) = pick {
+            records[i].agencies = vec![a.id];
+        }
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoSummary {
     pub workers: usize,
@@ -501,18 +552,20 @@ pub fn populate(
         .import_agencies(&crate::directory::shipped_agencies()?)?
         .added;
     agency_ids.extend(ws.import_agencies(&demo_employers())?.added.iter().copied());
+    agency_ids.extend(ws.import_agencies(&demo_insurers())?.added.iter().copied());
     let mut wgen = WorkerGenerator::new(seed, today);
     let batch: Vec<Worker> = (0..workers).map(|_| wgen.next_worker()).collect();
     let worker_ids = ws.add_workers(&batch)?;
     let mut cgen = CaseGenerator::new(seed ^ 0x5eed, today);
     let by_kind = agencies_by_kind(ws)?;
-    let records: Vec<CaseRecord> = (0..cases)
+    let mut records: Vec<CaseRecord> = (0..cases)
         .map(|i| {
             let mut record = cgen.next_case(&worker_ids, &agency_ids);
             fit_agency(&mut record, &by_kind, i);
             record
         })
         .collect();
+    link_every_kind(ws, &mut records)?;
     let case_ids = ws.add_cases(&records)?;
     let mut rng = DemoRng::new(seed ^ 0x7133);
     let mut entries = Vec::new();

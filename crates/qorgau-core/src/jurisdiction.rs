@@ -707,11 +707,18 @@ mod tests {
         }
         // 부천 stayed with the Central office when the Gyeonggi office opened.
         let bucheon = first("경기도 부천시 원미구", AgencyKind::LabourOffice);
-        assert_eq!(bucheon[0], "중부지방고용노동청");
+        assert_eq!(
+            bucheon[..2],
+            ["중부지방고용노동청 부천지청", "중부지방고용노동청"]
+        );
         assert!(!bucheon.contains(&"경기지방고용노동청".to_owned()));
         assert_eq!(
             first("인천광역시 남동구", AgencyKind::LabourOffice)[0],
             "중부지방고용노동청"
+        );
+        assert_eq!(
+            first("인천 부평구 부평대로", AgencyKind::LabourOffice)[0],
+            "중부지방고용노동청 인천북부지청"
         );
         assert_eq!(
             first("경기도 화성시 향남읍", AgencyKind::Immigration)[0],
