@@ -326,8 +326,8 @@ fn single_text(runs: &[Run]) -> Text {
     }
 }
 
-/// Item counters per level, reset below a new item and at a page break (the English page
-/// starts again at 1.).
+/// Item counters per level, reset below a new item, at a page break (the English page
+/// starts again at 1.) and at a heading.
 #[derive(Default)]
 struct Numbering {
     counts: [usize; 8],
@@ -398,9 +398,14 @@ fn fill_block(
 ) -> Option<Block> {
     let indent = |level: u8| f32::from(level) * crate::layout::ITEM_LEVEL_INDENT_MM;
     Some(match &block.kind {
-        TKind::Heading(text) => Block::Heading {
-            text: single_text(&runs(text, ctx, true)),
-        },
+        TKind::Heading(text) => {
+            // A heading starts a new document section (the Russian half of a form): its
+            // items are numbered from 1 again.
+            numbers.reset();
+            Block::Heading {
+                text: single_text(&runs(text, ctx, true)),
+            }
+        }
         TKind::Para {
             text,
             align,

@@ -372,6 +372,41 @@ pub fn sample_context_for(template: &str) -> crate::LetterContext {
             "",
             "",
         ]),
+        "crime_victim_police" => Some([
+            "안산단원경찰서",
+            "Ansan Danwon Police Station",
+            "안산단원경찰서장",
+            "",
+            "",
+        ]),
+        "substitute_wages" | "survivor_benefits" => Some([
+            "근로복지공단 안산지사",
+            "Ansan Branch, Korea Workers' Compensation & Welfare Service",
+            "근로복지공단 안산지사장",
+            "",
+            "",
+        ]),
+        "detention_release" => Some([
+            "화성외국인보호소",
+            "Hwaseong Immigration Detention Center",
+            "화성외국인보호소장",
+            "",
+            "",
+        ]),
+        "hospital_records" => Some([
+            "고려대학교 안산병원",
+            "Korea University Ansan Hospital",
+            "고려대학교 안산병원장",
+            "",
+            "",
+        ]),
+        "insurer_claim" => Some([
+            "○○보험 주식회사",
+            "○○ Insurance Co., Ltd.",
+            "○○보험 주식회사 대표이사",
+            "",
+            "",
+        ]),
         "death_police" => Some([
             "서울용산경찰서",
             "Yongsan Police Station, Seoul",
@@ -424,7 +459,10 @@ pub fn sample_context_for(template: &str) -> crate::LetterContext {
             "재해자는 2026. 6. 10. 프레스 작업 중 오른손이 끼여 골절상을 입고 수술을 받았습니다.",
         )),
         "consular_access" => Some(("구금(보호) 및 강제퇴거", "")),
-        "death_police" | "death_hospital" => Some(("사망 및 시신(유해) 송환", "")),
+        "death_police" | "death_hospital" | "survivor_benefits" | "employer_death_payment" => {
+            Some(("사망 및 시신(유해) 송환", ""))
+        }
+        "crime_victim_police" => Some(("범죄 피해", "")),
         "human_rights" => Some((
             "차별 및 가혹행위",
             "피해자는 외국인보호소에서 보호 중 통역 없이 조사를 받았다고 진술하고 있습니다.",
@@ -438,13 +476,24 @@ pub fn sample_context_for(template: &str) -> crate::LetterContext {
             "산업재해" => "an industrial accident",
             "구금(보호) 및 강제퇴거" => "detention and removal",
             "사망 및 시신(유해) 송환" => "a death and the repatriation of the remains",
+            "범죄 피해" => "being the victim of a crime",
             _ => "discrimination and ill-treatment",
         };
         ctx.set("case.type_en", type_en);
     }
     // Remarks and enclosures that fit the letter (the shared ones are a wage petition's).
     let own: Option<(&str, &str, &str, &str)> = match template {
-        "consular_access" => Some(("", "", "", "")),
+        "consular_access"
+        | "crime_victim_police"
+        | "detention_release"
+        | "employer_documents"
+        | "employer_death_payment"
+        | "passport_return"
+        | "insurer_claim"
+        | "hospital_records"
+        | "wage_certificate"
+        | "substitute_wages"
+        | "note_verbale_notification" => Some(("", "", "", "")),
         "death_police" | "death_hospital" => Some((
             "",
             "",

@@ -36,6 +36,7 @@ pub const RECIPIENT_KINDS: &[&str] = &[
     "legal_aid",
     "foreign_ministry",
     "employer",
+    "insurer",
     "worker",
     "family",
 ];
@@ -115,6 +116,62 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "confirmation.toml",
         include_str!("../../../assets/letters/confirmation.toml"),
+    ),
+    (
+        "crime_victim_police.toml",
+        include_str!("../../../assets/letters/crime_victim_police.toml"),
+    ),
+    (
+        "wage_certificate.toml",
+        include_str!("../../../assets/letters/wage_certificate.toml"),
+    ),
+    (
+        "substitute_wages.toml",
+        include_str!("../../../assets/letters/substitute_wages.toml"),
+    ),
+    (
+        "survivor_benefits.toml",
+        include_str!("../../../assets/letters/survivor_benefits.toml"),
+    ),
+    (
+        "detention_release.toml",
+        include_str!("../../../assets/letters/detention_release.toml"),
+    ),
+    (
+        "hospital_records.toml",
+        include_str!("../../../assets/letters/hospital_records.toml"),
+    ),
+    (
+        "employer_documents.toml",
+        include_str!("../../../assets/letters/employer_documents.toml"),
+    ),
+    (
+        "employer_death_payment.toml",
+        include_str!("../../../assets/letters/employer_death_payment.toml"),
+    ),
+    (
+        "passport_return.toml",
+        include_str!("../../../assets/letters/passport_return.toml"),
+    ),
+    (
+        "insurer_claim.toml",
+        include_str!("../../../assets/letters/insurer_claim.toml"),
+    ),
+    (
+        "power_of_attorney.toml",
+        include_str!("../../../assets/letters/power_of_attorney.toml"),
+    ),
+    (
+        "data_consent.toml",
+        include_str!("../../../assets/letters/data_consent.toml"),
+    ),
+    (
+        "identity_certificate.toml",
+        include_str!("../../../assets/letters/identity_certificate.toml"),
+    ),
+    (
+        "note_verbale_notification.toml",
+        include_str!("../../../assets/letters/note_verbale_notification.toml"),
     ),
 ];
 

@@ -10,7 +10,7 @@ use qorgau_letters::{
 
 use crate::support::{pdf_tool, run_tool, write_temp};
 
-const SHIPPED: [&str; 11] = [
+const SHIPPED: [&str; 25] = [
     "wage_arrears",
     "industrial_accident",
     "consular_access",
@@ -22,6 +22,20 @@ const SHIPPED: [&str; 11] = [
     "employer_payment",
     "note_verbale",
     "confirmation",
+    "crime_victim_police",
+    "wage_certificate",
+    "substitute_wages",
+    "survivor_benefits",
+    "detention_release",
+    "hospital_records",
+    "employer_documents",
+    "employer_death_payment",
+    "passport_return",
+    "insurer_claim",
+    "power_of_attorney",
+    "data_consent",
+    "identity_certificate",
+    "note_verbale_notification",
 ];
 
 fn options(draft: bool) -> FillOptions {
@@ -262,11 +276,11 @@ fn user_templates_are_added_and_override_by_name() {
     let dir = user_dir(&[("a.toml", USER_TEMPLATE), ("b.toml", &overriding)]);
     let set = TemplateSet::with_user_dir(dir.path()).unwrap();
     let infos = set.templates();
-    assert_eq!(infos.len(), 12);
+    assert_eq!(infos.len(), 26);
     assert_eq!(infos[0].name, "wage_arrears");
     assert_eq!(infos[0].title_en, "Test");
     assert!(matches!(infos[0].source, TemplateSource::User(_)));
-    assert_eq!(infos[11].name, "my_letter");
+    assert_eq!(infos[25].name, "my_letter");
 
     let doc = set
         .fill("my_letter", &sample_context(), &options(false))
@@ -283,7 +297,7 @@ fn user_templates_are_added_and_override_by_name() {
 
     // A directory that does not exist adds nothing.
     let none = TemplateSet::with_user_dir(dir.path().join("absent")).unwrap();
-    assert_eq!(none.templates().len(), 11);
+    assert_eq!(none.templates().len(), 25);
 }
 
 fn load_user(text: &str) -> TemplateError {
@@ -517,8 +531,9 @@ fn stay_status_appears_only_when_the_caseworker_sets_it() {
         }
     }
     // Only where the template's [sensitive] table allows it for the recipient: the labour
-    // office, COMWEL, immigration/police (consular access), NHRCK and MOFA.
-    assert_eq!(shown, 5, "templates that can state the status when asked");
+    // office, COMWEL, immigration/police (consular access), NHRCK, MOFA and immigration
+    // (release from detention).
+    assert_eq!(shown, 6, "templates that can state the status when asked");
 }
 
 #[test]
@@ -628,6 +643,7 @@ fn each_form_has_its_conventional_parts() {
                  the Republic of Korea the assurances of its highest consideration.",
                 "(seal)",
             ],
+            Form::Confirmation if info.name != "confirmation" => &["SEL-2026/0142"],
             Form::Confirmation => &[
                 "21.11.2026  № SEL-2026/0142",
                 "АНЫҚТАМА",
