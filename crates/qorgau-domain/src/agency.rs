@@ -25,6 +25,8 @@ pub enum AgencyKind {
     /// 외교부
     ForeignMinistry,
     Employer,
+    /// An insurer of a foreign worker (출국만기보험, 귀국비용보험, 상해보험, 임금체불 보증보험)
+    Insurer,
     Other,
 }
 

@@ -32,5 +32,6 @@ export const STAY_STATUSES: readonly StayStatus[] = [
 export const SEXES: readonly Sex[] = ["male", "female"];
 export const AGENCY_KINDS: readonly AgencyKind[] = [
   "labour_office", "workers_compensation", "immigration", "police", "hospital",
-  "support_centre", "human_rights", "legal_aid", "foreign_ministry", "employer", "other",
+  "support_centre", "human_rights", "legal_aid", "foreign_ministry", "employer", "insurer",
+  "other",
 ];
