@@ -99,7 +99,8 @@ fn preferred_type(template: &str) -> Option<CaseType> {
         }
         "crime_victim_police" => CaseType::CrimeVictim,
         "wage_certificate" | "substitute_wages" | "passport_return" => CaseType::UnpaidWages,
-        "detention_release" => CaseType::DetentionDeportation,
+        "detention_release" | "voluntary_departure" => CaseType::DetentionDeportation,
+        "family_power_of_attorney" => CaseType::DeathRepatriation,
         "human_rights" => CaseType::DiscriminationAbuse,
         _ => return None,
     })
@@ -151,7 +152,7 @@ fn every_shipped_template_renders_and_registers_for_a_demo_case() {
     let (_dir, mut ws) = demo_workspace();
     let cases = all_cases(&ws);
     let templates = ws.letter_templates().unwrap();
-    assert_eq!(templates.len(), 25);
+    assert_eq!(templates.len(), 27);
     let mut numbers = Vec::new();
     for t in &templates {
         let agency = agency_for(&mut ws, &t.recipients);
@@ -190,9 +191,9 @@ fn every_shipped_template_renders_and_registers_for_a_demo_case() {
         assert_eq!(ws.letter_pdf(record.id).unwrap(), registered.pdf);
         numbers.push(number);
     }
-    let expected: Vec<String> = (1..=25).map(|n| format!("SEL-2026/{n:04}")).collect();
+    let expected: Vec<String> = (1..=27).map(|n| format!("SEL-2026/{n:04}")).collect();
     assert_eq!(numbers, expected);
-    assert_eq!(ws.letters(None).unwrap().len(), 25);
+    assert_eq!(ws.letters(None).unwrap().len(), 27);
 }
 
 #[test]

@@ -386,6 +386,13 @@ pub fn sample_context_for(template: &str) -> crate::LetterContext {
             "",
             "",
         ]),
+        "voluntary_departure" => Some([
+            "서울출입국·외국인청",
+            "Seoul Immigration Office",
+            "서울출입국·외국인청장",
+            "",
+            "",
+        ]),
         "detention_release" => Some([
             "화성외국인보호소",
             "Hwaseong Immigration Detention Center",

@@ -173,6 +173,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "note_verbale_notification.toml",
         include_str!("../../../assets/letters/note_verbale_notification.toml"),
     ),
+    (
+        "voluntary_departure.toml",
+        include_str!("../../../assets/letters/voluntary_departure.toml"),
+    ),
+    (
+        "family_power_of_attorney.toml",
+        include_str!("../../../assets/letters/family_power_of_attorney.toml"),
+    ),
 ];
 
 /// The layout family of a template.

@@ -312,7 +312,7 @@ fn templates_are_listed_with_what_they_need() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     // The engine's tests check each shipped template; here, that the CLI lists them all.
-    assert_eq!(names.len(), 25, "{names:?}");
+    assert_eq!(names.len(), 27, "{names:?}");
     assert!(names.contains(&"note_verbale") && names.contains(&"confirmation"));
     let wage = &list[0];
     assert!(

@@ -10,7 +10,7 @@ use qorgau_letters::{
 
 use crate::support::{pdf_tool, run_tool, write_temp};
 
-const SHIPPED: [&str; 25] = [
+const SHIPPED: [&str; 27] = [
     "wage_arrears",
     "industrial_accident",
     "consular_access",
@@ -36,6 +36,8 @@ const SHIPPED: [&str; 25] = [
     "data_consent",
     "identity_certificate",
     "note_verbale_notification",
+    "voluntary_departure",
+    "family_power_of_attorney",
 ];
 
 fn options(draft: bool) -> FillOptions {
@@ -276,11 +278,11 @@ fn user_templates_are_added_and_override_by_name() {
     let dir = user_dir(&[("a.toml", USER_TEMPLATE), ("b.toml", &overriding)]);
     let set = TemplateSet::with_user_dir(dir.path()).unwrap();
     let infos = set.templates();
-    assert_eq!(infos.len(), 26);
+    assert_eq!(infos.len(), 28);
     assert_eq!(infos[0].name, "wage_arrears");
     assert_eq!(infos[0].title_en, "Test");
     assert!(matches!(infos[0].source, TemplateSource::User(_)));
-    assert_eq!(infos[25].name, "my_letter");
+    assert_eq!(infos[27].name, "my_letter");
 
     let doc = set
         .fill("my_letter", &sample_context(), &options(false))
@@ -297,7 +299,7 @@ fn user_templates_are_added_and_override_by_name() {
 
     // A directory that does not exist adds nothing.
     let none = TemplateSet::with_user_dir(dir.path().join("absent")).unwrap();
-    assert_eq!(none.templates().len(), 25);
+    assert_eq!(none.templates().len(), 27);
 }
 
 fn load_user(text: &str) -> TemplateError {
@@ -532,8 +534,8 @@ fn stay_status_appears_only_when_the_caseworker_sets_it() {
     }
     // Only where the template's [sensitive] table allows it for the recipient: the labour
     // office, COMWEL, immigration/police (consular access), NHRCK, MOFA and immigration
-    // (release from detention).
-    assert_eq!(shown, 6, "templates that can state the status when asked");
+    // (release from detention, voluntary departure).
+    assert_eq!(shown, 7, "templates that can state the status when asked");
 }
 
 #[test]
