@@ -699,3 +699,43 @@ fn one_known_name_is_enough_and_none_is_refused() {
         other => panic!("expected the names to be missing, got {other:?}"),
     }
 }
+
+#[test]
+fn an_employer_letter_never_prints_a_status_or_an_identity_number_whatever_the_context() {
+    let set = set();
+    let mut ctx = sample_context();
+    ctx.set("worker.stay_status", "미등록")
+        .set("worker.stay_status_en", "undocumented")
+        .set("letter.exemption_notice", "yes");
+    let secrets = [
+        ctx.get("worker.arn").unwrap().to_owned(),
+        ctx.get("worker.iin").unwrap().to_owned(),
+        ctx.get("worker.passport_no").unwrap().to_owned(),
+        "미등록".to_owned(),
+        "undocumented".to_owned(),
+        ctx.get("case.summary").unwrap().to_owned(),
+    ];
+    let mut employer_letters = 0;
+    for info in set.templates() {
+        if !info.recipients.iter().any(|r| r == "employer") {
+            continue;
+        }
+        employer_letters += 1;
+        for recipient in [Some("employer"), None] {
+            let options = FillOptions {
+                recipient,
+                ..options(false)
+            };
+            let text = doc_text(&set.fill(&info.name, &ctx, &options).unwrap());
+            for secret in &secrets {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "{}: {secret} in\n{text}",
+                    info.name
+                );
+            }
+            assert!(info.sensitive.values().all(Vec::is_empty), "{}", info.name);
+        }
+    }
+    assert_eq!(employer_letters, 4);
+}
