@@ -97,7 +97,14 @@ pub const CONTEXT_KEYS: &[&str] = &[
 /// unset when neither is.
 /// `case.amount_claimed_ko` and `case.amount_recovered_ko` are the amounts as Korean 공문
 /// write them, `금7,860,000원(금칠백팔십육만원)`.
+///
+/// `mission.self_ko` / `mission.self_en` / `mission.self_en_start` are how a letter names its
+/// sender: `우리 대사관`, `the Embassy`, `The Embassy`, or `우리 총영사관`, `the Consulate
+/// General`, `The Consulate General` when the mission's name says it is a consulate general.
 pub const COMPUTED_KEYS: &[&str] = &[
+    "mission.self_ko",
+    "mission.self_en",
+    "mission.self_en_start",
     "letter.date_numeric",
     "worker.names_ko",
     "worker.names_en",
@@ -113,6 +120,9 @@ pub fn computed_from(key: &str) -> &'static [&'static str] {
             "worker.latin_name",
             "worker.hangul_name",
         ],
+        "mission.self_ko" | "mission.self_en" | "mission.self_en_start" => {
+            &["mission.name_ko", "mission.name_en"]
+        }
         "case.amount_claimed_ko" => &["case.amount_claimed_krw"],
         "case.amount_recovered_ko" => &["case.amount_recovered_krw"],
         _ => &[],

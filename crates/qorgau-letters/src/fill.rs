@@ -216,6 +216,25 @@ fn computed_context(mut ctx: LetterContext, options: &FillOptions) -> LetterCont
         (Some(one), None) | (None, Some(one)) => one.clone(),
         (None, None) => String::new(),
     };
+    let consulate = ctx
+        .get("mission.name_ko")
+        .is_some_and(|n| n.contains("총영사관"))
+        || ctx
+            .get("mission.name_en")
+            .is_some_and(|n| n.contains("Consulate"));
+    let known = ctx.has("mission.name_ko") || ctx.has("mission.name_en");
+    let (self_ko, self_en, self_en_start) = match (known, consulate) {
+        (false, _) => ("", "", ""),
+        (true, true) => (
+            "우리 총영사관",
+            "the Consulate General",
+            "The Consulate General",
+        ),
+        (true, false) => ("우리 대사관", "the Embassy", "The Embassy"),
+    };
+    ctx.set("mission.self_ko", self_ko)
+        .set("mission.self_en", self_en)
+        .set("mission.self_en_start", self_en_start);
     ctx.set("worker.names_ko", ko);
     ctx.set("worker.names_en", en);
     for (from, to) in [

@@ -737,3 +737,22 @@ fn an_employer_letter_never_prints_a_status_or_an_identity_number_whatever_the_c
     }
     assert_eq!(employer_letters, 4);
 }
+
+#[test]
+fn a_consulate_general_names_itself_so() {
+    let set = set();
+    let mut ctx = sample_context();
+    ctx.set("mission.name_ko", "주부산 카자흐스탄공화국 총영사관")
+        .set(
+            "mission.name_en",
+            "Consulate General of the Republic of Kazakhstan in Busan",
+        );
+    // (The caseworker's own remarks are theirs to word.)
+    ctx.remove("letter.details_ko");
+    ctx.remove("letter.details_en");
+    let text = doc_text(&set.fill("wage_arrears", &ctx, &options(false)).unwrap());
+    assert!(text.contains("1. 우리 총영사관은 귀 청에"), "{text}");
+    assert!(!text.contains("대사관"), "{text}");
+    assert!(text.contains("The Consulate General refers to"), "{text}");
+    assert!(!text.contains("Embassy refers"), "{text}");
+}
