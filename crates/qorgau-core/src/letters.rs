@@ -382,6 +382,18 @@ impl Workspace {
         {
             warnings.push(w.to_owned());
         }
+        if request.extras.state_stay_status
+            && let Ok(ctx) = self.letter_context(request)
+            && ctx
+                .get("worker.stay_status")
+                .is_some_and(|s| s.starts_with("B-1") || s.starts_with("C-3"))
+        {
+            warnings.push(
+                "B-1 (visa exemption) and C-3 (short-term visit) do not allow work: stating \
+                 them says, in effect, that the worker works without permission."
+                    .to_owned(),
+            );
+        }
         let set = self.template_set()?;
         let template = find_template(&set, &request.template)?;
         if template.info().form == qorgau_letters::Form::NoteVerbale {

@@ -471,6 +471,16 @@ fn a_police_letter_states_the_status_only_after_the_opt_in_with_a_warning() {
     assert!(stated.contains("status of stay undocumented"), "{stated}");
     assert!(!stated.contains("940315-5123456"), "still no ARN: {stated}");
 
+    // A status that does not allow work is flagged as such.
+    let worker = ws.case(request.case_id).unwrap().record.workers[0];
+    ws.update_worker(worker, serde_json::json!({ "stay_status": "B-1" }))
+        .unwrap();
+    let warnings = ws.letter_warnings(&request).unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("do not allow work")),
+        "{warnings:?}"
+    );
+
     // The death letter to the police never states it: refused.
     let mut death = complete_request(&ws, "death_police", Some(police), &cases);
     death.extras.state_stay_status = true;
