@@ -419,3 +419,36 @@ impl Worker {
         .collect()
     }
 }
+
+#[cfg(test)]
+mod relation_tests {
+    use super::*;
+
+    #[test]
+    fn relations_read_old_free_text_and_name_themselves_in_four_languages() {
+        let kin: NextOfKin = serde_json::from_value(serde_json::json!({
+            "name": "Жұмабекова Гүлнар",
+            "relation": "배우자",
+        }))
+        .unwrap();
+        assert_eq!(kin.relation, Some(Relation::Spouse));
+        assert_eq!(Relation::from_word("wife"), Relation::Spouse);
+        assert_eq!(Relation::from_word("Мать"), Relation::Mother);
+        assert_eq!(Relation::from_word("cousin"), Relation::Other);
+        assert_eq!(
+            serde_json::to_value(Relation::Daughter).unwrap(),
+            serde_json::json!("daughter")
+        );
+        for r in Relation::ALL {
+            let w = r.words();
+            assert!(!w.kk.is_empty() && !w.ru.is_empty() && !w.en.is_empty() && !w.ko.is_empty());
+            // Its own code and each of its words read back as the same relation.
+            let code = serde_json::to_value(r).unwrap();
+            assert_eq!(Relation::from_word(code.as_str().unwrap()), r);
+            if r != Relation::Other {
+                assert_eq!(Relation::from_word(w.ko), r, "{w:?}");
+                assert_eq!(Relation::from_word(w.en), r, "{w:?}");
+            }
+        }
+    }
+}
