@@ -48,6 +48,10 @@ pub struct TemplateSummary {
     pub form: String,
     pub required: Vec<String>,
     pub optional: Vec<String>,
+    /// Per recipient kind, the sensitive fields (stay status, ARN, IIN, passport number, case
+    /// summary) the template may print to it; a screen offers "state the stay status" only
+    /// where it is listed.
+    pub sensitive: std::collections::BTreeMap<String, Vec<String>>,
     /// `embedded`, or the path of the user's file.
     pub source: String,
 }
@@ -67,6 +71,7 @@ impl From<TemplateInfo> for TemplateSummary {
             recipients: t.recipients,
             required: t.required,
             optional: t.optional,
+            sensitive: t.sensitive,
         }
     }
 }

@@ -346,3 +346,28 @@ fn a_worker_known_only_by_the_passport_latin_name_gets_a_letter() {
     assert_eq!(record["data"]["worker.latin_name"], json!("SEITOV NURLAN"));
     assert!(record["data"].get("worker.name_cyrillic").is_none());
 }
+
+#[test]
+fn the_template_list_says_what_each_recipient_may_be_told() {
+    let ws = Ws::new();
+    let list = ws.json(&["letter", "templates"]);
+    let find = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        find("employer_payment")["sensitive"],
+        json!({ "employer": [] })
+    );
+    let wage = find("wage_arrears");
+    assert!(
+        wage["sensitive"]["labour_office"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("worker.stay_status"))
+    );
+}
