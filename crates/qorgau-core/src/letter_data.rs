@@ -134,15 +134,17 @@ pub fn stay_status_words(s: StayStatus) -> Option<(String, String)> {
 
 /// What the caseworker should know before stating a worker's stay status to `recipient`
 /// (a [`qorgau_letters::RECIPIENT_KINDS`] kind): who must report what to immigration
-/// (shared domain reference 1.9, 출입국관리법 제84조제1항).
+/// (shared domain reference 1.9 [V]: 출입국관리법 제84조제1항, 시행령 제92조의2, the MOJ
+/// guideline of 1 March 2013 for crime victims, the labour-inspector exemption of
+/// 6 November 2025).
 pub fn stay_status_warning(recipient: &str) -> Option<&'static str> {
     Some(match recipient {
         "police" => {
             "Police officers must notify immigration of a foreigner liable to removal \
              (Immigration Act Art. 84(1)). Since 1 March 2013 they are exempt only for victims \
-             who report a listed crime (Enforcement Decree Art. 92-2); not for wage disputes, \
-             witnesses, deaths or traffic matters. State the status to the police only if the \
-             worker's case needs it and the worker agrees."
+             who report a listed crime (Enforcement Decree Art. 92-2); not for wage disputes or \
+             witnesses. State the status to the police only if the worker's case needs it and \
+             the worker agrees."
         }
         "immigration" => {
             "Immigration officers act on the status themselves: stating it confirms to the \
@@ -153,8 +155,8 @@ pub fn stay_status_warning(recipient: &str) -> Option<&'static str> {
         "labour_office" => {
             "Labour inspectors have been exempt since 6 November 2025 from notifying \
              immigration about foreign victims of unpaid wages (amended Enforcement Rules of \
-             the Immigration Act); other officials of the office are not. State the status \
-             only when it helps the case (for example a G-1 request)."
+             the Immigration Act); the exemption names labour inspectors only. State the \
+             status only when it helps the case (for example a G-1 request)."
         }
         "workers_compensation" | "human_rights" | "foreign_ministry" | "legal_aid" => {
             "Whoever reads this letter may pass the status on; a note to the Ministry of \
