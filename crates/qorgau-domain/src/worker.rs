@@ -150,7 +150,9 @@ pub struct MessengerHandle {
 pub struct Employer {
     pub name: Option<String>,
     /// The company's own English name, when it has one (letters' English pages use it
-    /// rather than a romanisation of the Korean name).
+    /// rather than a romanisation of the Korean name). Omitted when unset, so records
+    /// written before it existed keep their exact form.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
     /// 사업자등록번호, ten digits written `123-45-67890`.
     pub business_reg_no: Option<String>,
