@@ -71,6 +71,32 @@ pub fn agency(cli: &Cli, action: &AgencyAction) -> Result<()> {
                 }
             });
         }
+        AgencyAction::Propose {
+            out,
+            case,
+            address,
+            kind,
+        } => {
+            let ws = open(cli)?;
+            let kind: Option<AgencyKind> =
+                kind.as_deref().map(|k| enum_arg("--kind", k)).transpose()?;
+            let result = match (case, address) {
+                (Some(case), _) => ws.propose_agencies_for_case(id_arg("--case", case)?, kind)?,
+                (None, Some(address)) => {
+                    let table = qorgau_core::jurisdiction::shipped_jurisdictions()?;
+                    qorgau_core::jurisdiction::CaseProposals {
+                        from: Some("address".into()),
+                        address: Some(address.clone()),
+                        place: qorgau_core::jurisdiction::parse_place(address, &table),
+                        proposals: ws.propose_agencies(address, kind)?,
+                    }
+                }
+                (None, None) => {
+                    return Err(Failure::Usage("give --case ID or --address TEXT".into()));
+                }
+            };
+            emit(cli.json || out.json, &result, || proposals_text(&result));
+        }
         AgencyAction::Import { out, file } => {
             let agencies = match file {
                 Some(path) => {
@@ -93,4 +119,31 @@ pub fn agency(cli: &Cli, action: &AgencyAction) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn proposals_text(result: &qorgau_core::jurisdiction::CaseProposals) -> String {
+    let mut lines = vec![match (&result.from, result.place.is_empty()) {
+        (Some(from), false) => format!(
+            "place: {} (from {from}{})",
+            result.place.korean(),
+            result
+                .address
+                .as_deref()
+                .map(|a| format!(": {a}"))
+                .unwrap_or_default()
+        ),
+        _ => "place: unknown (no workplace, place or address on the case)".into(),
+    }];
+    if result.proposals.is_empty() {
+        lines.push("no agency proposed".into());
+    }
+    for p in &result.proposals {
+        lines.push(format!(
+            "{:>3}  {}  ({})",
+            p.score,
+            line(&p.agency.id, &p.agency.agency),
+            p.reason
+        ));
+    }
+    lines.join("\n")
 }

@@ -23,6 +23,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per process: the size of the letter options' variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a new encrypted workspace.
@@ -373,6 +375,29 @@ pub struct LetterSpec {
     /// Quote the case summary in the letter (off by default: it is the caseworker's own note).
     #[arg(long)]
     pub include_summary: bool,
+    /// Print the paragraph on the labour inspectors' exemption from notifying immigration
+    /// (off by default: printed for every worker, it signals "undocumented").
+    #[arg(long)]
+    pub exemption_notice: bool,
+    /// The worker's consent (or the family's power of attorney) is not enclosed: leave it
+    /// out of 붙임 and ask the agency to report only if the worker consents.
+    #[arg(long)]
+    pub without_consent: bool,
+    /// The 담당 line in Korean, e.g. "영사 누를란 세릭바예프".
+    #[arg(long)]
+    pub officer_ko: Option<String>,
+    /// The officer in charge in English, e.g. "Nurlan SERIKBAYEV, Consul".
+    #[arg(long)]
+    pub officer_en: Option<String>,
+    /// The officer's direct phone line.
+    #[arg(long)]
+    pub officer_phone: Option<String>,
+    /// For a case of type "other": the matter as a Korean noun phrase.
+    #[arg(long)]
+    pub matter_ko: Option<String>,
+    /// The same in English.
+    #[arg(long)]
+    pub matter_en: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -477,6 +502,21 @@ pub enum AgencyAction {
         id: String,
         #[command(flatten)]
         input: JsonInput,
+    },
+    /// Propose the competent office for a case (from the workplace's address) or an address,
+    /// best first, from the jurisdiction table (assets/agencies/jurisdiction.toml).
+    Propose {
+        #[command(flatten)]
+        out: Out,
+        /// The case whose workplace (employer address), place or worker address to use.
+        #[arg(long, conflicts_with = "address", required_unless_present = "address")]
+        case: Option<String>,
+        /// A Korean address instead of a case (e.g. "경기도 안산시 단원구 …").
+        #[arg(long)]
+        address: Option<String>,
+        /// Only agencies of this kind (labour_office, immigration, police, …).
+        #[arg(long)]
+        kind: Option<String>,
     },
     /// Add the shipped starter directory's agencies (those not present by Korean name), or
     /// those of a directory file in the same TOML format.

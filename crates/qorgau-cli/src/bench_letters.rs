@@ -105,6 +105,7 @@ pub fn letters(as_json: bool, iterations: usize, cold_runs: usize) -> Result<(),
         draft: false,
         document_id: *b"qorgau-bench-let",
         date: LetterDate::new(2026, 11, 21),
+        recipient: None,
     };
     let contexts: Vec<_> = set
         .templates()

@@ -41,8 +41,26 @@ fn request(spec: &LetterSpec) -> Result<LetterRequest> {
             attachments_en: spec.attachments_en.clone(),
             state_stay_status: spec.state_stay_status,
             include_summary: spec.include_summary,
+            exemption_notice: spec.exemption_notice,
+            without_consent: spec.without_consent,
+            officer_ko: spec.officer_ko.clone(),
+            officer_en: spec.officer_en.clone(),
+            officer_phone: spec.officer_phone.clone(),
+            matter_ko: spec.matter_ko.clone(),
+            matter_en: spec.matter_en.clone(),
         },
     })
+}
+
+/// The request, after printing to stderr what the caseworker must know before sending it
+/// (the reporting duty of the channel a stay status is stated to, first person in a note
+/// verbale).
+fn warned(ws: &Workspace, spec: &LetterSpec) -> Result<LetterRequest> {
+    let request = request(spec)?;
+    for warning in ws.letter_warnings(&request)? {
+        eprintln!("warning: {warning}");
+    }
+    Ok(request)
 }
 
 fn write_pdf(path: &Path, pdf: &[u8]) -> Result<()> {
@@ -131,7 +149,7 @@ pub fn letter(cli: &Cli, action: &LetterAction) -> Result<()> {
                     (ws.letter_pdf(id)?, json!({ "letter": record }))
                 }
                 (None, true) => (
-                    ws.preview_letter(&request(spec)?)?,
+                    ws.preview_letter(&warned(&ws, spec)?)?,
                     json!({ "draft": true }),
                 ),
                 (Some(_), true) => {
@@ -159,7 +177,7 @@ pub fn letter(cli: &Cli, action: &LetterAction) -> Result<()> {
         }
         LetterAction::Draft { out, spec } => {
             let mut ws = open(cli)?;
-            let record = ws.save_draft_letter(&request(spec)?)?;
+            let record = ws.save_draft_letter(&warned(&ws, spec)?)?;
             emit(cli.json || out.json, &record, || record.id.to_string());
         }
         LetterAction::Register {
@@ -171,7 +189,10 @@ pub fn letter(cli: &Cli, action: &LetterAction) -> Result<()> {
             let mut ws = open(cli)?;
             let rendered = match letter {
                 Some(id) => ws.register_draft(id_arg("--letter", id)?)?,
-                None => ws.register_letter(&request(spec)?, None)?,
+                None => {
+                    let request = warned(&ws, spec)?;
+                    ws.register_letter(&request, None)?
+                }
             };
             if let Some(file) = file {
                 write_pdf(file, &rendered.pdf)?;

@@ -9,8 +9,8 @@ use chrono::{Duration, NaiveDate};
 use qorgau_domain::validation::iin;
 use qorgau_domain::worker::{Employer, Messenger, MessengerHandle, NextOfKin};
 use qorgau_domain::{
-    AgencyId, CaseRecord, CaseStatus, CaseType, MissionProfile, Priority, Province, Sex,
-    StayStatus, TimelineKind, Worker, WorkerId,
+    Agency, AgencyId, AgencyKind, CaseRecord, CaseStatus, CaseType, MissionProfile, Priority,
+    Province, Sex, StayStatus, TimelineKind, Worker, WorkerId,
 };
 use qorgau_store::NewTimelineEntry;
 use serde::Serialize;
@@ -510,14 +510,11 @@ impl WorkerGenerator {
             occupation: Some(occupation.to_string()),
             next_of_kin: with_kin.then(|| NextOfKin {
                 name: Some(format!("{} {}", surname, rng_free_relative(serial))),
-                relation: Some(
-                    if serial.is_multiple_of(2) {
-                        "mother"
-                    } else {
-                        "spouse"
-                    }
-                    .to_string(),
-                ),
+                relation: Some(if serial.is_multiple_of(2) {
+                    qorgau_domain::Relation::Mother
+                } else {
+                    qorgau_domain::Relation::Spouse
+                }),
                 phone: Some(format!("+7702{:07}", serial % 10_000_000)),
                 address: Some("Shymkent, Kazakhstan".to_string()),
             }),
@@ -547,6 +544,7 @@ impl CaseGenerator {
         }
     }
 
+    #[allow(clippy::needless_update)]
     pub fn next_case(&mut self, workers: &[WorkerId], agencies: &[AgencyId]) -> CaseRecord {
         let n = self.serial;
         self.serial += 1;
@@ -600,6 +598,8 @@ impl CaseGenerator {
             amount_recovered_krw: claimed
                 .filter(|_| status == CaseStatus::Resolved)
                 .map(|c| c / 2),
+            // Fields added to the record later stay unset in the demo.
+            ..CaseRecord::default()
         }
     }
 }
@@ -612,8 +612,124 @@ pub fn demo_mission() -> MissionProfile {
         consul_name_en: Some("Nurlan SERIKBAYEV (demo)".into()),
         consul_title_ko: Some("영사".into()),
         consul_title_en: Some("Consul".into()),
+        consul_name_kk: Some("Н. Серікбаев (демо)".into()),
+        consul_name_ru: Some("Н. Серикбаев (демо)".into()),
+        consul_title_kk: Some("Консул".into()),
+        consul_title_ru: Some("Консул".into()),
         ..MissionProfile::embassy_seoul()
     }
+}
+
+/// The demo's employers as agencies (kind `employer`), so that employer letters have an
+/// addressee in the demo. Invented, like the workers: the source says so.
+pub fn demo_employers() -> Vec<Agency> {
+    EMPLOYERS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Agency {
+            recipient_ko: Some(format!("{name} 대표이사")),
+            province: Some(Province::Gyeonggi),
+            address_ko: Some(format!("경기도 안산시 단원구 산업단지로 {} (데모)", 10 + i)),
+            jurisdiction: Some("Demo employer (invented)".into()),
+            source: Some("demo data: invented, not a real company".into()),
+            ..Agency::named(*name, AgencyKind::Employer)
+        })
+        .collect()
+}
+
+/// An invented insurer for the insurer letters: the real EPS insurers change with tenders and
+/// a mission adds the current one itself. Empty while the domain has no `insurer` kind.
+pub fn demo_insurers() -> Vec<Agency> {
+    serde_json::from_value::<Agency>(serde_json::json!({
+        "name_ko": "데모손해보험 주식회사",
+        "name_en": "Demo Insurance Co., Ltd.",
+        "recipient_ko": "데모손해보험 주식회사 대표이사",
+        "kind": "insurer",
+        "jurisdiction": "Demo insurer (invented): departure guarantee, return-cost, accident and wage-guarantee insurance",
+        "source": "demo data: invented, not a real company",
+    }))
+    .into_iter()
+    .collect()
+}
+
+/// The kinds of agency a case of each type is usually addressed to, most usual first.
+fn kinds_for(case_type: Option<CaseType>) -> &'static [AgencyKind] {
+    use AgencyKind::*;
+    match case_type {
+        Some(CaseType::UnpaidWages) => &[LabourOffice, LegalAid, Employer],
+        Some(CaseType::WorkplaceInjury | CaseType::OccupationalDisease) => {
+            &[WorkersCompensation, Hospital, LabourOffice]
+        }
+        Some(CaseType::DeathRepatriation) => &[Police, Hospital, WorkersCompensation],
+        Some(CaseType::DetentionDeportation) => &[Immigration, HumanRights],
+        Some(CaseType::CrimeVictim | CaseType::TraffickingForcedLabour) => {
+            &[Police, SupportCentre, LegalAid]
+        }
+        Some(CaseType::DiscriminationAbuse) => &[HumanRights, SupportCentre],
+        Some(CaseType::MedicalEmergency) => &[Hospital],
+        Some(CaseType::LostDocuments) => &[Immigration, Police],
+        Some(CaseType::Other) | None => &[SupportCentre, ForeignMinistry],
+    }
+}
+
+fn agencies_by_kind(
+    ws: &Workspace,
+) -> Result<std::collections::HashMap<AgencyKind, Vec<AgencyId>>, CoreError> {
+    let mut map: std::collections::HashMap<AgencyKind, Vec<AgencyId>> = Default::default();
+    for a in ws.list_agencies()? {
+        map.entry(a.agency.kind).or_default().push(a.id);
+    }
+    Ok(map)
+}
+
+/// Links the case to an agency of a kind its type calls for (deterministic by case index), so
+/// that every kind a template addresses appears on some demo case.
+fn fit_agency(
+    record: &mut CaseRecord,
+    by_kind: &std::collections::HashMap<AgencyKind, Vec<AgencyId>>,
+    index: usize,
+) {
+    let kinds = kinds_for(record.case_type);
+    let kind = kinds[(index / CaseType::ALL.len()) % kinds.len()];
+    if let Some(ids) = by_kind.get(&kind).filter(|ids| !ids.is_empty()) {
+        record.agencies = vec![ids[index % ids.len()]];
+    }
+}
+
+/// A kind of agency that no case type calls for (one added to the domain later, like an
+/// insurer) still gets a demo case: an unpaid-wages case, otherwise any case, that shares its
+/// agency's kind with other cases is linked to it instead.
+fn link_every_kind(ws: &Workspace, records: &mut [CaseRecord]) -> Result<(), CoreError> {
+    let agencies = ws.list_agencies()?;
+    let kind_of: std::collections::HashMap<AgencyId, AgencyKind> =
+        agencies.iter().map(|a| (a.id, a.agency.kind)).collect();
+    let count = |records: &[CaseRecord], kind: AgencyKind| {
+        records
+            .iter()
+            .filter(|r| r.agencies.iter().any(|id| kind_of.get(id) == Some(&kind)))
+            .count()
+    };
+    let mut done: HashSet<AgencyKind> = HashSet::new();
+    for a in &agencies {
+        let kind = a.agency.kind;
+        if !done.insert(kind) || count(records, kind) > 0 {
+            continue;
+        }
+        let spare = |r: &CaseRecord| {
+            r.agencies
+                .first()
+                .and_then(|id| kind_of.get(id))
+                .is_some_and(|k| count(records, *k) > 1)
+        };
+        let pick = records
+            .iter()
+            .position(|r| r.case_type == Some(CaseType::UnpaidWages) && spare(r))
+            .or_else(|| records.iter().position(spare));
+        if let Some(i) = pick {
+            records[i].agencies = vec![a.id];
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -633,16 +749,24 @@ pub fn populate(
     today: NaiveDate,
 ) -> Result<DemoSummary, CoreError> {
     ws.set_mission(&demo_mission())?;
-    let agency_ids = ws
+    let mut agency_ids = ws
         .import_agencies(&crate::directory::shipped_agencies()?)?
         .added;
+    agency_ids.extend(ws.import_agencies(&demo_employers())?.added.iter().copied());
+    agency_ids.extend(ws.import_agencies(&demo_insurers())?.added.iter().copied());
     let mut wgen = WorkerGenerator::new(seed, today);
     let batch: Vec<Worker> = (0..workers).map(|_| wgen.next_worker()).collect();
     let worker_ids = ws.add_workers(&batch)?;
     let mut cgen = CaseGenerator::new(seed ^ 0x5eed, today);
-    let records: Vec<CaseRecord> = (0..cases)
-        .map(|_| cgen.next_case(&worker_ids, &agency_ids))
+    let by_kind = agencies_by_kind(ws)?;
+    let mut records: Vec<CaseRecord> = (0..cases)
+        .map(|i| {
+            let mut record = cgen.next_case(&worker_ids, &agency_ids);
+            fit_agency(&mut record, &by_kind, i);
+            record
+        })
         .collect();
+    link_every_kind(ws, &mut records)?;
     let case_ids = ws.add_cases(&records)?;
     let mut rng = DemoRng::new(seed ^ 0x7133);
     let mut entries = Vec::new();

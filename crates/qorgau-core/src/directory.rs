@@ -58,6 +58,7 @@ impl Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use qorgau_domain::AgencyKind;
 
     #[test]
     fn shipped_directory_parses_and_every_entry_has_a_source() {
@@ -72,6 +73,51 @@ mod tests {
         }
         assert!(agencies.iter().any(|a| a.verified));
         assert!(agencies.iter().any(|a| !a.verified));
+    }
+
+    #[test]
+    fn every_entry_says_when_it_was_checked_and_names_are_unique() {
+        let agencies = shipped_agencies().unwrap();
+        let mut names = std::collections::HashSet::new();
+        for a in &agencies {
+            let checked = a.checked.as_deref().unwrap_or_default();
+            assert!(
+                chrono::NaiveDate::parse_from_str(checked, "%Y-%m-%d").is_ok(),
+                "{}: checked {checked:?} is not YYYY-MM-DD",
+                a.name_ko
+            );
+            assert!(names.insert(a.name_ko.as_str()), "{} twice", a.name_ko);
+            assert!(
+                a.name_en.is_some() && a.recipient_ko.is_some() || a.kind == AgencyKind::LegalAid,
+                "{} lacks an English name or a 수신 title",
+                a.name_ko
+            );
+        }
+    }
+
+    #[test]
+    fn the_directory_has_every_kind_a_caseworker_writes_to() {
+        let agencies = shipped_agencies().unwrap();
+        let count = |k: AgencyKind| agencies.iter().filter(|a| a.kind == k).count();
+        assert!(count(AgencyKind::LabourOffice) >= 20);
+        assert!(count(AgencyKind::WorkersCompensation) >= 5);
+        assert!(count(AgencyKind::Immigration) >= 15);
+        assert!(count(AgencyKind::Police) >= 8);
+        assert!(count(AgencyKind::Hospital) >= 4);
+        assert!(count(AgencyKind::SupportCentre) >= 5);
+        assert!(count(AgencyKind::LegalAid) >= 3);
+        assert!(count(AgencyKind::HumanRights) >= 1);
+        assert_eq!(count(AgencyKind::ForeignMinistry), 1);
+        let named = |n: &str| agencies.iter().find(|a| a.name_ko == n);
+        let gyeonggi = named("경기지방고용노동청").expect("the Gyeonggi regional office");
+        assert_eq!(
+            gyeonggi.recipient_ko.as_deref(),
+            Some("경기지방고용노동청장")
+        );
+        let ansan = named("경기지방고용노동청 안산지청").expect("its Ansan branch");
+        assert_eq!(ansan.recipient_ko.as_deref(), Some("안산지청장"));
+        assert!(named("화성외국인보호소").is_some_and(|a| a.address_ko.is_some()));
+        assert!(named("청주외국인보호소").is_some());
     }
 
     #[test]

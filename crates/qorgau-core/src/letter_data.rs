@@ -16,16 +16,36 @@ pub struct LetterExtras {
     /// A further request or remark, in Korean and in English.
     pub details_ko: Option<String>,
     pub details_en: Option<String>,
-    /// The 붙임 line: what is enclosed.
+    /// The 붙임: what is enclosed, one enclosure per line.
     pub attachments_ko: Option<String>,
     pub attachments_en: Option<String>,
     /// State the worker's immigration status in the letter. Off unless the caseworker
-    /// decides the letter needs it: a letter never states it otherwise.
+    /// decides the letter needs it, and refused where the template may not print it to
+    /// the recipient (always for an employer); for the police and immigration the
+    /// caseworker is shown what that channel must report ([`stay_status_warning`]).
     pub state_stay_status: bool,
     /// Quote the case summary. Off by default: the summary is the caseworker's own note and
     /// may say things (a raid, a fear of being reported) that must not reach an employer or
-    /// the police unless the caseworker decides so.
+    /// the police unless the caseworker decides so. Refused where the template may not
+    /// print it to the recipient.
     pub include_summary: bool,
+    /// Print the paragraph on the labour inspectors' exemption from the duty to notify
+    /// immigration (and that claims do not depend on status). Off by default: printed for
+    /// every worker, it reads as "this worker is undocumented".
+    pub exemption_notice: bool,
+    /// The worker's consent (or the family's power of attorney) is NOT enclosed: the
+    /// letter then neither lists it in 붙임 nor says the agency may report to the mission
+    /// on its strength.
+    pub without_consent: bool,
+    /// The 담당 line: the caseworker's name as Korean and English letters write it, and a
+    /// direct phone line.
+    pub officer_ko: Option<String>,
+    pub officer_en: Option<String>,
+    pub officer_phone: Option<String>,
+    /// For a case of type "other": what the matter is, as a noun phrase (임금체불,
+    /// "unpaid wages"); letters never print "기타".
+    pub matter_ko: Option<String>,
+    pub matter_en: Option<String>,
 }
 
 /// `2026. 11. 21.`, as Korean official documents write dates.
@@ -54,33 +74,124 @@ pub fn krw(amount: i64) -> String {
     out
 }
 
-/// The case type as a Korean and an English phrase.
-pub fn case_type_words(t: CaseType) -> (&'static str, &'static str) {
-    match t {
+/// The case type as a noun phrase for a letter's label slots ("사안: 임금체불", "in a matter
+/// of unpaid wages"), Korean and English; `None` for [`CaseType::Other`], whose phrase the
+/// caseworker gives ([`LetterExtras::matter_ko`]).
+pub fn case_type_words(t: CaseType) -> Option<(&'static str, &'static str)> {
+    Some(match t {
         CaseType::UnpaidWages => ("임금체불", "unpaid wages"),
-        CaseType::WorkplaceInjury => ("산업재해", "workplace injury"),
-        CaseType::OccupationalDisease => ("직업성 질병", "occupational disease"),
-        CaseType::DeathRepatriation => ("사망 및 유해 송환", "death and repatriation"),
-        CaseType::DetentionDeportation => ("구금 및 강제퇴거", "detention and deportation"),
-        CaseType::CrimeVictim => ("범죄 피해", "crime victim"),
-        CaseType::DiscriminationAbuse => ("차별 및 학대", "discrimination and abuse"),
-        CaseType::MedicalEmergency => ("응급 의료", "medical emergency"),
-        CaseType::LostDocuments => ("신분증 분실", "lost documents"),
+        CaseType::WorkplaceInjury => ("산업재해", "an industrial accident"),
+        CaseType::OccupationalDisease => ("업무상 질병", "an occupational disease"),
+        CaseType::DeathRepatriation => (
+            "사망 및 시신(유해) 송환",
+            "a death and the repatriation of the remains",
+        ),
+        CaseType::DetentionDeportation => ("구금(보호) 및 강제퇴거", "detention and removal"),
+        CaseType::CrimeVictim => ("범죄 피해", "being the victim of a crime"),
+        CaseType::DiscriminationAbuse => ("차별 및 가혹행위", "discrimination and ill-treatment"),
+        CaseType::MedicalEmergency => ("응급 치료", "emergency medical treatment"),
+        CaseType::LostDocuments => (
+            "여권 등 신분증 분실",
+            "the loss of a passport or identity documents",
+        ),
         CaseType::TraffickingForcedLabour => {
             ("인신매매 및 강제노동", "trafficking and forced labour")
         }
-        CaseType::Other => ("기타", "other"),
+        CaseType::Other => return None,
+    })
+}
+
+/// The status as a Korean and an English page state it, when the caseworker chose to
+/// state it: `미등록` / `undocumented`, `F-4(재외동포)` / `F-4 (overseas Korean)`.
+pub fn stay_status_words(s: StayStatus) -> Option<(String, String)> {
+    let code = || {
+        serde_json::to_value(s)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+    };
+    let (ko, en) = match s {
+        StayStatus::Unknown => return None,
+        StayStatus::Undocumented => return Some(("미등록".into(), "undocumented".into())),
+        _ => {
+            let c = code()?;
+            let (ko, en) = match c.as_str() {
+                "B-1" => ("사증면제", "visa exemption"),
+                "C-3" => ("단기방문", "short-term visit"),
+                "D-2" => ("유학", "study"),
+                "E-9" => ("비전문취업", "non-professional employment"),
+                "F-4" => ("재외동포", "overseas Korean"),
+                "F-5" => ("영주", "permanent residence"),
+                "F-6" => ("결혼이민", "marriage migrant"),
+                "G-1" => ("기타", "miscellaneous"),
+                "H-2" => ("방문취업", "working visit"),
+                _ => return Some((c.clone(), c)),
+            };
+            (format!("{c}({ko})"), format!("{c} ({en})"))
+        }
+    };
+    Some((ko, en))
+}
+
+/// What the caseworker should know before stating a worker's stay status to `recipient`
+/// (a [`qorgau_letters::RECIPIENT_KINDS`] kind): who must report what to immigration
+/// (shared domain reference 1.9 [V]: 출입국관리법 제84조제1항, 시행령 제92조의2, the MOJ
+/// guideline of 1 March 2013 for crime victims, the labour-inspector exemption of
+/// 6 November 2025).
+pub fn stay_status_warning(recipient: &str) -> Option<&'static str> {
+    Some(match recipient {
+        "police" => {
+            "Police officers must notify immigration of a foreigner liable to removal \
+             (Immigration Act Art. 84(1)). Since 1 March 2013 they are exempt only for victims \
+             who report a listed crime (Enforcement Decree Art. 92-2); not for wage disputes or \
+             witnesses. State the status to the police only if the worker's case needs it and \
+             the worker agrees."
+        }
+        "immigration" => {
+            "Immigration officers act on the status themselves: stating it confirms to the \
+             authority that decides removal what it may not yet know. State it only when the \
+             letter asks for something that depends on it (G-1 status, release from \
+             detention)."
+        }
+        "labour_office" => {
+            "Labour inspectors have been exempt since 6 November 2025 from notifying \
+             immigration about foreign victims of unpaid wages (amended Enforcement Rules of \
+             the Immigration Act); the exemption names labour inspectors only. State the \
+             status only when it helps the case (for example a G-1 request)."
+        }
+        "workers_compensation" | "human_rights" | "foreign_ministry" | "legal_aid" => {
+            "Whoever reads this letter may pass the status on; a note to the Ministry of \
+             Foreign Affairs reaches the Ministry of Justice. State it only when the case \
+             needs it."
+        }
+        _ => return None,
+    })
+}
+
+/// `гражданин` / `гражданка` for a Russian sentence that keeps the name in the nominative.
+fn citizen_ru(sex: Option<Sex>) -> &'static str {
+    match sex {
+        Some(Sex::Male) => "гражданин",
+        Some(Sex::Female) => "гражданка",
+        None => "гражданин (гражданка)",
     }
 }
 
-/// The status as a letter states it, when the caseworker chose to state it.
-fn stay_status_words(s: StayStatus) -> Option<String> {
-    match s {
-        StayStatus::Unknown => None,
-        StayStatus::Undocumented => Some("미등록 (undocumented)".into()),
-        other => serde_json::to_value(other)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned)),
+/// An English page's form of a Korean name: the romanised name with the Korean original
+/// in parentheses, or the name as it is when it has no Hangul.
+fn romanised_with_original(name: &str) -> String {
+    if name.chars().any(qorgau_letters::is_hangul) {
+        format!("{} ({name})", qorgau_letters::romanize_name(name))
+    } else {
+        name.to_owned()
+    }
+}
+
+/// An address for an English page: romanised in English order when it is Korean.
+fn english_address(address: &str) -> String {
+    if address.chars().any(qorgau_letters::is_hangul) {
+        qorgau_letters::romanize_address(address)
+    } else {
+        address.to_owned()
     }
 }
 
@@ -103,6 +214,11 @@ pub fn letter_context(
     };
     if let Some(m) = mission {
         set("mission.name_kk", m.name_kk.clone());
+        set("mission.name_ru", m.name_ru.clone());
+        set("mission.consul_name_kk", m.consul_name_kk.clone());
+        set("mission.consul_name_ru", m.consul_name_ru.clone());
+        set("mission.consul_title_kk", m.consul_title_kk.clone());
+        set("mission.consul_title_ru", m.consul_title_ru.clone());
         set("mission.name_ko", m.name_ko.clone());
         set("mission.name_en", m.name_en.clone());
         set("mission.address_ko", m.address_ko.clone());
@@ -144,6 +260,7 @@ pub fn letter_context(
             Sex::Male => ("남", "male"),
             Sex::Female => ("여", "female"),
         });
+        set("worker.citizen_ru", Some(citizen_ru(w.sex).to_owned()));
         set("worker.sex_ko", sex.map(|s| s.0.to_owned()));
         set("worker.sex_en", sex.map(|s| s.1.to_owned()));
         set("worker.passport_no", w.passport_no.clone());
@@ -152,35 +269,75 @@ pub fn letter_context(
         let phone = |p: &String| phone_for_korean_letter(p);
         set("worker.phone", w.phones.first().map(phone));
         set("worker.address_kr", w.address_kr.clone());
+        set(
+            "worker.address_en",
+            w.address_kr.as_deref().map(english_address),
+        );
         set("worker.occupation", w.occupation.clone());
-        if extras.state_stay_status {
-            set(
-                "worker.stay_status",
-                w.stay_status.and_then(stay_status_words),
-            );
+        if extras.state_stay_status
+            && let Some((ko, en)) = w.stay_status.and_then(stay_status_words)
+        {
+            set("worker.stay_status", Some(ko));
+            set("worker.stay_status_en", Some(en));
         }
         if let Some(kin) = &w.next_of_kin {
             set("worker.next_of_kin_name", kin.name.clone());
-            set("worker.next_of_kin_relation", kin.relation.clone());
+            let words = kin.relation.map(|r| r.words());
+            set(
+                "worker.next_of_kin_relation",
+                words.map(|w| w.ko.to_owned()),
+            );
+            set(
+                "worker.next_of_kin_relation_en",
+                words.map(|w| w.en.to_owned()),
+            );
             set("worker.next_of_kin_phone", kin.phone.as_ref().map(phone));
         }
         if let Some(e) = &w.employer {
             set("employer.name", e.name.clone());
+            let name_en = match (&e.name_en, &e.name) {
+                (Some(en), Some(ko)) if ko.chars().any(qorgau_letters::is_hangul) => {
+                    Some(format!("{en} ({ko})"))
+                }
+                (Some(en), _) => Some(en.clone()),
+                (None, Some(ko)) => Some(romanised_with_original(ko)),
+                (None, None) => None,
+            };
+            set("employer.name_en", name_en);
             set("employer.address", e.address.clone());
+            set(
+                "employer.address_en",
+                e.address.as_deref().map(english_address),
+            );
             set("employer.phone", e.phone.as_ref().map(phone));
             set("employer.business_reg_no", e.business_reg_no.clone());
             set("employer.contact_person", e.contact_person.clone());
         }
     }
-    if let Some(t) = case.case_type {
-        let (ko, en) = case_type_words(t);
-        set("case.type_ko", Some(ko.into()));
-        set("case.type_en", Some(en.into()));
+    let words = case.case_type.and_then(case_type_words);
+    set(
+        "case.type_ko",
+        extras
+            .matter_ko
+            .clone()
+            .or_else(|| words.map(|w| w.0.to_owned())),
+    );
+    set(
+        "case.type_en",
+        extras
+            .matter_en
+            .clone()
+            .or_else(|| words.map(|w| w.1.to_owned())),
+    );
+    if case.case_type == Some(CaseType::UnpaidWages) {
+        set("letter.wage_case", Some("yes".into()));
     }
     set("case.occurred_on_ko", case.occurred_on.map(korean_date));
     set("case.occurred_on_en", case.occurred_on.map(english_date));
     set("case.reported_on_ko", case.reported_on.map(korean_date));
     set("case.place", case.place.clone());
+    set("case.agency_ref", case.agency_ref.clone());
+    set("case.place_en", case.place.as_deref().map(english_address));
     if extras.include_summary {
         set("case.summary", case.summary.clone());
     }
@@ -195,6 +352,15 @@ pub fn letter_context(
     set("letter.details_en", extras.details_en.clone());
     set("letter.attachments_ko", extras.attachments_ko.clone());
     set("letter.attachments_en", extras.attachments_en.clone());
+    set("letter.officer_ko", extras.officer_ko.clone());
+    set("letter.officer_en", extras.officer_en.clone());
+    set("letter.officer_phone", extras.officer_phone.clone());
+    if extras.exemption_notice {
+        set("letter.exemption_notice", Some("yes".into()));
+    }
+    if !extras.without_consent {
+        set("letter.consent_enclosed", Some("yes".into()));
+    }
     ctx
 }
 
@@ -258,7 +424,8 @@ mod tests {
                 ..Default::default()
             },
         );
-        assert!(stated.get("worker.stay_status").unwrap().contains("미등록"));
+        assert_eq!(stated.get("worker.stay_status"), Some("미등록"));
+        assert_eq!(stated.get("worker.stay_status_en"), Some("undocumented"));
     }
 
     #[test]

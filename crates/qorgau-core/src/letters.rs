@@ -6,7 +6,7 @@ use crate::letter_data::{LetterExtras, english_date, korean_date, letter_context
 use crate::workspace::Workspace;
 use chrono::{Datelike, NaiveDate};
 use qorgau_domain::{
-    AgencyId, CaseId, LetterId, LetterRecord, LetterStatus, MissionProfile, WorkerId,
+    Agency, AgencyId, CaseId, LetterId, LetterRecord, LetterStatus, MissionProfile, WorkerId,
 };
 use qorgau_letters::{
     FillError, FillOptions, Fonts, LetterContext, LetterDate, RenderError, Template, TemplateInfo,
@@ -48,6 +48,10 @@ pub struct TemplateSummary {
     pub form: String,
     pub required: Vec<String>,
     pub optional: Vec<String>,
+    /// Per recipient kind, the sensitive fields (stay status, ARN, IIN, passport number, case
+    /// summary) the template may print to it; a screen offers "state the stay status" only
+    /// where it is listed.
+    pub sensitive: std::collections::BTreeMap<String, Vec<String>>,
     /// `embedded`, or the path of the user's file.
     pub source: String,
 }
@@ -67,6 +71,7 @@ impl From<TemplateInfo> for TemplateSummary {
             recipients: t.recipients,
             required: t.required,
             optional: t.optional,
+            sensitive: t.sensitive,
         }
     }
 }
@@ -151,6 +156,7 @@ fn final_pdf(
     ctx: &LetterContext,
     number: &str,
     date: NaiveDate,
+    recipient: Option<&'static str>,
 ) -> Result<Vec<u8>> {
     let mut ctx = ctx.clone();
     ctx.set("letter.number", number);
@@ -158,6 +164,7 @@ fn final_pdf(
         draft: false,
         document_id: document_id(&["registered", number, template]),
         date: letter_date(date),
+        recipient,
     };
     fill_and_render(set, template, &ctx, &options)
 }
@@ -179,6 +186,67 @@ fn find_template<'s>(set: &'s TemplateSet, name: &str) -> Result<&'s Template> {
             name: name.to_owned(),
         })
     })
+}
+
+/// The kind of recipient a letter goes to: the agency's kind when the template is addressed
+/// to that kind; without an agency, the template's only recipient kind. `None` when it
+/// cannot be told: the template then prints only what every one of its recipients may see.
+pub fn recipient_kind(template: &Template, agency: Option<&Agency>) -> Option<&'static str> {
+    let recipients = &template.info().recipients;
+    let kind = match agency {
+        Some(a) => serde_json::to_value(a.kind)
+            .ok()
+            .and_then(|v| v.as_str().and_then(qorgau_letters::recipient_kind))?,
+        None if recipients.len() == 1 => qorgau_letters::recipient_kind(&recipients[0])?,
+        None => return None,
+    };
+    recipients.iter().any(|r| r == kind).then_some(kind)
+}
+
+/// Refuses an option that would put a sensitive field in a letter whose template may not
+/// print it to this recipient, naming the option and why.
+fn check_sensitive_options(
+    template: &Template,
+    recipient: Option<&str>,
+    extras: &LetterExtras,
+) -> Result<()> {
+    let allowed = template.may_print(recipient);
+    let to = recipient.unwrap_or("every recipient of this template");
+    let options = [
+        (
+            extras.state_stay_status,
+            "worker.stay_status",
+            "--state-stay-status (state_stay_status)",
+            "the worker's stay status",
+        ),
+        (
+            extras.include_summary,
+            "case.summary",
+            "--include-summary (include_summary)",
+            "the case summary",
+        ),
+    ];
+    for (asked, field, option, what) in options {
+        if !asked || allowed.contains(&field) {
+            continue;
+        }
+        let why = if recipient == Some("employer") {
+            format!(
+                "a letter to an employer never states {what}: an employer of an undocumented \
+                 worker can report them to immigration, and has reasons of his own to"
+            )
+        } else {
+            format!(
+                "template {} does not print {what} to {to} (its [sensitive] table)",
+                template.info().name
+            )
+        };
+        return Err(CoreError::new(
+            ErrorCode::Invalid,
+            format!("{option} refused: {why}"),
+        ));
+    }
+    Ok(())
 }
 
 fn today() -> NaiveDate {
@@ -262,7 +330,25 @@ impl Workspace {
             ]));
         }
         let agency = request.agency_id.map(|id| self.agency(id)).transpose()?;
+        let set = self.template_set()?;
+        let template = find_template(&set, &request.template)?;
+        let recipient = recipient_kind(template, agency.as_ref().map(|a| &a.agency));
+        check_sensitive_options(template, recipient, &request.extras)?;
         let mission = self.mission()?;
+        if template.info().form == qorgau_letters::Form::NoteVerbale
+            && let Some(name) = mission.as_ref().and_then(|m| m.name_en.as_deref())
+            && !name.starts_with("Embassy")
+        {
+            return Err(CoreError::new(
+                ErrorCode::Invalid,
+                format!(
+                    "template {} is a note verbale, which the Embassy sends to the Ministry of \
+                     Foreign Affairs; this workspace's mission is \"{name}\": ask the Embassy \
+                     to send it",
+                    template.info().name
+                ),
+            ));
+        }
         Ok(letter_context(
             mission.as_ref(),
             agency.as_ref().map(|a| &a.agency),
@@ -271,6 +357,73 @@ impl Workspace {
             request.letter_date.unwrap_or_else(today),
             &request.extras,
         ))
+    }
+
+    /// The recipient kind `request`'s letter goes to ([`recipient_kind`]).
+    fn request_recipient(&self, request: &LetterRequest) -> Result<Option<&'static str>> {
+        self.recipient_of(&request.template, request.agency_id)
+    }
+
+    fn recipient_of(
+        &self,
+        template: &str,
+        agency: Option<AgencyId>,
+    ) -> Result<Option<&'static str>> {
+        let set = self.template_set()?;
+        let template = find_template(&set, template)?;
+        let agency = agency.map(|id| self.agency(id)).transpose()?;
+        Ok(recipient_kind(template, agency.as_ref().map(|a| &a.agency)))
+    }
+
+    /// What the caseworker should read before sending `request`'s letter: the reporting
+    /// duty of the channel when it states the worker's stay status (police, immigration,
+    /// labour office …), and first-person wording in a note verbale, which speaks of the
+    /// Embassy in the third person.
+    pub fn letter_warnings(&self, request: &LetterRequest) -> Result<Vec<String>> {
+        let mut warnings = Vec::new();
+        let recipient = self.request_recipient(request)?;
+        if request.extras.state_stay_status
+            && let Some(w) = recipient.and_then(crate::letter_data::stay_status_warning)
+        {
+            warnings.push(w.to_owned());
+        }
+        if request.extras.state_stay_status
+            && let Ok(ctx) = self.letter_context(request)
+            && ctx
+                .get("worker.stay_status")
+                .is_some_and(|s| s.starts_with("B-1") || s.starts_with("C-3"))
+        {
+            warnings.push(
+                "B-1 (visa exemption) and C-3 (short-term visit) do not allow work: stating \
+                 them says, in effect, that the worker works without permission."
+                    .to_owned(),
+            );
+        }
+        let set = self.template_set()?;
+        let template = find_template(&set, &request.template)?;
+        if template.info().form == qorgau_letters::Form::NoteVerbale {
+            let first_person = |t: &Option<String>, words: &[&str]| {
+                t.as_deref().is_some_and(|t| {
+                    let lower = t.to_lowercase();
+                    words.iter().any(|w| {
+                        lower
+                            .split(|c: char| !c.is_alphanumeric())
+                            .any(|word| word == *w)
+                            || (!w.is_ascii() && lower.contains(w))
+                    })
+                })
+            };
+            if first_person(&request.extras.details_ko, &["우리", "저희"])
+                || first_person(&request.extras.details_en, &["we", "our", "us"])
+            {
+                warnings.push(
+                    "A note verbale speaks of the Embassy in the third person: write \
+                     \"대사관은\" / \"the Embassy\", not \"우리\" / \"we\"."
+                        .to_owned(),
+                );
+            }
+        }
+        Ok(warnings)
     }
 
     /// Required fields of the template that `request` leaves empty (a draft needs no
@@ -283,6 +436,7 @@ impl Workspace {
             draft: true,
             document_id: [0; 16],
             date: letter_date(request.letter_date.unwrap_or_else(today)),
+            recipient: self.request_recipient(request)?,
         };
         Ok(template.missing_fields(&ctx, &options))
     }
@@ -295,6 +449,7 @@ impl Workspace {
             draft: true,
             document_id: document_id(&["draft", &request.case_id.to_string(), &request.template]),
             date: letter_date(date),
+            recipient: self.request_recipient(request)?,
         };
         let set = self.template_set()?;
         fill_and_render(&set, &request.template, &ctx, &options)
@@ -307,7 +462,13 @@ impl Workspace {
         // Only what the template can print is kept (and replicated), not the whole record.
         let info = template.info();
         let keys = template.data_keys();
-        let used = |k: &str| keys.contains(&k);
+        let agency = request.agency_id.map(|id| self.agency(id)).transpose()?;
+        let allowed =
+            template.may_print(recipient_kind(template, agency.as_ref().map(|a| &a.agency)));
+        let used = |k: &str| {
+            keys.contains(&k)
+                && (!qorgau_letters::SENSITIVE_KEYS.contains(&k) || allowed.contains(&k))
+        };
         Ok(NewLetter {
             case_id: request.case_id,
             agency_id: request.agency_id,
@@ -390,9 +551,10 @@ impl Workspace {
     ) -> Result<RenderedLetter> {
         // `'static`: borrowed from the shipped set, or owned; not from `self`.
         let set = self.template_set()?;
+        let recipient = self.recipient_of(&new.template, new.agency_id)?;
         let mut pdf = Vec::new();
         let record = self.store.register_letter(new, draft, |number| {
-            pdf = final_pdf(&set, &new.template, ctx, number, new.letter_date)?;
+            pdf = final_pdf(&set, &new.template, ctx, number, new.letter_date, recipient)?;
             Ok::<_, CoreError>(pdf.clone())
         })?;
         Ok(RenderedLetter {
@@ -414,7 +576,15 @@ impl Workspace {
         })?;
         let ctx: LetterContext = saved.data.clone().into_iter().collect();
         let set = self.template_set()?;
-        let pdf = final_pdf(&set, &saved.template, &ctx, &number.text, saved.letter_date)?;
+        let recipient = self.recipient_of(&saved.template, saved.agency_id)?;
+        let pdf = final_pdf(
+            &set,
+            &saved.template,
+            &ctx,
+            &number.text,
+            saved.letter_date,
+            recipient,
+        )?;
         let same = saved.pdf_sha256.as_deref() == Some(hex::encode(Sha256::digest(&pdf)).as_str());
         Ok((pdf, same))
     }

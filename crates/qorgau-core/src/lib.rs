@@ -5,6 +5,7 @@ pub mod demo;
 pub mod directory;
 mod error;
 pub mod identifiers;
+pub mod jurisdiction;
 pub mod letter_data;
 mod letters;
 mod sync;
@@ -13,7 +14,9 @@ mod workspace;
 
 pub use error::{CoreError, ErrorCode};
 pub use letter_data::LetterExtras;
-pub use letters::{LetterRequest, LetterVerification, RenderedLetter, TemplateSummary};
+pub use letters::{
+    LetterRequest, LetterVerification, RenderedLetter, TemplateSummary, recipient_kind,
+};
 pub use sync::{ConflictForReview, SyncStatus};
 pub use views::{CaseDetail, DASHBOARD_LIST_LIMIT, WorkerDetail};
 pub use workspace::{FirstRun, Workspace, WorkspaceOptions, json_object};

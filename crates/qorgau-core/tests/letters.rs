@@ -70,15 +70,22 @@ fn agency_for(ws: &mut Workspace, kinds: &[String]) -> Option<AgencyId> {
         })
         .map(|a| a.id);
     found.or_else(|| {
-        Some(
-            ws.add_agency(&Agency {
+        let agency = if kinds.iter().any(|k| k == "hospital") {
+            Agency {
+                name_en: Some("Korea University Ansan Hospital".into()),
+                recipient_ko: Some("고려대학교 안산병원장".into()),
+                source: Some("added by the test, as a caseworker would".into()),
+                ..Agency::named("고려대학교 안산병원", AgencyKind::Hospital)
+            }
+        } else {
+            Agency {
                 name_en: Some("Yongsan Police Station, Seoul".into()),
                 recipient_ko: Some("서울용산경찰서장".into()),
                 source: Some("added by the test, as a caseworker would".into()),
                 ..Agency::named("서울용산경찰서", AgencyKind::Police)
-            })
-            .unwrap(),
-        )
+            }
+        };
+        Some(ws.add_agency(&agency).unwrap())
     })
 }
 
@@ -87,7 +94,13 @@ fn preferred_type(template: &str) -> Option<CaseType> {
         "wage_arrears" | "employer_payment" | "legal_aid" => CaseType::UnpaidWages,
         "industrial_accident" => CaseType::WorkplaceInjury,
         "consular_access" => CaseType::DetentionDeportation,
-        "death_repatriation" => CaseType::DeathRepatriation,
+        "death_police" | "death_hospital" | "survivor_benefits" | "employer_death_payment" => {
+            CaseType::DeathRepatriation
+        }
+        "crime_victim_police" => CaseType::CrimeVictim,
+        "wage_certificate" | "substitute_wages" | "passport_return" => CaseType::UnpaidWages,
+        "detention_release" | "voluntary_departure" => CaseType::DetentionDeportation,
+        "family_power_of_attorney" => CaseType::DeathRepatriation,
         "human_rights" => CaseType::DiscriminationAbuse,
         _ => return None,
     })
@@ -139,7 +152,7 @@ fn every_shipped_template_renders_and_registers_for_a_demo_case() {
     let (_dir, mut ws) = demo_workspace();
     let cases = all_cases(&ws);
     let templates = ws.letter_templates().unwrap();
-    assert_eq!(templates.len(), 10);
+    assert_eq!(templates.len(), 27);
     let mut numbers = Vec::new();
     for t in &templates {
         let agency = agency_for(&mut ws, &t.recipients);
@@ -166,7 +179,7 @@ fn every_shipped_template_renders_and_registers_for_a_demo_case() {
         let text = pdf_text(&registered.pdf);
         assert!(text.contains(&number), "{}: the number is printed", t.name);
         assert_ne!(registered.pdf, draft, "{}", t.name);
-        if t.name != "confirmation" {
+        if t.form != "confirmation" {
             assert!(text.contains("2026. 11. 21."), "{}: Korean date", t.name);
         }
         // The registered bytes verify, and re-rendering the stored data gives them again.
@@ -178,9 +191,9 @@ fn every_shipped_template_renders_and_registers_for_a_demo_case() {
         assert_eq!(ws.letter_pdf(record.id).unwrap(), registered.pdf);
         numbers.push(number);
     }
-    let expected: Vec<String> = (1..=10).map(|n| format!("SEL-2026/{n:04}")).collect();
+    let expected: Vec<String> = (1..=27).map(|n| format!("SEL-2026/{n:04}")).collect();
     assert_eq!(numbers, expected);
-    assert_eq!(ws.letters(None).unwrap().len(), 10);
+    assert_eq!(ws.letters(None).unwrap().len(), 27);
 }
 
 #[test]
@@ -224,11 +237,12 @@ fn stay_status_appears_only_when_the_caseworker_chooses() {
     request.extras.state_stay_status = true;
     let stated = ws.register_letter(&request, None).unwrap();
     let text = pdf_text(&stated.pdf);
-    assert!(text.contains("체류자격 E-9"), "{text}");
+    assert!(text.contains("체류자격 E-9(비전문취업)"), "{text}");
+    assert!(text.contains("status of stay E-9 (non-"), "{text}");
     let record = stated.record.unwrap();
     assert_eq!(
         record.data.get("worker.stay_status").map(String::as_str),
-        Some("E-9")
+        Some("E-9(비전문취업)")
     );
     // The registry keeps only what the template can print: the wage-arrears letter has no
     // use for the IIN or the next of kin, so they are not stored (nor replicated) with it.
@@ -340,4 +354,351 @@ fn a_character_no_font_has_is_refused_naming_its_field() {
     assert_eq!(err.issues[0].field, "letter.details_ko");
     assert!(err.message.contains("U+1F64F"), "{}", err.message);
     assert!(ws.letters(None).unwrap().is_empty(), "no number used");
+}
+
+/// A worker with every sensitive fact on file, for the safeguard tests.
+fn exposed_worker(ws: &mut Workspace, request: &LetterRequest) {
+    let worker = ws.case(request.case_id).unwrap().record.workers[0];
+    ws.update_worker(
+        worker,
+        serde_json::json!({
+            "stay_status": "undocumented",
+            "birth_date": "1994-03-15",
+            "sex": "male",
+            "arn": "940315-5123456",
+            "iin": "940315300127",
+            "passport_no": "N12345678",
+        }),
+    )
+    .unwrap();
+    ws.update_case(
+        request.case_id,
+        serde_json::json!({ "summary": "Detained in an immigration raid" }),
+    )
+    .unwrap();
+}
+
+#[test]
+fn an_employer_letter_never_states_a_status_or_an_identity_number_whatever_the_options() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let mut request = complete_request(&ws, "employer_payment", None, &cases);
+    exposed_worker(&mut ws, &request);
+    let forbidden = [
+        "940315-5123456",
+        "940315300127",
+        "N12345678",
+        "미등록",
+        "undocumented",
+        "체류자격",
+        "status of stay",
+        "immigration raid",
+    ];
+    // Asking for the status or the summary is refused, naming the option and why.
+    request.extras.state_stay_status = true;
+    let err = ws.preview_letter(&request).unwrap_err();
+    assert_eq!(err.code, ErrorCode::Invalid);
+    assert!(
+        err.message.contains("--state-stay-status"),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("employer"), "{}", err.message);
+    assert!(ws.register_letter(&request, None).is_err());
+    assert!(ws.letters(None).unwrap().is_empty(), "no number used");
+    request.extras.state_stay_status = false;
+    request.extras.include_summary = true;
+    let err = ws.preview_letter(&request).unwrap_err();
+    assert!(err.message.contains("--include-summary"), "{}", err.message);
+    request.extras.include_summary = false;
+    // Every other option: none of them prints a sensitive fact.
+    for (exemption_notice, without_consent) in [(false, false), (true, false), (true, true)] {
+        request.extras.exemption_notice = exemption_notice;
+        request.extras.without_consent = without_consent;
+        let text = pdf_text(&ws.preview_letter(&request).unwrap());
+        for word in forbidden {
+            assert!(!text.contains(word), "{word} in:\n{text}");
+        }
+        let registered = ws.register_letter(&request, None).unwrap();
+        let text = pdf_text(&registered.pdf);
+        for word in forbidden {
+            assert!(!text.contains(word), "{word} in:\n{text}");
+        }
+        // Nor is it kept in the registry with the letter.
+        let data = registered.record.unwrap().data;
+        for key in [
+            "worker.arn",
+            "worker.iin",
+            "worker.passport_no",
+            "worker.stay_status",
+        ] {
+            assert!(!data.contains_key(key), "{key} stored");
+        }
+    }
+}
+
+#[test]
+fn a_police_letter_states_the_status_only_after_the_opt_in_with_a_warning() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let police = ws
+        .add_agency(&Agency {
+            name_en: Some("Ansan Danwon Police Station".into()),
+            recipient_ko: Some("안산단원경찰서장".into()),
+            source: Some("added by the test".into()),
+            ..Agency::named("안산단원경찰서", AgencyKind::Police)
+        })
+        .unwrap();
+    let mut request = complete_request(&ws, "consular_access", Some(police), &cases);
+    exposed_worker(&mut ws, &request);
+    let quiet = pdf_text(&ws.preview_letter(&request).unwrap());
+    assert!(
+        !quiet.contains("미등록") && !quiet.contains("undocumented"),
+        "{quiet}"
+    );
+    assert!(
+        !quiet.contains("940315-5123456"),
+        "no ARN to the police: {quiet}"
+    );
+    assert!(ws.letter_warnings(&request).unwrap().is_empty());
+
+    request.extras.state_stay_status = true;
+    let warnings = ws.letter_warnings(&request).unwrap();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("Art. 84(1)"), "{}", warnings[0]);
+    let stated = pdf_text(&ws.preview_letter(&request).unwrap());
+    assert!(stated.contains("체류자격 미등록"), "{stated}");
+    assert!(stated.contains("status of stay undocumented"), "{stated}");
+    assert!(!stated.contains("940315-5123456"), "still no ARN: {stated}");
+
+    // A status that does not allow work is flagged as such.
+    let worker = ws.case(request.case_id).unwrap().record.workers[0];
+    ws.update_worker(worker, serde_json::json!({ "stay_status": "B-1" }))
+        .unwrap();
+    let warnings = ws.letter_warnings(&request).unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("do not allow work")),
+        "{warnings:?}"
+    );
+
+    // The death letter to the police never states it: refused.
+    let mut death = complete_request(&ws, "death_police", Some(police), &cases);
+    death.extras.state_stay_status = true;
+    let err = ws.preview_letter(&death).unwrap_err();
+    assert!(
+        err.message.contains("--state-stay-status"),
+        "{}",
+        err.message
+    );
+    assert!(err.message.contains("death_police"), "{}", err.message);
+}
+
+#[test]
+fn a_note_verbale_comes_from_the_embassy_and_is_warned_on_the_first_person() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let mofa = agency_for(&mut ws, &["foreign_ministry".to_string()]);
+    let mut request = complete_request(&ws, "note_verbale", mofa, &cases);
+    request.extras.details_ko = Some("우리 대사관은 조사를 요청합니다.".into());
+    request.extras.details_en = Some("We ask for an inquiry.".into());
+    let warnings = ws.letter_warnings(&request).unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("third person")),
+        "{warnings:?}"
+    );
+    let mut busan = ws.mission().unwrap().unwrap();
+    busan.name_en = Some("Consulate General of the Republic of Kazakhstan in Busan".into());
+    ws.set_mission(&busan).unwrap();
+    let err = ws.preview_letter(&request).unwrap_err();
+    assert!(err.message.contains("Embassy"), "{}", err.message);
+}
+
+/// The text of each page of a draft PDF (pdftotext, form feeds between pages), without the
+/// diagonal DRAFT / 초안 mark, which comes out as lines of one or two letters.
+fn page_texts(pdf: &[u8]) -> Vec<String> {
+    pdf_text(pdf)
+        .split('\u{c}')
+        .map(|page| {
+            page.lines()
+                .filter(|l| l.trim().chars().count() > 2 || l.trim().starts_with('-'))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect()
+}
+
+/// Hangul outside parentheses: a Korean value printed bare on a page in another language
+/// (a Korean original in parentheses after its romanised form is allowed).
+fn bare_hangul(text: &str) -> Option<String> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 && qorgau_letters::is_hangul(c) => {
+                let start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+                let end = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                return Some(text[start..end].to_owned());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Item markers of one page at the left of their lines, in order: `1.` `가.` `a)`.
+fn markers_are_consecutive(page: &str) -> Result<(), String> {
+    const GANADA: &str = "가나다라마바사아자차카타파하";
+    let mut top = 0u32;
+    let mut sub: Option<char> = None;
+    for line in page.lines() {
+        let t = line.trim_start();
+        let indent = line.len() - t.len();
+        let word = t.split(' ').next().unwrap_or("");
+        if let Some(n) = word.strip_suffix('.').and_then(|n| n.parse::<u32>().ok())
+            && indent < 3
+            && n < 50
+        {
+            // A new section (the Russian half of a form, after its heading) starts at 1.
+            if n != top + 1 && n != 1 {
+                return Err(format!("{word} after {top}: {line}"));
+            }
+            top = n;
+            sub = None;
+            continue;
+        }
+        let mut chars = word.chars();
+        if let (Some(c), Some('.' | ')'), None) = (chars.next(), chars.next(), chars.next())
+            && indent >= 2
+            && (GANADA.contains(c) || c.is_ascii_lowercase())
+        {
+            let expected = match sub {
+                None if GANADA.contains(c) => '가',
+                None => 'a',
+                Some(prev) if prev.is_ascii_lowercase() => (prev as u8 + 1) as char,
+                Some(prev) => GANADA
+                    .chars()
+                    .skip_while(|g| *g != prev)
+                    .nth(1)
+                    .unwrap_or('?'),
+            };
+            if c != expected {
+                return Err(format!("{word} where {expected} was due: {line}"));
+            }
+            sub = Some(c);
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_template_reads_right_for_every_case_type() {
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let templates = ws.letter_templates().unwrap();
+    let mut rendered = 0;
+    for t in &templates {
+        let agency = agency_for(&mut ws, &t.recipients);
+        // One case of each type, where its data is complete for the template.
+        let mut types_done = Vec::new();
+        for case in &cases {
+            let Some(case_type) = case.record.case_type else {
+                continue;
+            };
+            if types_done.contains(&case_type) {
+                continue;
+            }
+            let mut request = LetterRequest {
+                case_id: case.id,
+                template: t.name.clone(),
+                agency_id: agency,
+                worker_id: None,
+                letter_date: Some(date(2026, 11, 21)),
+                extras: LetterExtras {
+                    attachments_ko: Some("진정서 사본 1부.\n여권 사본 1부.".into()),
+                    attachments_en: Some("Copy of the petition.\nCopy of the passport.".into()),
+                    officer_ko: Some("영사 누를란 세릭바예프".into()),
+                    officer_en: Some("Nurlan SERIKBAYEV, Consul".into()),
+                    officer_phone: Some("02-379-9716".into()),
+                    ..LetterExtras::default()
+                },
+            };
+            if case_type == CaseType::Other {
+                request.extras.matter_ko = Some("임금 정산".into());
+                request.extras.matter_en = Some("the settlement of wages".into());
+            }
+            if !ws.letter_missing_fields(&request).unwrap().is_empty() {
+                continue;
+            }
+            types_done.push(case_type);
+            let pdf = ws.preview_letter(&request).unwrap();
+            let pages = page_texts(&pdf);
+            let all = pages.join("\n");
+            let what = format!("{} for a {case_type:?} case", t.name);
+            for bad in [
+                "기타",
+                "피해 피해",
+                "재해자은",
+                "진정인는",
+                "대상자은",
+                "고인가",
+            ] {
+                assert!(!all.contains(bad), "{what}: {bad:?} in\n{all}");
+            }
+            // No code word (snake_case) of the data model on a page.
+            let code_word = all.split_whitespace().find(|w| {
+                w.char_indices().any(|(i, c)| {
+                    c == '_'
+                        && w[..i].chars().last().is_some_and(char::is_alphabetic)
+                        && w[i + 1..].chars().next().is_some_and(char::is_alphabetic)
+                })
+            });
+            assert!(code_word.is_none(), "{what}: code word {code_word:?}");
+            // No word twice in a row.
+            let words: Vec<&str> = all.split_whitespace().collect();
+            for pair in words.windows(2) {
+                assert!(
+                    pair[0] != pair[1] || pair[0].chars().all(|c| !c.is_alphabetic()),
+                    "{what}: doubled {:?} in\n{all}",
+                    pair[0]
+                );
+            }
+            for page in &pages {
+                markers_are_consecutive(page).unwrap_or_else(|e| panic!("{what}: {e}\n{page}"));
+            }
+            if t.form == "gongmun" {
+                // The Korean page, then an English page with no bare Hangul.
+                let english = pages
+                    .iter()
+                    .skip_while(|p| !p.contains("English version"))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                assert!(!english.is_empty(), "{what}: no English page");
+                if let Some(line) = bare_hangul(&english) {
+                    panic!("{what}: Hangul on the English page: {line}");
+                }
+                for part in ["시행", "접수", "담당 영사", "공개구분 비공개(6)", "끝."]
+                {
+                    assert!(all.contains(part), "{what}: no {part} in\n{all}");
+                }
+                let korean = &pages[0];
+                if korean.contains("금액(") {
+                    assert!(
+                        korean.contains("원(금"),
+                        "{what}: amount without words\n{korean}"
+                    );
+                }
+            }
+            if t.name == "confirmation" {
+                assert!(
+                    bare_hangul(&all.replace("서울특별시 용산구 장문로", "")).is_none(),
+                    "{what}"
+                );
+            }
+            rendered += 1;
+        }
+        assert!(!types_done.is_empty(), "{}: no demo case fits", t.name);
+    }
+    assert!(rendered >= 40, "{rendered} letters checked");
 }

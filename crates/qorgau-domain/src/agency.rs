@@ -25,6 +25,8 @@ pub enum AgencyKind {
     /// 외교부
     ForeignMinistry,
     Employer,
+    /// An insurer of a foreign worker (출국만기보험, 귀국비용보험, 상해보험, 임금체불 보증보험)
+    Insurer,
     Other,
 }
 
@@ -57,6 +59,9 @@ pub struct Agency {
     /// Where the facts come from (a public page), so they can be rechecked.
     #[serde(default)]
     pub source: Option<String>,
+    /// The day the facts were last read in the source (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
     #[serde(default)]
     pub verified: bool,
 }
@@ -77,6 +82,7 @@ impl Agency {
             email: None,
             jurisdiction: None,
             source: None,
+            checked: None,
             verified: false,
         }
     }

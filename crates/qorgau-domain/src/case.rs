@@ -132,6 +132,10 @@ pub struct CaseRecord {
     pub place: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// The receiving agency's own number for the matter (진정 사건번호, COMWEL 접수번호,
+    /// police 사건번호, NHRCK 진정번호): letters quote it once the agency has a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency_ref: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -28,4 +28,4 @@ pub use issues::{IssueCode, Severity, ValidationIssue, ValidationReport};
 pub use letter::{LetterRecord, LetterStatus, RegistryNumber};
 pub use merge::{FieldVersion, FieldWrite, MergeOutcome, merge_field};
 pub use mission::{MissionProfile, RegistryPattern};
-pub use worker::{Province, Sex, StayStatus, Worker};
+pub use worker::{Province, Relation, RelationWords, Sex, StayStatus, Worker};

@@ -40,6 +40,16 @@ pub struct MissionProfile {
     pub consul_title_ko: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consul_title_en: Option<String>,
+    /// The consul's name and title as Kazakh and Russian letters sign them (`Н. Серікбаев`,
+    /// `Консул`): a confirmation in Kazakh and Russian is not signed in Latin letters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consul_name_kk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consul_name_ru: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consul_title_kk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consul_title_ru: Option<String>,
     /// The unit that sends letters, as 공문 name it (영사과).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section_ko: Option<String>,
@@ -117,7 +127,7 @@ impl MissionProfile {
 
     /// Fields that are empty, by name (for `qorgau mission show`).
     pub fn empty_fields(&self) -> Vec<&'static str> {
-        let fields: [(&str, &Option<String>); 14] = [
+        let fields: [(&str, &Option<String>); 18] = [
             ("name_kk", &self.name_kk),
             ("name_ru", &self.name_ru),
             ("name_ko", &self.name_ko),
@@ -131,6 +141,10 @@ impl MissionProfile {
             ("consul_name_en", &self.consul_name_en),
             ("consul_title_ko", &self.consul_title_ko),
             ("consul_title_en", &self.consul_title_en),
+            ("consul_name_kk", &self.consul_name_kk),
+            ("consul_name_ru", &self.consul_name_ru),
+            ("consul_title_kk", &self.consul_title_kk),
+            ("consul_title_ru", &self.consul_title_ru),
             ("section_ko", &self.section_ko),
         ];
         fields

@@ -149,6 +149,11 @@ pub struct MessengerHandle {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Employer {
     pub name: Option<String>,
+    /// The company's own English name, when it has one (letters' English pages use it
+    /// rather than a romanisation of the Korean name). Omitted when unset, so records
+    /// written before it existed keep their exact form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     /// 사업자등록번호, ten digits written `123-45-67890`.
     pub business_reg_no: Option<String>,
     pub address: Option<String>,
@@ -161,9 +166,137 @@ pub struct Employer {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NextOfKin {
     pub name: Option<String>,
-    pub relation: Option<String>,
+    pub relation: Option<Relation>,
     pub phone: Option<String>,
     pub address: Option<String>,
+}
+
+/// How the next of kin is related to the worker. Letters name it in each page's language
+/// ([`Relation::words`]), so an English page never says "배우자".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Relation {
+    Spouse,
+    Mother,
+    Father,
+    Son,
+    Daughter,
+    Brother,
+    Sister,
+    Other,
+}
+
+/// A relation's name in Kazakh, Russian, English and Korean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelationWords {
+    pub kk: &'static str,
+    pub ru: &'static str,
+    pub en: &'static str,
+    pub ko: &'static str,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 8] = [
+        Relation::Spouse,
+        Relation::Mother,
+        Relation::Father,
+        Relation::Son,
+        Relation::Daughter,
+        Relation::Brother,
+        Relation::Sister,
+        Relation::Other,
+    ];
+
+    /// The relation in each language letters are written in.
+    pub fn words(self) -> RelationWords {
+        let (kk, ru, en, ko) = match self {
+            Relation::Spouse => ("жұбайы", "супруг(а)", "spouse", "배우자"),
+            Relation::Mother => ("анасы", "мать", "mother", "어머니"),
+            Relation::Father => ("әкесі", "отец", "father", "아버지"),
+            Relation::Son => ("ұлы", "сын", "son", "아들"),
+            Relation::Daughter => ("қызы", "дочь", "daughter", "딸"),
+            Relation::Brother => ("ағасы (інісі)", "брат", "brother", "형제"),
+            Relation::Sister => ("әпкесі (сіңлісі)", "сестра", "sister", "자매"),
+            Relation::Other => ("туысы", "родственник", "relative", "친족"),
+        };
+        RelationWords { kk, ru, en, ko }
+    }
+
+    /// The relation a word names, in any of the four languages or as its code (`spouse`,
+    /// `배우자`, `жена`, `мать`); records written before the relation was an enum held such
+    /// words. Anything else is [`Relation::Other`].
+    pub fn from_word(word: &str) -> Relation {
+        let w = word.trim().to_lowercase();
+        let known: &[(&[&str], Relation)] = &[
+            (
+                &[
+                    "spouse",
+                    "wife",
+                    "husband",
+                    "배우자",
+                    "아내",
+                    "남편",
+                    "жена",
+                    "муж",
+                    "супруг",
+                    "супруга",
+                    "супруг(а)",
+                    "жұбайы",
+                    "әйелі",
+                    "күйеуі",
+                ],
+                Relation::Spouse,
+            ),
+            (
+                &["mother", "어머니", "모", "мать", "анасы"],
+                Relation::Mother,
+            ),
+            (
+                &["father", "아버지", "부", "отец", "әкесі"],
+                Relation::Father,
+            ),
+            (&["son", "아들", "сын", "ұлы"], Relation::Son),
+            (&["daughter", "딸", "дочь", "қызы"], Relation::Daughter),
+            (
+                &[
+                    "brother",
+                    "형제",
+                    "형",
+                    "오빠",
+                    "남동생",
+                    "брат",
+                    "ағасы",
+                    "інісі",
+                ],
+                Relation::Brother,
+            ),
+            (
+                &[
+                    "sister",
+                    "자매",
+                    "누나",
+                    "언니",
+                    "여동생",
+                    "сестра",
+                    "әпкесі",
+                    "сіңлісі",
+                ],
+                Relation::Sister,
+            ),
+        ];
+        known
+            .iter()
+            .find(|(words, _)| words.contains(&w.as_str()))
+            .map_or(Relation::Other, |(_, r)| *r)
+    }
+}
+
+impl<'de> Deserialize<'de> for Relation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(deserializer)?;
+        Ok(Relation::from_word(&word))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,5 +419,38 @@ impl Worker {
         .filter_map(|p| p.as_deref())
         .filter(|p| !p.trim().is_empty())
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod relation_tests {
+    use super::*;
+
+    #[test]
+    fn relations_read_old_free_text_and_name_themselves_in_four_languages() {
+        let kin: NextOfKin = serde_json::from_value(serde_json::json!({
+            "name": "Жұмабекова Гүлнар",
+            "relation": "배우자",
+        }))
+        .unwrap();
+        assert_eq!(kin.relation, Some(Relation::Spouse));
+        assert_eq!(Relation::from_word("wife"), Relation::Spouse);
+        assert_eq!(Relation::from_word("Мать"), Relation::Mother);
+        assert_eq!(Relation::from_word("cousin"), Relation::Other);
+        assert_eq!(
+            serde_json::to_value(Relation::Daughter).unwrap(),
+            serde_json::json!("daughter")
+        );
+        for r in Relation::ALL {
+            let w = r.words();
+            assert!(!w.kk.is_empty() && !w.ru.is_empty() && !w.en.is_empty() && !w.ko.is_empty());
+            // Its own code and each of its words read back as the same relation.
+            let code = serde_json::to_value(r).unwrap();
+            assert_eq!(Relation::from_word(code.as_str().unwrap()), r);
+            if r != Relation::Other {
+                assert_eq!(Relation::from_word(w.ko), r, "{w:?}");
+                assert_eq!(Relation::from_word(w.en), r, "{w:?}");
+            }
+        }
     }
 }

@@ -15,6 +15,10 @@ fn main() {
                 draft,
                 document_id: *b"qorgau-template!",
                 date: LetterDate::new(2026, 11, 21),
+                recipient: info
+                    .recipients
+                    .first()
+                    .and_then(|r| qorgau_letters::recipient_kind(r)),
             };
             let doc = set
                 .fill(&info.name, &sample_context_for(&info.name), &options)

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 /// `letter.number` is absent on drafts.
 pub const CONTEXT_KEYS: &[&str] = &[
     "mission.name_kk",
+    "mission.name_ru",
     "mission.name_ko",
     "mission.name_en",
     "mission.address_ko",
@@ -23,6 +24,10 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "mission.consul_name_en",
     "mission.consul_title_ko",
     "mission.consul_title_en",
+    "mission.consul_name_kk",
+    "mission.consul_name_ru",
+    "mission.consul_title_kk",
+    "mission.consul_title_ru",
     "mission.section_ko",
     "agency.name_ko",
     "agency.name_en",
@@ -41,22 +46,30 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "worker.arn",
     "worker.phone",
     "worker.address_kr",
+    "worker.address_en",
+    "worker.citizen_ru",
     "worker.occupation",
     "worker.stay_status",
+    "worker.stay_status_en",
     "worker.next_of_kin_name",
     "worker.next_of_kin_relation",
+    "worker.next_of_kin_relation_en",
     "worker.next_of_kin_phone",
     "employer.name",
+    "employer.name_en",
     "employer.address",
+    "employer.address_en",
     "employer.phone",
     "employer.business_reg_no",
     "employer.contact_person",
     "case.type_ko",
     "case.type_en",
+    "case.agency_ref",
     "case.occurred_on_ko",
     "case.occurred_on_en",
     "case.reported_on_ko",
     "case.place",
+    "case.place_en",
     "case.summary",
     "case.amount_claimed_krw",
     "case.amount_recovered_krw",
@@ -67,6 +80,12 @@ pub const CONTEXT_KEYS: &[&str] = &[
     "letter.details_en",
     "letter.attachments_ko",
     "letter.attachments_en",
+    "letter.officer_ko",
+    "letter.officer_en",
+    "letter.officer_phone",
+    "letter.exemption_notice",
+    "letter.consent_enclosed",
+    "letter.wage_case",
 ];
 
 /// Keys the engine fills itself; callers need not (and cannot usefully) set them.
@@ -76,12 +95,36 @@ pub const CONTEXT_KEYS: &[&str] = &[
 /// `Жұмабеков Әлихан(ZHUMABEKOV ALIKHAN)` and `ZHUMABEKOV ALIKHAN (Жұмабеков Әлихан)` — or
 /// the one name known when only the Cyrillic or only the passport Latin name is recorded;
 /// unset when neither is.
-pub const COMPUTED_KEYS: &[&str] = &["letter.date_numeric", "worker.names_ko", "worker.names_en"];
+/// `case.amount_claimed_ko` and `case.amount_recovered_ko` are the amounts as Korean 공문
+/// write them, `금7,860,000원(금칠백팔십육만원)`.
+///
+/// `mission.self_ko` / `mission.self_en` / `mission.self_en_start` are how a letter names its
+/// sender: `우리 대사관`, `the Embassy`, `The Embassy`, or `우리 총영사관`, `the Consulate
+/// General`, `The Consulate General` when the mission's name says it is a consulate general.
+pub const COMPUTED_KEYS: &[&str] = &[
+    "mission.self_ko",
+    "mission.self_en",
+    "mission.self_en_start",
+    "letter.date_numeric",
+    "worker.names_ko",
+    "worker.names_en",
+    "case.amount_claimed_ko",
+    "case.amount_recovered_ko",
+];
 
 /// The caller's keys a computed key is made from.
 pub fn computed_from(key: &str) -> &'static [&'static str] {
     match key {
-        "worker.names_ko" | "worker.names_en" => &["worker.name_cyrillic", "worker.latin_name"],
+        "worker.names_ko" | "worker.names_en" => &[
+            "worker.name_cyrillic",
+            "worker.latin_name",
+            "worker.hangul_name",
+        ],
+        "mission.self_ko" | "mission.self_en" | "mission.self_en_start" => {
+            &["mission.name_ko", "mission.name_en"]
+        }
+        "case.amount_claimed_ko" => &["case.amount_claimed_krw"],
+        "case.amount_recovered_ko" => &["case.amount_recovered_krw"],
         _ => &[],
     }
 }

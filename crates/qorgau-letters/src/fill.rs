@@ -16,6 +16,10 @@ pub struct FillOptions {
     pub document_id: [u8; 16],
     /// The letter's date: the PDF's dates and `letter.date_numeric`.
     pub date: LetterDate,
+    /// The kind of recipient ([`RECIPIENT_KINDS`](crate::RECIPIENT_KINDS)) the letter goes
+    /// to: which sensitive fields it may print ([`Template::may_print`]). `None`: only what
+    /// every recipient of the template may see.
+    pub recipient: Option<&'static str>,
 }
 
 /// Why a template could not be filled.
@@ -57,6 +61,37 @@ impl TemplateSet {
 }
 
 impl Template {
+    /// The [`SENSITIVE_KEYS`](crate::SENSITIVE_KEYS) this template prints to `recipient`:
+    /// what its `[sensitive]` table lists for that kind; for an unknown or unnamed
+    /// recipient, what every recipient kind of the template may see; for an employer,
+    /// nothing.
+    pub fn may_print(&self, recipient: Option<&str>) -> Vec<&str> {
+        let listed = |kind: &str| -> Vec<&str> {
+            if crate::template::NO_SENSITIVE_RECIPIENTS.contains(&kind) {
+                return Vec::new();
+            }
+            self.info
+                .sensitive
+                .get(kind)
+                .map(|f| f.iter().map(String::as_str).collect())
+                .unwrap_or_default()
+        };
+        match recipient {
+            Some(kind) if self.info.recipients.iter().any(|r| r == kind) => listed(kind),
+            _ => {
+                let mut common: Option<Vec<&str>> = None;
+                for kind in &self.info.recipients {
+                    let these = listed(kind);
+                    common = Some(match common {
+                        None => these,
+                        Some(c) => c.into_iter().filter(|f| these.contains(f)).collect(),
+                    });
+                }
+                common.unwrap_or_default()
+            }
+        }
+    }
+
     /// Every caller key this template can use: its required and optional keys, and the keys
     /// its computed keys are made from. What a registry must keep to render it again.
     pub fn data_keys(&self) -> Vec<&str> {
@@ -73,7 +108,7 @@ impl Template {
     /// The required fields `ctx` leaves empty, in the template's order (on a draft,
     /// `letter.number` is not required). Computed keys count as set when their sources are.
     pub fn missing_fields(&self, ctx: &LetterContext, options: &FillOptions) -> Vec<String> {
-        let ctx = effective_context(ctx, options);
+        let ctx = self.effective_context(ctx, options);
         self.missing_in(&ctx, options)
     }
 
@@ -89,7 +124,7 @@ impl Template {
 
     /// Fills this template from `ctx`; see [`TemplateSet::fill`].
     pub fn fill(&self, ctx: &LetterContext, options: &FillOptions) -> Result<Document, FillError> {
-        let ctx = effective_context(ctx, options);
+        let ctx = self.effective_context(ctx, options);
         let missing = self.missing_in(&ctx, options);
         if !missing.is_empty() {
             return Err(FillError::Missing {
@@ -111,8 +146,9 @@ impl Template {
         });
 
         let mut blocks: Vec<Block> = Vec::new();
+        let mut numbers = Numbering::default();
         for block in self.blocks.iter().filter(|b| applies(b, &ctx)) {
-            if let Some(b) = fill_block(block, &ctx, &mut blocks) {
+            if let Some(b) = fill_block(block, &ctx, &mut blocks, &mut numbers) {
                 blocks.push(b);
             }
         }
@@ -137,9 +173,23 @@ impl Template {
     }
 }
 
-/// The context as the template sees it: no number on a draft, the computed keys added.
-fn effective_context(ctx: &LetterContext, options: &FillOptions) -> LetterContext {
-    let mut ctx = ctx.clone();
+impl Template {
+    /// The context as the template sees it: no number on a draft, no sensitive field the
+    /// recipient may not see, the computed keys added.
+    fn effective_context(&self, ctx: &LetterContext, options: &FillOptions) -> LetterContext {
+        let mut ctx = ctx.clone();
+        let allowed = self.may_print(options.recipient);
+        for key in crate::template::SENSITIVE_KEYS {
+            if !allowed.contains(key) {
+                ctx.remove(key);
+            }
+        }
+        computed_context(ctx, options)
+    }
+}
+
+/// `ctx` with the computed keys added, and no number on a draft.
+fn computed_context(mut ctx: LetterContext, options: &FillOptions) -> LetterContext {
     if options.draft {
         ctx.remove("letter.number");
     }
@@ -150,13 +200,50 @@ fn effective_context(ctx: &LetterContext, options: &FillOptions) -> LetterContex
     );
     let cyrillic = ctx.get("worker.name_cyrillic").map(str::to_owned);
     let latin = ctx.get("worker.latin_name").map(str::to_owned);
-    let (ko, en) = match (cyrillic, latin) {
-        (Some(c), Some(l)) => (format!("{c}({l})"), format!("{l} ({c})")),
-        (Some(one), None) | (None, Some(one)) => (one.clone(), one),
-        (None, None) => (String::new(), String::new()),
+    let hangul = ctx.get("worker.hangul_name").map(str::to_owned);
+    // Korean officials know a foreigner by the passport's Latin name (on the ARC and in
+    // their systems); the Hangul transcription follows when recorded. Cyrillic only when
+    // nothing else is known.
+    let ko = match (&latin, &hangul, &cyrillic) {
+        (Some(l), Some(h), _) => format!("{l}({h})"),
+        (Some(l), None, _) => l.clone(),
+        (None, Some(h), _) => h.clone(),
+        (None, None, Some(c)) => c.clone(),
+        (None, None, None) => String::new(),
     };
+    let en = match (&latin, &cyrillic) {
+        (Some(l), Some(c)) => format!("{l} ({c})"),
+        (Some(one), None) | (None, Some(one)) => one.clone(),
+        (None, None) => String::new(),
+    };
+    let consulate = ctx
+        .get("mission.name_ko")
+        .is_some_and(|n| n.contains("총영사관"))
+        || ctx
+            .get("mission.name_en")
+            .is_some_and(|n| n.contains("Consulate"));
+    let known = ctx.has("mission.name_ko") || ctx.has("mission.name_en");
+    let (self_ko, self_en, self_en_start) = match (known, consulate) {
+        (false, _) => ("", "", ""),
+        (true, true) => (
+            "우리 총영사관",
+            "the Consulate General",
+            "The Consulate General",
+        ),
+        (true, false) => ("우리 대사관", "the Embassy", "The Embassy"),
+    };
+    ctx.set("mission.self_ko", self_ko)
+        .set("mission.self_en", self_en)
+        .set("mission.self_en_start", self_en_start);
     ctx.set("worker.names_ko", ko);
     ctx.set("worker.names_en", en);
+    for (from, to) in [
+        ("case.amount_claimed_krw", "case.amount_claimed_ko"),
+        ("case.amount_recovered_krw", "case.amount_recovered_ko"),
+    ] {
+        let words = ctx.get(from).and_then(crate::amount::korean_amount);
+        ctx.set(to, words.unwrap_or_default());
+    }
     ctx
 }
 
@@ -171,8 +258,24 @@ fn value(ctx: &LetterContext, key: &str) -> String {
     if KOREAN_DATE_KEYS.contains(&key) {
         v.replace(' ', "\u{a0}")
     } else {
-        v.to_owned()
+        keep_dates_together(v)
     }
+}
+
+/// Korean dates inside free text (`2026. 6. 1.부터`) get no-break spaces too: a space after
+/// a full stop that follows digits and precedes a digit joins the date's parts.
+fn keep_dates_together(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let joins = c == ' '
+            && i >= 2
+            && chars[i - 1] == '.'
+            && chars[i - 2].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        out.push(if joins { '\u{a0}' } else { c });
+    }
+    out
 }
 
 fn runs(pieces: &[Piece], ctx: &LetterContext, bold: bool) -> Vec<Run> {
@@ -191,6 +294,15 @@ fn runs(pieces: &[Piece], ctx: &LetterContext, bold: bool) -> Vec<Run> {
     for piece in flat {
         let run = match piece {
             Piece::Cond(..) => continue,
+            Piece::Particle(particle) => {
+                // Agrees with the text just before it (`{field:은}`, or `…(전화 …){:으로}`
+                // after a parenthesis); stays in that run.
+                let before: String = out.iter().map(|r| r.text.as_str()).collect();
+                if let Some(last) = out.last_mut() {
+                    last.text.push_str(particle.after(&before));
+                }
+                continue;
+            }
             Piece::Lit(s) => Run {
                 text: s.clone(),
                 bold,
@@ -233,12 +345,86 @@ fn single_text(runs: &[Run]) -> Text {
     }
 }
 
-fn fill_block(block: &TBlock, ctx: &LetterContext, done: &mut [Block]) -> Option<Block> {
+/// Item counters per level, reset below a new item, at a page break (the English page
+/// starts again at 1.) and at a heading.
+#[derive(Default)]
+struct Numbering {
+    counts: [usize; 8],
+}
+
+impl Numbering {
+    fn next(&mut self, level: u8, korean: bool) -> String {
+        let level = usize::from(level.min(7));
+        self.counts[level] += 1;
+        self.counts[level + 1..].iter_mut().for_each(|c| *c = 0);
+        marker(level, self.counts[level], korean)
+    }
+
+    fn reset(&mut self) {
+        self.counts = [0; 8];
+    }
+}
+
+/// The 공문 item marker of the `n`th item (from 1) at `level`: 1. 가. 1) 가) (1) (가) ① ㉮
+/// (after 하 comes 거, 너 …); English items 1. a) (i) (a).
+pub(crate) fn marker(level: usize, n: usize, korean: bool) -> String {
+    const GANADA: [char; 14] = [
+        '가', '나', '다', '라', '마', '바', '사', '아', '자', '차', '카', '타', '파', '하',
+    ];
+    let hangul = |n: usize| {
+        let i = (n - 1) % GANADA.len();
+        let round = (n - 1) / GANADA.len();
+        // 가 → 거 → 고 …: the same consonant with the vowels ㅏ ㅓ ㅗ ㅜ.
+        let vowel_step = [0u32, 4, 8, 13][round.min(3)] * 28;
+        char::from_u32(GANADA[i] as u32 + vowel_step).unwrap_or(GANADA[i])
+    };
+    let latin = |n: usize| char::from(b'a' + ((n - 1) % 26) as u8);
+    if korean {
+        match level {
+            0 => format!("{n}."),
+            1 => format!("{}.", hangul(n)),
+            2 => format!("{n})"),
+            3 => format!("{})", hangul(n)),
+            4 => format!("({n})"),
+            5 => format!("({})", hangul(n)),
+            6 => {
+                char::from_u32(0x2460 + (n as u32 - 1).min(19)).map_or(n.to_string(), String::from)
+            }
+            _ => {
+                char::from_u32(0x326E + (n as u32 - 1).min(13)).map_or(n.to_string(), String::from)
+            }
+        }
+    } else {
+        match level {
+            0 => format!("{n}."),
+            1 => format!("{})", latin(n)),
+            2 => format!("({})", roman(n)),
+            _ => format!("({})", latin(n)),
+        }
+    }
+}
+
+fn roman(n: usize) -> String {
+    const R: [&str; 10] = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
+    R.get(n - 1).map_or(n.to_string(), |r| (*r).to_owned())
+}
+
+fn fill_block(
+    block: &TBlock,
+    ctx: &LetterContext,
+    done: &mut [Block],
+    numbers: &mut Numbering,
+) -> Option<Block> {
     let indent = |level: u8| f32::from(level) * crate::layout::ITEM_LEVEL_INDENT_MM;
     Some(match &block.kind {
-        TKind::Heading(text) => Block::Heading {
-            text: single_text(&runs(text, ctx, true)),
-        },
+        TKind::Heading(text) => {
+            // A heading starts a new document section (the Russian half of a form): its
+            // items are numbered from 1 again.
+            numbers.reset();
+            Block::Heading {
+                text: single_text(&runs(text, ctx, true)),
+            }
+        }
         TKind::Para {
             text,
             align,
@@ -256,14 +442,47 @@ fn fill_block(block: &TBlock, ctx: &LetterContext, done: &mut [Block]) -> Option
             space_after_mm: *space_after,
         }),
         TKind::Item {
-            marker,
             level,
             text,
             space_after,
-        } => Block::Paragraph(Paragraph {
-            space_after_mm: *space_after,
-            ..Paragraph::new(runs(text, ctx, false)).item(marker.clone(), *level)
-        }),
+            korean,
+        } => {
+            let text = runs(text, ctx, false);
+            if text.is_empty() {
+                return None;
+            }
+            Block::Paragraph(Paragraph {
+                space_after_mm: *space_after,
+                ..Paragraph::new(text).item(numbers.next(*level, *korean), *level)
+            })
+        }
+        TKind::Enclosures { label, items } => {
+            let mut entries: Vec<Vec<Run>> = Vec::new();
+            for item in items {
+                let item = runs(item, ctx, false);
+                let text: String = item.iter().map(|r| r.text.as_str()).collect();
+                let field = item.iter().find_map(|r| r.source_field.clone());
+                for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    entries.push(vec![Run {
+                        text: line.to_owned(),
+                        bold: false,
+                        source_field: field.clone(),
+                    }]);
+                }
+            }
+            if entries.is_empty() {
+                return None;
+            }
+            if entries.len() > 1 {
+                for (i, entry) in entries.iter_mut().enumerate() {
+                    entry.insert(0, Run::plain(format!("{}. ", i + 1)));
+                }
+            }
+            Block::List {
+                label: Text::plain(label.clone()),
+                items: entries,
+            }
+        }
         TKind::Labelled { label, text, bold } => Block::Labelled {
             label: Text::plain(label.clone()),
             value: runs(text, ctx, false),
@@ -271,7 +490,10 @@ fn fill_block(block: &TBlock, ctx: &LetterContext, done: &mut [Block]) -> Option
         },
         TKind::Rule => Block::Rule,
         TKind::Spacer(mm) => Block::Spacer(*mm),
-        TKind::PageBreak => Block::PageBreak,
+        TKind::PageBreak => {
+            numbers.reset();
+            Block::PageBreak
+        }
         TKind::Signature(lines) => Block::Signature {
             lines: lines
                 .iter()
@@ -287,6 +509,7 @@ fn fill_block(block: &TBlock, ctx: &LetterContext, done: &mut [Block]) -> Option
             let target = match last {
                 Some(Block::Paragraph(p)) if !p.runs.is_empty() => Some(&mut p.runs),
                 Some(Block::Labelled { value, .. }) if !value.is_empty() => Some(value),
+                Some(Block::List { items, .. }) => items.last_mut(),
                 _ => None,
             };
             match target {

@@ -16,12 +16,15 @@
 //! No I/O (besides reading a user template directory when asked), no clock, no randomness:
 //! registry and storage live elsewhere.
 
+mod amount;
 mod context;
 mod fill;
 mod fonts;
 mod layout;
 mod model;
+mod particle;
 mod render;
+mod romanize;
 mod sample;
 mod subset;
 mod template;
@@ -34,9 +37,11 @@ pub use model::{
     Align, Block, DocMeta, Document, LetterDate, Letterhead, LetterheadLine, Paragraph, Run, Text,
 };
 pub use render::{BODY_PT, LINE_HEIGHT, MARGINS_MM, check_coverage, render};
+pub use romanize::{romanize_address, romanize_name, romanize_word};
 pub use sample::{sample_bilingual_letter, sample_context, sample_context_for, sample_long_letter};
 pub use template::{
-    Form, RECIPIENT_KINDS, Template, TemplateError, TemplateInfo, TemplateSet, TemplateSource,
+    Form, NO_SENSITIVE_RECIPIENTS, OPT_IN_KEYS, RECIPIENT_KINDS, SENSITIVE_KEYS, Template,
+    TemplateError, TemplateInfo, TemplateSet, TemplateSource, recipient_kind,
 };
 
 /// The number of pages of a PDF, `None` when it does not parse.

@@ -209,6 +209,14 @@ pub enum Block {
         #[serde(default)]
         bold: bool,
     },
+    /// A label and a list of values, one per line, each line starting two spaces after the
+    /// label: `붙임  1. 진정서 사본 1부.` / `      2. 동의서 1부.  끝.`.
+    List {
+        /// The label (`붙임`, `Enclosures:`).
+        label: Text,
+        /// The entries, top to bottom.
+        items: Vec<Vec<Run>>,
+    },
     /// A full-width horizontal line (between 두문 and 본문, above 결문).
     Rule,
     /// Vertical space, in millimetres. Dropped at the top of a page.

@@ -111,6 +111,12 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts) -> Result<(), RenderError> 
                 check_text(label, *bold)?;
                 check_runs(value, *bold)?;
             }
+            Block::List { label, items } => {
+                check_text(label, false)?;
+                for item in items {
+                    check_runs(item, false)?;
+                }
+            }
             Block::Signature { lines } => {
                 for (i, line) in lines.iter().enumerate() {
                     check_text(line, i == 0)?;
@@ -121,6 +127,9 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts) -> Result<(), RenderError> 
     }
     Ok(())
 }
+
+/// The most a justified line stretches each space, in em; beyond it the line is set left.
+const MAX_JUSTIFY_STRETCH_EM: f32 = 0.6;
 
 /// The characters drawn in each face, indexed by [`Face::index`].
 type CharsPerFace = [BTreeSet<char>; 4];
@@ -201,6 +210,7 @@ impl<'f> Composer<'f> {
             }
             Block::Paragraph(p) => self.paragraph(p)?,
             Block::Labelled { label, value, bold } => self.labelled(label, value, *bold)?,
+            Block::List { label, items } => self.list(label, items)?,
             Block::Rule => {
                 self.space(1.5);
                 self.ensure(pt(1.5));
@@ -295,6 +305,34 @@ impl<'f> Composer<'f> {
             marker,
         );
         self.y += pt(p.space_after_mm);
+        Ok(())
+    }
+
+    fn list(&mut self, label: &Text, items: &[Vec<Run>]) -> Result<(), RenderError> {
+        let label_runs = [Run {
+            text: label.text.clone(),
+            bold: false,
+            source_field: label.source_field.clone(),
+        }];
+        let label_lines = layout_paragraph(&label_runs, self.fonts, BODY_PT, f32::MAX, f32::MAX)?;
+        let label_width = label_lines.first().map_or(0.0, |l| l.width_pt);
+        let gap = 2.0 * self.fonts.advance_pt(Face::HangulRegular, ' ', BODY_PT);
+        let value_x = left() + label_width + gap;
+        let width = left() + content_width() - value_x;
+        let mut marker = label_lines.into_iter().next().map(|l| (l, left()));
+        for item in items {
+            let lines = layout_paragraph(item, self.fonts, BODY_PT, width, width)?;
+            self.place_lines(
+                &lines,
+                BODY_PT,
+                LINE_HEIGHT,
+                Align::Left,
+                value_x,
+                value_x,
+                marker.take(),
+            );
+        }
+        self.y += pt(1.0);
         Ok(())
     }
 
@@ -488,7 +526,15 @@ impl Painter {
         let slack = (avail - line.width_pt).max(0.0);
         let spaces = line.stretchable_spaces();
         let (mut pen, extra) = match align {
-            Align::Justify if !line.ends_paragraph && spaces > 0 => (x, slack / spaces as f32),
+            // A line broken early by a long unbreakable word (a name with its Hangul form in
+            // parentheses) would be stretched into gaps wider than a word: set it left.
+            Align::Justify
+                if !line.ends_paragraph
+                    && spaces > 0
+                    && slack / spaces as f32 <= MAX_JUSTIFY_STRETCH_EM * size =>
+            {
+                (x, slack / spaces as f32)
+            }
             Align::Justify | Align::Left => (x, 0.0),
             Align::Center => (x + slack / 2.0, 0.0),
             Align::Right => (x + slack, 0.0),

@@ -242,12 +242,16 @@ pub fn sample_context() -> crate::LetterContext {
             "mission.name_kk",
             "Қазақстан Республикасының Корея Республикасындағы Елшілігі",
         ),
+        (
+            "mission.name_ru",
+            "Посольство Республики Казахстан в Республике Корея",
+        ),
         ("mission.name_ko", "주대한민국 카자흐스탄공화국 대사관"),
         (
             "mission.name_en",
             "Embassy of the Republic of Kazakhstan in the Republic of Korea",
         ),
-        ("mission.address_ko", "04392 서울특별시 용산구 장문로 53"),
+        ("mission.address_ko", "(04392) 서울특별시 용산구 장문로 53"),
         (
             "mission.address_en",
             "53, Jangmun-ro, Yongsan-gu, Seoul 04392",
@@ -255,22 +259,21 @@ pub fn sample_context() -> crate::LetterContext {
         ("mission.phone", "02-379-9714"),
         ("mission.fax", "02-395-9766"),
         ("mission.email", "seoul@mfa.kz"),
-        ("mission.consul_name_ko", "세릭바예프 누를란"),
+        ("mission.consul_name_ko", "누를란 세릭바예프"),
+        ("mission.consul_name_kk", "Н. Серікбаев"),
+        ("mission.consul_name_ru", "Н. Серикбаев"),
+        ("mission.consul_title_kk", "Консул"),
+        ("mission.consul_title_ru", "Консул"),
         ("mission.consul_name_en", "Nurlan SERIKBAYEV"),
         ("mission.consul_title_ko", "영사"),
         ("mission.consul_title_en", "Consul"),
         ("mission.section_ko", "영사과"),
-        ("agency.name_ko", "서울지방고용노동청"),
+        ("agency.name_ko", "경기지방고용노동청 안산지청"),
         (
             "agency.name_en",
-            "Seoul Regional Employment and Labor Office",
+            "Ansan Branch, Gyeonggi Regional Employment and Labor Office",
         ),
-        (
-            "agency.recipient_ko",
-            "서울지방고용노동청장(근로개선지도과장)",
-        ),
-        ("agency.address_ko", "서울특별시 중구 삼일대로 363"),
-        ("agency.address_en", "363, Samil-daero, Jung-gu, Seoul"),
+        ("agency.recipient_ko", "경기지방고용노동청 안산지청장"),
         ("worker.name_cyrillic", "Жұмабеков Әлихан"),
         ("worker.latin_name", "ZHUMABEKOV ALIKHAN"),
         ("worker.hangul_name", "주마베코프 알리한"),
@@ -283,12 +286,26 @@ pub fn sample_context() -> crate::LetterContext {
         ("worker.arn", "940315-5123456"),
         ("worker.phone", "010-1234-5678"),
         ("worker.address_kr", "경기도 안산시 단원구 원곡로 10"),
+        (
+            "worker.address_en",
+            "10, Wongok-ro, Danwon-gu, Ansan-si, Gyeonggi-do",
+        ),
+        ("worker.citizen_ru", "гражданин"),
         ("worker.occupation", "생산직 근로자"),
         ("worker.next_of_kin_name", "Жұмабекова Гүлнар"),
         ("worker.next_of_kin_relation", "배우자"),
+        ("worker.next_of_kin_relation_en", "spouse"),
         ("worker.next_of_kin_phone", "+7 701 234 5678"),
         ("employer.name", "(주)한빛정밀"),
+        (
+            "employer.name_en",
+            "Hanbit Precision Co., Ltd. ((주)한빛정밀)",
+        ),
         ("employer.address", "경기도 안산시 단원구 산단로 123"),
+        (
+            "employer.address_en",
+            "123, Sandan-ro, Danwon-gu, Ansan-si, Gyeonggi-do",
+        ),
         ("employer.phone", "031-123-4567"),
         ("employer.business_reg_no", "123-45-67890"),
         ("employer.contact_person", "대표이사 김철수"),
@@ -298,6 +315,7 @@ pub fn sample_context() -> crate::LetterContext {
         ("case.occurred_on_en", "10 June 2026"),
         ("case.reported_on_ko", "2026. 10. 2."),
         ("case.place", "경기도 안산시 단원구"),
+        ("case.place_en", "Danwon-gu, Ansan-si, Gyeonggi-do"),
         (
             "case.summary",
             "진정인은 2025. 4. 1.부터 2026. 8. 31.까지 위 사업장에서 근무하였으나 2026. 6.부터 \
@@ -305,7 +323,7 @@ pub fn sample_context() -> crate::LetterContext {
         ),
         ("case.amount_claimed_krw", "7,860,000"),
         ("case.amount_recovered_krw", "1,000,000"),
-        ("letter.number", "KZ-SEL-2026/0142"),
+        ("letter.number", "SEL-2026/0142"),
         ("letter.date_ko", "2026. 11. 21."),
         ("letter.date_en", "21 November 2026"),
         (
@@ -317,14 +335,15 @@ pub fn sample_context() -> crate::LetterContext {
             "The Embassy would be grateful if the petitioner's hearing could be scheduled \
              through its Consular Section.",
         ),
-        (
-            "letter.attachments_ko",
-            "1. 진정서 사본 1부.  2. 여권 사본 1부.",
-        ),
+        ("letter.attachments_ko", "진정서 사본 1부.\n여권 사본 1부."),
         (
             "letter.attachments_en",
-            "1. Copy of the petition.  2. Copy of the passport.",
+            "Copy of the petition.\nCopy of the passport.",
         ),
+        ("letter.officer_ko", "영사 누를란 세릭바예프"),
+        ("letter.officer_en", "Nurlan SERIKBAYEV, Consul"),
+        ("letter.officer_phone", "02-379-9716"),
+        ("letter.consent_enclosed", "yes"),
     ];
     pairs
         .iter()
@@ -340,11 +359,11 @@ pub fn sample_context_for(template: &str) -> crate::LetterContext {
     let mut ctx = sample_context();
     let agency: Option<[&str; 5]> = match template {
         "industrial_accident" => Some([
-            "근로복지공단",
-            "Korea Workers' Compensation & Welfare Service",
-            "근로복지공단 이사장",
-            "울산광역시 중구 종가로 340",
-            "340, Jongga-ro, Jung-gu, Ulsan",
+            "근로복지공단 안산지사",
+            "Ansan Branch, Korea Workers' Compensation & Welfare Service",
+            "근로복지공단 안산지사장",
+            "",
+            "",
         ]),
         "consular_access" => Some([
             "서울출입국·외국인청",
@@ -353,7 +372,49 @@ pub fn sample_context_for(template: &str) -> crate::LetterContext {
             "",
             "",
         ]),
-        "death_repatriation" => Some([
+        "crime_victim_police" => Some([
+            "안산단원경찰서",
+            "Ansan Danwon Police Station",
+            "안산단원경찰서장",
+            "",
+            "",
+        ]),
+        "substitute_wages" | "survivor_benefits" => Some([
+            "근로복지공단 안산지사",
+            "Ansan Branch, Korea Workers' Compensation & Welfare Service",
+            "근로복지공단 안산지사장",
+            "",
+            "",
+        ]),
+        "voluntary_departure" => Some([
+            "서울출입국·외국인청",
+            "Seoul Immigration Office",
+            "서울출입국·외국인청장",
+            "",
+            "",
+        ]),
+        "detention_release" => Some([
+            "화성외국인보호소",
+            "Hwaseong Immigration Detention Center",
+            "화성외국인보호소장",
+            "",
+            "",
+        ]),
+        "hospital_records" => Some([
+            "고려대학교 안산병원",
+            "Korea University Ansan Hospital",
+            "고려대학교 안산병원장",
+            "",
+            "",
+        ]),
+        "insurer_claim" => Some([
+            "○○보험 주식회사",
+            "○○ Insurance Co., Ltd.",
+            "○○보험 주식회사 대표이사",
+            "",
+            "",
+        ]),
+        "death_police" => Some([
             "서울용산경찰서",
             "Yongsan Police Station, Seoul",
             "서울용산경찰서장",
@@ -374,10 +435,17 @@ pub fn sample_context_for(template: &str) -> crate::LetterContext {
             "서울특별시 중구 삼일대로 340 나라키움 저동빌딩",
             "Narakium Jeo-dong Bldg., 340 Samil-daero, Jung-gu, Seoul 04551",
         ]),
+        "death_hospital" => Some([
+            "고려대학교 안산병원",
+            "Korea University Ansan Hospital",
+            "고려대학교 안산병원장",
+            "",
+            "",
+        ]),
         "legal_aid" => Some([
-            "대한법률구조공단",
-            "Korea Legal Aid Corporation",
-            "대한법률구조공단 이사장",
+            "대한법률구조공단 수원지부",
+            "Suwon Branch, Korea Legal Aid Corporation",
+            "대한법률구조공단 수원지부장",
             "",
             "",
         ]),
@@ -390,6 +458,87 @@ pub fn sample_context_for(template: &str) -> crate::LetterContext {
         ]),
         _ => None,
     };
+    // Each letter its own realistic case: the accident letter tells of an accident, the
+    // death letters of a death, not of the wage claim the shared sample describes.
+    let case: Option<(&str, &str)> = match template {
+        "industrial_accident" => Some((
+            "산업재해",
+            "재해자는 2026. 6. 10. 프레스 작업 중 오른손이 끼여 골절상을 입고 수술을 받았습니다.",
+        )),
+        "consular_access" => Some(("구금(보호) 및 강제퇴거", "")),
+        "death_police" | "death_hospital" | "survivor_benefits" | "employer_death_payment" => {
+            Some(("사망 및 시신(유해) 송환", ""))
+        }
+        "crime_victim_police" => Some(("범죄 피해", "")),
+        "human_rights" => Some((
+            "차별 및 가혹행위",
+            "피해자는 외국인보호소에서 보호 중 통역 없이 조사를 받았다고 진술하고 있습니다.",
+        )),
+        _ => None,
+    };
+    if let Some((type_ko, summary)) = case {
+        ctx.set("case.type_ko", type_ko)
+            .set("case.summary", summary);
+        let type_en = match type_ko {
+            "산업재해" => "an industrial accident",
+            "구금(보호) 및 강제퇴거" => "detention and removal",
+            "사망 및 시신(유해) 송환" => "a death and the repatriation of the remains",
+            "범죄 피해" => "being the victim of a crime",
+            _ => "discrimination and ill-treatment",
+        };
+        ctx.set("case.type_en", type_en);
+    }
+    // Remarks and enclosures that fit the letter (the shared ones are a wage petition's).
+    let own: Option<(&str, &str, &str, &str)> = match template {
+        "consular_access"
+        | "crime_victim_police"
+        | "detention_release"
+        | "employer_documents"
+        | "employer_death_payment"
+        | "passport_return"
+        | "insurer_claim"
+        | "hospital_records"
+        | "wage_certificate"
+        | "substitute_wages"
+        | "note_verbale_notification" => Some(("", "", "", "")),
+        "death_police" | "death_hospital" => Some((
+            "",
+            "",
+            "고인의 여권 사본 1부.",
+            "Copy of the passport of the deceased.",
+        )),
+        "industrial_accident" => Some((
+            "",
+            "",
+            "진단서 사본 1부.",
+            "Copy of the medical certificate.",
+        )),
+        "employer_payment" | "support_centre" | "human_rights" | "legal_aid" => {
+            Some(("", "", "", ""))
+        }
+        _ => None,
+    };
+    if let Some((details_ko, details_en, attachments_ko, attachments_en)) = own {
+        ctx.set("letter.details_ko", details_ko)
+            .set("letter.details_en", details_en)
+            .set("letter.attachments_ko", attachments_ko)
+            .set("letter.attachments_en", attachments_en);
+    }
+    if template == "note_verbale" {
+        // A note verbale speaks of the Embassy in the third person.
+        ctx.set(
+            "letter.details_ko",
+            "진정인은 2026. 10. 2. 관할 지방고용노동관서에 진정을 제기하였으나, 사업주는 출석 요구에 응하지 않고 있습니다.",
+        )
+        .set(
+            "letter.details_en",
+            "The petitioner filed a petition with the competent labour office on 2 October 2026, \
+             but the employer has not answered its summons.",
+        );
+    }
+    if template == "legal_aid" {
+        ctx.set("letter.wage_case", "yes");
+    }
     if let Some([name_ko, name_en, recipient_ko, address_ko, address_en]) = agency {
         ctx.set("agency.name_ko", name_ko)
             .set("agency.name_en", name_en)

@@ -36,9 +36,40 @@ pub const RECIPIENT_KINDS: &[&str] = &[
     "legal_aid",
     "foreign_ministry",
     "employer",
+    "insurer",
     "worker",
     "family",
 ];
+
+/// Fields that can harm the worker in the wrong hands: the immigration status, the alien
+/// registration number, the IIN, the passport number and the caseworker's case summary. A
+/// template prints one only for a recipient kind its `[sensitive]` table lists it under;
+/// for an employer, never (an employer of an undocumented worker can report them, and faces
+/// liability of his own).
+pub const SENSITIVE_KEYS: &[&str] = &[
+    "worker.stay_status",
+    "worker.stay_status_en",
+    "worker.arn",
+    "worker.iin",
+    "worker.passport_no",
+    "case.summary",
+];
+
+/// Sensitive fields the caseworker adds per letter (off unless chosen): never required.
+pub const OPT_IN_KEYS: &[&str] = &[
+    "worker.stay_status",
+    "worker.stay_status_en",
+    "case.summary",
+];
+
+/// Recipient kinds that may never be shown a sensitive field, whatever a template says.
+pub const NO_SENSITIVE_RECIPIENTS: &[&str] = &["employer"];
+
+/// The recipient kind called `name`, as the `'static` string [`FillOptions`](crate::FillOptions)
+/// takes.
+pub fn recipient_kind(name: &str) -> Option<&'static str> {
+    RECIPIENT_KINDS.iter().copied().find(|k| *k == name)
+}
 
 /// The shipped templates, in the order they are listed.
 const EMBEDDED: &[(&str, &str)] = &[
@@ -55,8 +86,12 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../../assets/letters/consular_access.toml"),
     ),
     (
-        "death_repatriation.toml",
-        include_str!("../../../assets/letters/death_repatriation.toml"),
+        "death_police.toml",
+        include_str!("../../../assets/letters/death_police.toml"),
+    ),
+    (
+        "death_hospital.toml",
+        include_str!("../../../assets/letters/death_hospital.toml"),
     ),
     (
         "support_centre.toml",
@@ -81,6 +116,70 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "confirmation.toml",
         include_str!("../../../assets/letters/confirmation.toml"),
+    ),
+    (
+        "crime_victim_police.toml",
+        include_str!("../../../assets/letters/crime_victim_police.toml"),
+    ),
+    (
+        "wage_certificate.toml",
+        include_str!("../../../assets/letters/wage_certificate.toml"),
+    ),
+    (
+        "substitute_wages.toml",
+        include_str!("../../../assets/letters/substitute_wages.toml"),
+    ),
+    (
+        "survivor_benefits.toml",
+        include_str!("../../../assets/letters/survivor_benefits.toml"),
+    ),
+    (
+        "detention_release.toml",
+        include_str!("../../../assets/letters/detention_release.toml"),
+    ),
+    (
+        "hospital_records.toml",
+        include_str!("../../../assets/letters/hospital_records.toml"),
+    ),
+    (
+        "employer_documents.toml",
+        include_str!("../../../assets/letters/employer_documents.toml"),
+    ),
+    (
+        "employer_death_payment.toml",
+        include_str!("../../../assets/letters/employer_death_payment.toml"),
+    ),
+    (
+        "passport_return.toml",
+        include_str!("../../../assets/letters/passport_return.toml"),
+    ),
+    (
+        "insurer_claim.toml",
+        include_str!("../../../assets/letters/insurer_claim.toml"),
+    ),
+    (
+        "power_of_attorney.toml",
+        include_str!("../../../assets/letters/power_of_attorney.toml"),
+    ),
+    (
+        "data_consent.toml",
+        include_str!("../../../assets/letters/data_consent.toml"),
+    ),
+    (
+        "identity_certificate.toml",
+        include_str!("../../../assets/letters/identity_certificate.toml"),
+    ),
+    (
+        "note_verbale_notification.toml",
+        include_str!("../../../assets/letters/note_verbale_notification.toml"),
+    ),
+    (
+        "voluntary_departure.toml",
+        include_str!("../../../assets/letters/voluntary_departure.toml"),
+    ),
+    (
+        "family_power_of_attorney.toml",
+        include_str!("../../../assets/letters/family_power_of_attorney.toml"),
     ),
 ];
 
@@ -134,6 +233,9 @@ pub struct TemplateInfo {
     pub required: Vec<String>,
     /// Fields used when set.
     pub optional: Vec<String>,
+    /// Per recipient kind, the [`SENSITIVE_KEYS`] this template may print to it; a sensitive
+    /// field not listed for the letter's recipient is never printed.
+    pub sensitive: std::collections::BTreeMap<String, Vec<String>>,
     /// Embedded or a user file.
     pub source: TemplateSource,
 }
@@ -215,6 +317,8 @@ pub(crate) enum Piece {
     Field(String),
     /// `{?key|text}`: `text` (which may hold placeholders) only when `key` is set.
     Cond(String, Vec<Piece>),
+    /// `{key:은}`: the Korean particle after the field, in the form its last syllable takes.
+    Particle(crate::particle::Particle),
 }
 
 /// Text with placeholders, parsed.
@@ -241,11 +345,18 @@ pub(crate) enum TKind {
         space_before: f32,
         space_after: f32,
     },
+    /// Numbered by the engine: Korean items 1. 가. 1) 가) (1) (가) ① ㉮, others 1. a) (i).
     Item {
-        marker: String,
         level: u8,
         text: Pieces,
         space_after: f32,
+        korean: bool,
+    },
+    /// 붙임: one enclosure per line, numbered when there are several. Each entry's value may
+    /// hold several enclosures, one per line.
+    Enclosures {
+        label: String,
+        items: Vec<Pieces>,
     },
     Labelled {
         label: String,
@@ -319,7 +430,7 @@ impl TemplateSet {
         SHIPPED.as_ref().map_err(Clone::clone)
     }
 
-    /// The ten shipped templates.
+    /// The shipped templates.
     pub fn embedded() -> Result<Self, TemplateError> {
         let mut set = Self {
             templates: Vec::new(),
@@ -436,6 +547,8 @@ struct RawTemplate {
     letterhead: Vec<toml::Spanned<RawLetterheadLine>>,
     #[serde(default, rename = "block")]
     blocks: Vec<toml::Spanned<RawBlock>>,
+    #[serde(default)]
+    sensitive: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -475,6 +588,7 @@ struct RawBlock {
     align: Option<String>,
     bold: Option<bool>,
     lines: Option<Vec<String>>,
+    items: Option<Vec<String>>,
     mm: Option<f32>,
     space_before: Option<f32>,
     space_after: Option<f32>,
@@ -546,6 +660,7 @@ impl Validator<'_> {
                  when the caseworker includes it",
             ));
         }
+        self.check_sensitive(&raw)?;
         let decl = Declared {
             required: &raw.required,
             optional: &raw.optional,
@@ -592,11 +707,71 @@ impl Validator<'_> {
                 form: raw.form,
                 required: raw.required,
                 optional: raw.optional,
+                sensitive: raw.sensitive,
                 source: origin,
             },
             letterhead,
             blocks,
         })
+    }
+
+    /// The `[sensitive]` table: recipient kinds of this template, sensitive fields only,
+    /// nothing for an employer; a declared sensitive field is allowed for some recipient,
+    /// and required only when every recipient may see it; opt-in fields are never required.
+    fn check_sensitive(&self, raw: &RawTemplate) -> Result<(), TemplateError> {
+        for (kind, fields) in &raw.sensitive {
+            if !raw.recipients.contains(kind) {
+                return Err(self.invalid(format!(
+                    "`[sensitive]` names `{kind}`, which is not one of this template's recipients"
+                )));
+            }
+            if NO_SENSITIVE_RECIPIENTS.contains(&kind.as_str()) && !fields.is_empty() {
+                return Err(self.invalid(format!(
+                    "`[sensitive]` allows {} to an {kind}: a letter to an {kind} never states a \
+                     stay status, an alien registration number, an IIN, a passport number or the \
+                     case summary (an employer of an undocumented worker can report them)",
+                    fields.join(", ")
+                )));
+            }
+            for field in fields {
+                if !SENSITIVE_KEYS.contains(&field.as_str()) {
+                    return Err(self.invalid(format!(
+                        "`[sensitive]` lists `{field}`, which is not a sensitive field ({})",
+                        SENSITIVE_KEYS.join(", ")
+                    )));
+                }
+            }
+        }
+        let allowed_for = |kind: &str, field: &str| {
+            raw.sensitive
+                .get(kind)
+                .is_some_and(|f| f.iter().any(|x| x == field))
+        };
+        for field in raw.required.iter().chain(&raw.optional) {
+            if !SENSITIVE_KEYS.contains(&field.as_str()) {
+                continue;
+            }
+            if !raw.recipients.iter().any(|k| allowed_for(k, field)) {
+                return Err(self.invalid(format!(
+                    "`{field}` is sensitive and no recipient may see it: list it under a \
+                     recipient kind in `[sensitive]`, or do not declare it"
+                )));
+            }
+            let required = raw.required.contains(field);
+            if required && OPT_IN_KEYS.contains(&field.as_str()) {
+                return Err(self.invalid(format!(
+                    "`{field}` must be optional: a letter states it only when the caseworker \
+                     includes it"
+                )));
+            }
+            if required && !raw.recipients.iter().all(|k| allowed_for(k, field)) {
+                return Err(self.invalid(format!(
+                    "`{field}` is required but not every recipient may see it: make it \
+                     optional, or allow it for every recipient kind in `[sensitive]`"
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn where_(&self, at: &Location, needle: Option<&str>) -> String {
@@ -652,7 +827,7 @@ impl Validator<'_> {
         let mut fields: Vec<(&str, Vec<&str>)> = Vec::new();
         for piece in &pieces {
             match piece {
-                Piece::Lit(_) => {}
+                Piece::Lit(_) | Piece::Particle(_) => {}
                 Piece::Field(key) => fields.push((key, Vec::new())),
                 Piece::Cond(cond, inner) => {
                     fields.push((cond, vec![cond.as_str()]));
@@ -685,9 +860,12 @@ impl Validator<'_> {
                     location: self.where_(at, Some(&needle)),
                 });
             }
-            let needs_guard = decl.optional.iter().any(|f| f == key) || key == "letter.number";
-            let guarded =
-                is_cond_key || extra_guards.contains(&key) || when.iter().any(|w| w == key);
+            let needs_guard = decl.is_optional(key) || key == "letter.number";
+            let source = amount_source(key);
+            let guarded = is_cond_key
+                || extra_guards.contains(&key)
+                || when.iter().any(|w| w == key || Some(w.as_str()) == source)
+                || source.is_some_and(|s| extra_guards.contains(&s));
             if needs_guard && !guarded {
                 return Err(TemplateError::UnguardedOptional {
                     template: self.name.clone(),
@@ -729,15 +907,16 @@ impl Validator<'_> {
                 "space_before",
                 "space_after",
             ],
-            "item" => &["text", "marker", "level", "space_after"],
+            "item" => &["text", "level", "space_after"],
             "labelled" => &["text", "label", "bold"],
+            "enclosures" => &["label", "items"],
             "rule" | "pagebreak" | "end" => &[],
             "spacer" => &["mm"],
             "signature" => &["lines"],
             other => {
                 return Err(self.invalid(format!(
-                    "{}: unknown block kind `{other}` (heading, para, item, labelled, rule, \
-                     spacer, pagebreak, signature, end)",
+                    "{}: unknown block kind `{other}` (heading, para, item, labelled, \
+                     enclosures, rule, spacer, pagebreak, signature, end)",
                     self.where_(at, None)
                 )));
             }
@@ -750,10 +929,18 @@ impl Validator<'_> {
             ("align", raw.align.is_some()),
             ("bold", raw.bold.is_some()),
             ("lines", raw.lines.is_some()),
+            ("items", raw.items.is_some()),
             ("mm", raw.mm.is_some()),
             ("space_before", raw.space_before.is_some()),
             ("space_after", raw.space_after.is_some()),
         ];
+        if raw.marker.is_some() {
+            return Err(self.invalid(format!(
+                "{}: templates never write item markers (`marker`): the engine numbers items \
+                 by `level` (1. 가. 1) 가) …), so a left-out item leaves no gap",
+                self.where_(at, None)
+            )));
+        }
         for (attr, is_present) in present {
             if is_present && !allowed.contains(&attr) {
                 return Err(self.invalid(format!(
@@ -798,11 +985,35 @@ impl Validator<'_> {
                     space_after: raw.space_after.unwrap_or(2.0),
                 }
             }
-            "item" => TKind::Item {
-                marker: self.literal("marker", &need(raw.marker, "marker")?, at)?,
-                level,
-                text: self.pieces(&need(raw.text, "text")?, decl, &when, at)?,
-                space_after: raw.space_after.unwrap_or(0.8),
+            "item" => {
+                let text = self.pieces(&need(raw.text, "text")?, decl, &when, at)?;
+                let korean = is_korean(&text);
+                TKind::Item {
+                    level,
+                    text,
+                    space_after: raw.space_after.unwrap_or(0.8),
+                    korean,
+                }
+            }
+            "enclosures" => TKind::Enclosures {
+                label: self.literal("label", &need(raw.label, "label")?, at)?,
+                // An enclosure whose fields are empty is left out, so each entry guards its
+                // own fields.
+                items: raw
+                    .items
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|l| {
+                        let mut own = when.clone();
+                        if let Ok(pieces) = parse_pieces(l) {
+                            own.extend(pieces.iter().filter_map(|p| match p {
+                                Piece::Field(k) => Some(k.clone()),
+                                _ => None,
+                            }));
+                        }
+                        self.pieces(l, decl, &own, at)
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
             },
             "labelled" => TKind::Labelled {
                 label: self.literal("label", &need(raw.label, "label")?, at)?,
@@ -842,17 +1053,54 @@ struct Declared<'a> {
 }
 
 impl Declared<'_> {
+    /// Declared in `required` or `optional`; an amount in words (`case.amount_claimed_ko`)
+    /// counts as declared with its figures.
     fn declares(&self, field: &str) -> bool {
         self.required
             .iter()
             .chain(self.optional)
-            .any(|f| f == field)
+            .any(|f| f == field || amount_source(field) == Some(f.as_str()))
+    }
+
+    /// Optional: the field itself, or the figures an amount in words is made from.
+    fn is_optional(&self, field: &str) -> bool {
+        self.optional
+            .iter()
+            .any(|f| f == field || amount_source(field) == Some(f.as_str()))
+    }
+}
+
+/// The figures a computed amount in words is made from.
+fn amount_source(field: &str) -> Option<&'static str> {
+    match field {
+        "case.amount_claimed_ko" => Some("case.amount_claimed_krw"),
+        "case.amount_recovered_ko" => Some("case.amount_recovered_krw"),
+        _ => None,
     }
 }
 
 struct Location {
     what: String,
     span: std::ops::Range<usize>,
+}
+
+/// Whether an item is Korean (numbered 1. 가. 1) …) or not (1. a) (i)): by its first letter,
+/// or by its first field when it starts with one (`{letter.details_ko}`). An English item
+/// quoting a Korean term in parentheses stays English.
+fn is_korean(pieces: &[Piece]) -> bool {
+    for p in pieces {
+        match p {
+            Piece::Lit(s) => {
+                if let Some(c) = s.chars().find(|c| c.is_alphabetic()) {
+                    return crate::fonts::is_hangul(c);
+                }
+            }
+            Piece::Field(k) => return k.ends_with("_ko"),
+            Piece::Cond(_, inner) => return is_korean(inner),
+            Piece::Particle(_) => return true,
+        }
+    }
+    false
 }
 
 /// Splits `text` into literal text and `{key}` placeholders; `{{` and `}}` are literal braces.
@@ -911,9 +1159,12 @@ pub(crate) fn parse_pieces(text: &str) -> Result<Pieces, String> {
             }
             '{' => {
                 let mut key = String::new();
+                let mut particle: Option<String> = None;
                 loop {
                     match chars.next() {
                         Some('}') => break,
+                        Some(':') if particle.is_none() => particle = Some(String::new()),
+                        Some(k) if particle.is_some() => particle.as_mut().unwrap().push(k),
                         Some(k) if k.is_ascii_alphanumeric() || k == '_' || k == '.' => key.push(k),
                         Some(k) => {
                             return Err(format!(
@@ -923,13 +1174,25 @@ pub(crate) fn parse_pieces(text: &str) -> Result<Pieces, String> {
                         None => return Err(format!("unclosed placeholder `{{{key}`")),
                     }
                 }
-                if key.is_empty() {
+                if key.is_empty() && particle.is_none() {
                     return Err("empty placeholder `{}`".into());
                 }
                 if !lit.is_empty() {
                     pieces.push(Piece::Lit(std::mem::take(&mut lit)));
                 }
-                pieces.push(Piece::Field(key));
+                if !key.is_empty() {
+                    pieces.push(Piece::Field(key));
+                }
+                if let Some(word) = particle {
+                    let particle = crate::particle::Particle::parse(&word).ok_or_else(|| {
+                        format!(
+                            "unknown particle `{word}` after a placeholder (은/는, 이/가, 을/를, \
+                             과/와, 으로/로, 이다/다 …: {})",
+                            crate::particle::Particle::NAMES
+                        )
+                    })?;
+                    pieces.push(Piece::Particle(particle));
+                }
             }
             '}' => return Err("a lone `}` (write }} for a literal brace)".into()),
             _ => lit.push(c),

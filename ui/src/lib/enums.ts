@@ -15,5 +15,6 @@ export const NOTE_KINDS: readonly TimelineKind[] = [
 export const SEXES: readonly Sex[] = ["male", "female"];
 export const AGENCY_KINDS: readonly AgencyKind[] = [
   "labour_office", "workers_compensation", "immigration", "police", "hospital",
-  "support_centre", "human_rights", "legal_aid", "foreign_ministry", "employer", "other",
+  "support_centre", "human_rights", "legal_aid", "foreign_ministry", "employer", "insurer",
+  "other",
 ];

@@ -121,13 +121,17 @@ fn agencies_are_imported_added_and_corrected() {
     let shown = ws.json(&["agency", "show", &id]);
     assert_eq!(shown["address_ko"], json!("서울특별시 중구 삼일대로 363"));
 
+    // A station the shipped directory does not list, added as a caseworker would.
     let police = ws.with_file(
         &["agency", "add"],
-        &json!({"name_ko": "안산단원경찰서", "kind": "police", "recipient_ko": "안산단원경찰서장"}),
+        &json!({"name_ko": "서울용산경찰서", "kind": "police", "recipient_ko": "서울용산경찰서장"}),
     );
     assert_ok(&police);
     let list = ws.json(&["agency", "list", "--kind", "police"]);
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    let list = list.as_array().unwrap();
+    assert!(list.iter().all(|a| a["kind"] == json!("police")));
+    assert!(list.iter().any(|a| a["name_ko"] == json!("서울용산경찰서")));
+    assert!(list.iter().any(|a| a["name_ko"] == json!("안산단원경찰서")));
     let bad = ws.with_file(
         &["agency", "add"],
         &json!({"name_ko": "X", "kind": "embassy"}),
@@ -308,7 +312,7 @@ fn templates_are_listed_with_what_they_need() {
         .map(|t| t["name"].as_str().unwrap())
         .collect();
     // The engine's tests check each shipped template; here, that the CLI lists them all.
-    assert_eq!(names.len(), 10, "{names:?}");
+    assert_eq!(names.len(), 27, "{names:?}");
     assert!(names.contains(&"note_verbale") && names.contains(&"confirmation"));
     let wage = &list[0];
     assert!(
@@ -341,4 +345,29 @@ fn a_worker_known_only_by_the_passport_latin_name_gets_a_letter() {
     assert_eq!(record["number"]["seq"], json!(1));
     assert_eq!(record["data"]["worker.latin_name"], json!("SEITOV NURLAN"));
     assert!(record["data"].get("worker.name_cyrillic").is_none());
+}
+
+#[test]
+fn the_template_list_says_what_each_recipient_may_be_told() {
+    let ws = Ws::new();
+    let list = ws.json(&["letter", "templates"]);
+    let find = |name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        find("employer_payment")["sensitive"],
+        json!({ "employer": [] })
+    );
+    let wage = find("wage_arrears");
+    assert!(
+        wage["sensitive"]["labour_office"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("worker.stay_status"))
+    );
 }

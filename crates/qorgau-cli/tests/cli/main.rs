@@ -509,5 +509,58 @@ fn demo_fills_a_workspace_with_every_case_type_and_status() {
     assert!(hangul > 0);
 }
 
+#[test]
+fn agency_propose_names_the_competent_office_for_the_workplace() {
+    let ws = Ws::new();
+    assert_ok(&ws.run(&["agency", "import"]));
+    let worker = add_worker(&ws, &nurlan());
+    let out = ws.with_file(
+        &["case", "add"],
+        &json!({"workers": [worker], "case_type": "unpaid_wages"}),
+    );
+    assert_ok(&out);
+    let case = text(&out.stdout).trim().to_string();
+    let proposed = ws.json(&[
+        "agency",
+        "propose",
+        "--case",
+        &case,
+        "--kind",
+        "labour_office",
+    ]);
+    assert_eq!(proposed["from"], json!("employer_address"));
+    assert_eq!(proposed["place"]["unit"], json!("안산시"));
+    assert_eq!(
+        proposed["proposals"][0]["agency"]["name_ko"],
+        json!("경기지방고용노동청 안산지청")
+    );
+    assert_eq!(proposed["proposals"][0]["basis"], json!("city"));
+    assert!(proposed["proposals"][0]["agency"]["id"].is_string());
+    let gimhae = ws.json(&["agency", "propose", "--address", "경상남도 김해시 주촌면"]);
+    let names: Vec<&str> = gimhae["proposals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["agency"]["name_ko"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"부산지방고용노동청 양산지청"), "{names:?}");
+    let text_out = ws.run(&[
+        "agency",
+        "propose",
+        "--case",
+        &case,
+        "--kind",
+        "immigration",
+    ]);
+    assert_ok(&text_out);
+    assert!(text(&text_out.stdout).contains("안산출입국·외국인사무소"));
+    // Neither a case nor an address is a usage error.
+    assert_eq!(ws.run(&["agency", "propose"]).status.code(), Some(2));
+    // An unknown kind names the option.
+    let bad = ws.run(&["agency", "propose", "--case", &case, "--kind", "embassy"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("--kind"));
+}
+
 mod letters;
 mod sync;

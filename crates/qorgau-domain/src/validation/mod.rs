@@ -112,7 +112,6 @@ pub fn validate_worker(input: &Worker, today: NaiveDate) -> (Worker, ValidationR
     }
     if let Some(kin) = &mut w.next_of_kin {
         tidy(&mut kin.name);
-        tidy(&mut kin.relation);
         tidy(&mut kin.address);
         normalise_optional_phone(&mut report, "next_of_kin.phone", &mut kin.phone);
     }

@@ -10,17 +10,34 @@ use qorgau_letters::{
 
 use crate::support::{pdf_tool, run_tool, write_temp};
 
-const SHIPPED: [&str; 10] = [
+const SHIPPED: [&str; 27] = [
     "wage_arrears",
     "industrial_accident",
     "consular_access",
-    "death_repatriation",
+    "death_police",
+    "death_hospital",
     "support_centre",
     "human_rights",
     "legal_aid",
     "employer_payment",
     "note_verbale",
     "confirmation",
+    "crime_victim_police",
+    "wage_certificate",
+    "substitute_wages",
+    "survivor_benefits",
+    "detention_release",
+    "hospital_records",
+    "employer_documents",
+    "employer_death_payment",
+    "passport_return",
+    "insurer_claim",
+    "power_of_attorney",
+    "data_consent",
+    "identity_certificate",
+    "note_verbale_notification",
+    "voluntary_departure",
+    "family_power_of_attorney",
 ];
 
 fn options(draft: bool) -> FillOptions {
@@ -28,6 +45,7 @@ fn options(draft: bool) -> FillOptions {
         draft,
         document_id: *b"qorgau-template!",
         date: LetterDate::new(2026, 11, 21),
+        recipient: None,
     }
 }
 
@@ -58,6 +76,14 @@ fn doc_text(doc: &Document) -> String {
                 out.push_str(&label.text);
                 out.push_str("  ");
                 value.iter().for_each(|r| out.push_str(&r.text));
+            }
+            Block::List { label, items } => {
+                out.push_str(&label.text);
+                for item in items {
+                    out.push_str("  ");
+                    item.iter().for_each(|r| out.push_str(&r.text));
+                    out.push('\n');
+                }
             }
             Block::Signature { lines } => {
                 for l in lines {
@@ -222,6 +248,9 @@ form = "gongmun"
 required = ["agency.recipient_ko", "worker.latin_name"]
 optional = ["worker.arn"]
 
+[sensitive]
+police = ["worker.arn"]
+
 [[block]]
 kind = "labelled"
 label = "수신"
@@ -229,7 +258,6 @@ text = "{agency.recipient_ko}"
 
 [[block]]
 kind = "item"
-marker = "1."
 text = "대상자 {worker.latin_name}{?worker.arn|, 외국인등록번호 {worker.arn}}"
 
 [[block]]
@@ -250,11 +278,11 @@ fn user_templates_are_added_and_override_by_name() {
     let dir = user_dir(&[("a.toml", USER_TEMPLATE), ("b.toml", &overriding)]);
     let set = TemplateSet::with_user_dir(dir.path()).unwrap();
     let infos = set.templates();
-    assert_eq!(infos.len(), 11);
+    assert_eq!(infos.len(), 28);
     assert_eq!(infos[0].name, "wage_arrears");
     assert_eq!(infos[0].title_en, "Test");
     assert!(matches!(infos[0].source, TemplateSource::User(_)));
-    assert_eq!(infos[10].name, "my_letter");
+    assert_eq!(infos[27].name, "my_letter");
 
     let doc = set
         .fill("my_letter", &sample_context(), &options(false))
@@ -271,7 +299,7 @@ fn user_templates_are_added_and_override_by_name() {
 
     // A directory that does not exist adds nothing.
     let none = TemplateSet::with_user_dir(dir.path().join("absent")).unwrap();
-    assert_eq!(none.templates().len(), 10);
+    assert_eq!(none.templates().len(), 27);
 }
 
 fn load_user(text: &str) -> TemplateError {
@@ -335,6 +363,10 @@ fn other_template_errors() {
             "optional = [\"worker.arn\", \"worker.stay_status\"]",
         )
         .replace(
+            "police = [\"worker.arn\"]",
+            "police = [\"worker.arn\", \"worker.stay_status\"]",
+        )
+        .replace(
             "대상자 {worker.latin_name}",
             "대상자 {worker.latin_name} {worker.stay_status}",
         );
@@ -371,6 +403,40 @@ fn other_template_errors() {
     assert!(
         matches!(load_user(&text), TemplateError::Invalid { message, .. } if message.contains("marker"))
     );
+    // Templates never write item markers: the engine numbers items.
+    let text = USER_TEMPLATE.replace(
+        "kind = \"item\"\ntext",
+        "kind = \"item\"\nmarker = \"가.\"\ntext",
+    );
+    assert!(
+        matches!(load_user(&text), TemplateError::Invalid { message, .. } if message.contains("never write item markers")),
+        "{:?}",
+        load_user(&text)
+    );
+    // A sensitive field no recipient may see, or one allowed to an employer.
+    let text = USER_TEMPLATE.replace("police = [\"worker.arn\"]", "");
+    assert!(
+        matches!(load_user(&text), TemplateError::Invalid { message, .. } if message.contains("`worker.arn` is sensitive"))
+    );
+    let text = USER_TEMPLATE
+        .replace("recipients = [\"police\"]", "recipients = [\"employer\"]")
+        .replace("police = [", "employer = [");
+    assert!(
+        matches!(load_user(&text), TemplateError::Invalid { message, .. } if message.contains("never states"))
+    );
+    // The case summary is the caseworker's choice, so never required.
+    let text = USER_TEMPLATE
+        .replace(
+            "\"worker.latin_name\"]",
+            "\"worker.latin_name\", \"case.summary\"]",
+        )
+        .replace(
+            "police = [\"worker.arn\"]",
+            "police = [\"worker.arn\", \"case.summary\"]",
+        );
+    assert!(
+        matches!(load_user(&text), TemplateError::Invalid { message, .. } if message.contains("must be optional"))
+    );
     // A malformed placeholder.
     let text = USER_TEMPLATE.replace("{agency.recipient_ko}", "{agency.recipient_ko");
     assert!(matches!(load_user(&text), TemplateError::Invalid { .. }));
@@ -384,11 +450,14 @@ fn optional_blocks_are_left_out_when_their_field_is_empty() {
             .unwrap(),
     );
     assert!(full.contains("라. 사건 개요: "), "{full}");
+    // One enclosure per line, numbered, 끝. after the last.
     assert!(
-        full.contains("붙임  1. 진정서 사본 1부.  2. 여권 사본 1부.  끝."),
+        full.contains(
+            "붙임  1. 진정서 사본 1부.\n  2. 여권 사본 1부.\n  3. 개인정보 제3자 제공 동의서(위임장) 1부.  끝.\n"
+        ),
         "{full}"
     );
-    assert!(full.contains("Attachments:"));
+    assert!(full.contains("Enclosures:"));
 
     let mut ctx = sample_context();
     for key in [
@@ -397,6 +466,7 @@ fn optional_blocks_are_left_out_when_their_field_is_empty() {
         "letter.attachments_en",
         "letter.details_ko",
         "letter.details_en",
+        "letter.consent_enclosed",
         "worker.arn",
         "mission.fax",
     ] {
@@ -406,17 +476,24 @@ fn optional_blocks_are_left_out_when_their_field_is_empty() {
     for gone in [
         "사건 개요",
         "붙임",
-        "Attachments:",
+        "Enclosures:",
         "외국인등록번호",
         "Fax",
+        "전송",
         "출석 일정",
         "scheduled",
+        "동의서",
     ] {
         assert!(!text.contains(gone), "{gone} still in:\n{text}");
     }
+    // Without the consent, the agency is asked to report only if the worker agrees.
+    assert!(text.contains("진정인이 동의하는 경우"), "{text}");
     // 끝. now follows the last body item, two spaces after its text.
-    assert!(text.contains("밝힙니다.  끝.\n"), "{text}");
+    assert!(text.contains("알려 주시기 바랍니다.  끝.\n"), "{text}");
     assert_eq!(text.matches("끝.").count(), 1);
+    // Items are numbered by the engine: with 라. 사건 개요 gone, nothing skips.
+    assert!(text.contains("다. 체불 금액"), "{text}");
+    assert!(!text.contains("라. "), "{text}");
 }
 
 #[test]
@@ -455,10 +532,10 @@ fn stay_status_appears_only_when_the_caseworker_sets_it() {
             }
         }
     }
-    assert!(
-        shown >= 8,
-        "most templates can state the status when asked ({shown})"
-    );
+    // Only where the template's [sensitive] table allows it for the recipient: the labour
+    // office, COMWEL, immigration/police (consular access), NHRCK, MOFA and immigration
+    // (release from detention, voluntary departure).
+    assert_eq!(shown, 7, "templates that can state the status when asked");
 }
 
 #[test]
@@ -484,10 +561,7 @@ fn a_draft_has_no_number() {
         ));
     }
     let text = doc_text(&set.fill("wage_arrears", &ctx, &options(true)).unwrap());
-    assert!(
-        text.contains("시행  영사과 (2026.\u{a0}11.\u{a0}21.)"),
-        "{text}"
-    );
+    assert!(text.contains("시행  (2026.\u{a0}11.\u{a0}21.)"), "{text}");
 }
 
 #[test]
@@ -547,18 +621,22 @@ fn each_form_has_its_conventional_parts() {
                 "1. ",
                 "  끝.\n",
                 "주대한민국 카자흐스탄공화국 대사관\n",
-                "시행  영사과 KZ-SEL-2026/0142 (2026.\u{a0}11.\u{a0}21.)",
-                "English translation",
+                "시행  SEL-2026/0142 (2026.\u{a0}11.\u{a0}21.)\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}접수",
+                "담당  영사 누를란 세릭바예프  (직통 02-379-9716)",
+                "공개구분 비공개(6)",
+                "English version (for reference; the Korean text prevails)",
                 "To:  ",
                 "Subject:  ",
-                "Ref.:  KZ-SEL-2026/0142, 21 November 2026",
+                "Ref.:  SEL-2026/0142, 21 November 2026",
             ],
             Form::NoteVerbale => &[
-                "No. KZ-SEL-2026/0142",
+                "No. SEL-2026/0142",
                 "구 술 서",
                 "대한민국 외교부에 경의를 표하며",
-                "알려드리게 되어 영광입니다.",
-                "이 기회를 빌려 대한민국 외교부에 최고의 경의를 새로이 표합니다.",
+                "알려 드리는 영광을 가집니다.",
+                "이 기회를 빌려 대한민국 외교부에 대하여 새로이 최고의 경의를 표합니다.",
+                "서울, 2026.\u{a0}11.\u{a0}21.",
+                "Seoul, 21 November 2026",
                 "(직인)",
                 "NOTE VERBALE",
                 "presents its compliments to the Ministry of Foreign Affairs of the Republic of \
@@ -567,11 +645,14 @@ fn each_form_has_its_conventional_parts() {
                  the Republic of Korea the assurances of its highest consideration.",
                 "(seal)",
             ],
+            Form::Confirmation if info.name != "confirmation" => &["SEL-2026/0142"],
             Form::Confirmation => &[
-                "21.11.2026  № KZ-SEL-2026/0142",
+                "21.11.2026  № SEL-2026/0142",
                 "АНЫҚТАМА",
                 "СПРАВКА",
-                "Жұмабеков Әлихан",
+                "что гражданин Республики Казахстан Жұмабеков Әлихан",
+                "Содействие оказывает Посольство Республики Казахстан в Республике Корея.",
+                "Н. Серікбаев / Н. Серикбаев",
                 "М.О. / М.П.",
             ],
         };
@@ -595,9 +676,11 @@ fn one_known_name_is_enough_and_none_is_refused() {
         draft: true,
         document_id: *b"qorgau-names-001",
         date: LetterDate::new(2026, 11, 21),
+        recipient: None,
     };
     let mut latin_only = sample_context_for("wage_arrears");
     latin_only.remove("worker.name_cyrillic");
+    latin_only.remove("worker.hangul_name");
     let doc = set.fill("wage_arrears", &latin_only, &options).unwrap();
     let pdf = render(&doc, Fonts::embedded()).unwrap();
     if let Some(pages) = pdf_tool::page_texts(&pdf) {
@@ -613,4 +696,63 @@ fn one_known_name_is_enough_and_none_is_refused() {
         }
         other => panic!("expected the names to be missing, got {other:?}"),
     }
+}
+
+#[test]
+fn an_employer_letter_never_prints_a_status_or_an_identity_number_whatever_the_context() {
+    let set = set();
+    let mut ctx = sample_context();
+    ctx.set("worker.stay_status", "미등록")
+        .set("worker.stay_status_en", "undocumented")
+        .set("letter.exemption_notice", "yes");
+    let secrets = [
+        ctx.get("worker.arn").unwrap().to_owned(),
+        ctx.get("worker.iin").unwrap().to_owned(),
+        ctx.get("worker.passport_no").unwrap().to_owned(),
+        "미등록".to_owned(),
+        "undocumented".to_owned(),
+        ctx.get("case.summary").unwrap().to_owned(),
+    ];
+    let mut employer_letters = 0;
+    for info in set.templates() {
+        if !info.recipients.iter().any(|r| r == "employer") {
+            continue;
+        }
+        employer_letters += 1;
+        for recipient in [Some("employer"), None] {
+            let options = FillOptions {
+                recipient,
+                ..options(false)
+            };
+            let text = doc_text(&set.fill(&info.name, &ctx, &options).unwrap());
+            for secret in &secrets {
+                assert!(
+                    !text.contains(secret.as_str()),
+                    "{}: {secret} in\n{text}",
+                    info.name
+                );
+            }
+            assert!(info.sensitive.values().all(Vec::is_empty), "{}", info.name);
+        }
+    }
+    assert_eq!(employer_letters, 4);
+}
+
+#[test]
+fn a_consulate_general_names_itself_so() {
+    let set = set();
+    let mut ctx = sample_context();
+    ctx.set("mission.name_ko", "주부산 카자흐스탄공화국 총영사관")
+        .set(
+            "mission.name_en",
+            "Consulate General of the Republic of Kazakhstan in Busan",
+        );
+    // (The caseworker's own remarks are theirs to word.)
+    ctx.remove("letter.details_ko");
+    ctx.remove("letter.details_en");
+    let text = doc_text(&set.fill("wage_arrears", &ctx, &options(false)).unwrap());
+    assert!(text.contains("1. 우리 총영사관은 귀 청에"), "{text}");
+    assert!(!text.contains("대사관"), "{text}");
+    assert!(text.contains("The Consulate General refers to"), "{text}");
+    assert!(!text.contains("Embassy refers"), "{text}");
 }

@@ -12,4 +12,8 @@ recipient_ko?: string | null, kind: AgencyKind, province: Province | null, addre
 /**
  * Where the facts come from (a public page), so they can be rechecked.
  */
-source: string | null, verified: boolean, };
+source: string | null, 
+/**
+ * The day the facts were last read in the source (`YYYY-MM-DD`).
+ */
+checked?: string | null, verified: boolean, };
