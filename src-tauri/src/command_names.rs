@@ -25,6 +25,7 @@ pub const COMMANDS: &[&str] = &[
     "set_task_done",
     "letter_templates",
     "letter_missing_fields",
+    "letter_warnings",
     "preview_letter",
     "register_letter",
     "letter_pdf",

@@ -24,6 +24,16 @@ pub async fn letter_missing_fields(
         .await
 }
 
+/// What the caseworker should read before sending the letter: the reporting duty of the
+/// channel when the letter states the worker's stay status, first person in a note verbale.
+#[tauri::command]
+pub async fn letter_warnings(
+    state: State<'_, AppState>,
+    request: LetterRequest,
+) -> Result<Vec<String>, CoreError> {
+    state.run(move |ws| ws.letter_warnings(&request)).await
+}
+
 /// A draft's PDF bytes (marked as a draft, no number), for the preview.
 #[tauri::command]
 pub async fn preview_letter(

@@ -39,6 +39,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         cases::set_task_done,
         letters::letter_templates,
         letters::letter_missing_fields,
+        letters::letter_warnings,
         letters::preview_letter,
         letters::register_letter,
         letters::letter_pdf,

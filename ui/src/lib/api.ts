@@ -88,6 +88,7 @@ export const api = {
   setTaskDone: (task: string, done: boolean) => call<void>("set_task_done", { task, done }),
 
   letterTemplates: () => call<TemplateSummary[]>("letter_templates"),
+  letterWarnings: (request: LetterRequest) => call<string[]>("letter_warnings", { request }),
   letterMissingFields: (request: LetterRequest) =>
     call<string[]>("letter_missing_fields", { request }),
   previewLetter: (request: LetterRequest) => bytes("preview_letter", { request }),

@@ -2,6 +2,7 @@
 // generated bindings, so a renamed variant fails the type check.
 import type { AgencyKind } from "./bindings/AgencyKind";
 import type { Priority } from "./bindings/Priority";
+import type { Relation } from "./bindings/Relation";
 import type { Sex } from "./bindings/Sex";
 import type { TimelineKind } from "./bindings/TimelineKind";
 // Lists the Rust side defines (its ALL constants), generated with the bindings.
@@ -17,4 +18,7 @@ export const AGENCY_KINDS: readonly AgencyKind[] = [
   "labour_office", "workers_compensation", "immigration", "police", "hospital",
   "support_centre", "human_rights", "legal_aid", "foreign_ministry", "employer", "insurer",
   "other",
+];
+export const RELATIONS: readonly Relation[] = [
+  "spouse", "mother", "father", "son", "daughter", "brother", "sister", "other",
 ];

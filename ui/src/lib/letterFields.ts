@@ -70,6 +70,32 @@ export const LETTER_FIELDS: Record<string, { section: LetterFieldSection; label:
   "letter.details_en": { section: "letter", label: "letter.details_en" },
   "letter.attachments_ko": { section: "letter", label: "letter.attachments_ko" },
   "letter.attachments_en": { section: "letter", label: "letter.attachments_en" },
+  "mission.name_ru": { section: "mission", label: "mission.field.name_ru" },
+  "mission.consul_name_kk": { section: "mission", label: "mission.field.consul_name_kk" },
+  "mission.consul_name_ru": { section: "mission", label: "mission.field.consul_name_ru" },
+  "mission.consul_title_kk": { section: "mission", label: "mission.field.consul_title_kk" },
+  "mission.consul_title_ru": { section: "mission", label: "mission.field.consul_title_ru" },
+  // How the letter names the mission itself (우리 대사관 / the Embassy): from its name.
+  "mission.self_ko": { section: "mission", label: "mission.field.name_ko" },
+  "mission.self_en": { section: "mission", label: "mission.field.name_en" },
+  "mission.self_en_start": { section: "mission", label: "mission.field.name_en" },
+  "worker.address_en": { section: "worker", label: "field.address_kr" },
+  "worker.citizen_ru": { section: "worker", label: "letter.field.name_cyrillic" },
+  "worker.stay_status_en": { section: "worker", label: "field.stay_status" },
+  "worker.next_of_kin_relation_en": { section: "worker", label: "letter.field.next_of_kin_relation" },
+  "employer.name_en": { section: "worker", label: "field.employer.name_en" },
+  "employer.address_en": { section: "worker", label: "field.employer.address" },
+  "case.place_en": { section: "case", label: "field.place" },
+  "case.agency_ref": { section: "case", label: "letter.field.agency_ref" },
+  "case.amount_claimed_ko": { section: "case", label: "field.amount_claimed_krw" },
+  "case.amount_recovered_ko": { section: "case", label: "field.amount_recovered_krw" },
+  // Whether the case is one of unpaid wages: from its type.
+  "letter.wage_case": { section: "case", label: "field.case_type" },
+  "letter.consent_enclosed": { section: "letter", label: "letter.without_consent" },
+  "letter.exemption_notice": { section: "letter", label: "letter.exemption_notice" },
+  "letter.officer_ko": { section: "letter", label: "letter.officer_ko" },
+  "letter.officer_en": { section: "letter", label: "letter.officer_en" },
+  "letter.officer_phone": { section: "letter", label: "letter.officer_phone" },
 };
 
 const SECTIONS: LetterFieldSection[] = ["mission", "agency", "worker", "case", "letter"];

@@ -19,11 +19,11 @@ describe("worker form", () => {
   it("patches only what changed; a cleared field is null", () => {
     const original = formFromWorker({
       surname: "Ахметов", given_name: "Нұрлан", iin: "900101300123", phones: ["+821012345678"],
-      employer: { name: "A", address: null, phone: null, business_reg_no: null, contact_person: null },
+      employer: { name: "A", name_en: null, address: null, phone: null, business_reg_no: null, contact_person: null },
     });
     const edited = formFromWorker({
       surname: "Ахметов", given_name: "", iin: "900101300123", phones: ["+821012345678", "+77011234567"],
-      employer: { name: "B", address: null, phone: null, business_reg_no: null, contact_person: null },
+      employer: { name: "B", name_en: null, address: null, phone: null, business_reg_no: null, contact_person: null },
     });
     // The form shows numbers as people write them; the core stores them as E.164 again.
     expect(original.phones).toBe("010-1234-5678");
@@ -36,7 +36,7 @@ describe("worker form", () => {
   });
 
   it("clears a whole nested object when all its fields are emptied", () => {
-    const original = formFromWorker({ next_of_kin: { name: "Айгүл", relation: "wife", phone: null, address: null } });
+    const original = formFromWorker({ next_of_kin: { name: "Айгүл", relation: "spouse", phone: null, address: null } });
     const edited = formFromWorker({});
     expect(workerPatch(original, edited)).toEqual({ next_of_kin: null });
   });

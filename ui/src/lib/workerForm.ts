@@ -8,7 +8,7 @@ export const TEXT_FIELDS = [
   "iin", "passport_no", "passport_expiry", "id_card_no", "arn", "stay_status", "entry_date",
   "address_kr", "province", "occupation", "notes",
 ] as const;
-export const EMPLOYER_FIELDS = ["name", "phone", "address", "business_reg_no", "contact_person"] as const;
+export const EMPLOYER_FIELDS = ["name", "name_en", "phone", "address", "business_reg_no", "contact_person"] as const;
 export const KIN_FIELDS = ["name", "relation", "phone", "address"] as const;
 
 export type WorkerForm = {

@@ -13,4 +13,9 @@ export type Case = { id: CaseId, workers?: Array<WorkerId>, case_type?: CaseType
 /**
  * Where it happened (workplace, hospital, detention centre …).
  */
-place?: string | null, summary?: string | null, assignee?: string | null, agencies?: Array<AgencyId>, amount_claimed_krw?: number | null, amount_recovered_krw?: number | null, };
+place?: string | null, summary?: string | null, 
+/**
+ * The receiving agency's own number for the matter (진정 사건번호, COMWEL 접수번호,
+ * police 사건번호, NHRCK 진정번호): letters quote it once the agency has a file.
+ */
+agency_ref?: string | null, assignee?: string | null, agencies?: Array<AgencyId>, amount_claimed_krw?: number | null, amount_recovered_krw?: number | null, };

@@ -2,6 +2,12 @@
 
 export type Employer = { name: string | null, 
 /**
+ * The company's own English name, when it has one (letters' English pages use it
+ * rather than a romanisation of the Korean name). Omitted when unset, so records
+ * written before it existed keep their exact form.
+ */
+name_en: string | null, 
+/**
  * 사업자등록번호, ten digits written `123-45-67890`.
  */
 business_reg_no: string | null, address: string | null, phone: string | null, contact_person: string | null, };

@@ -9,17 +9,42 @@ export type LetterExtras = {
  */
 details_ko?: string, details_en?: string, 
 /**
- * The 붙임 line: what is enclosed.
+ * The 붙임: what is enclosed, one enclosure per line.
  */
 attachments_ko?: string, attachments_en?: string, 
 /**
  * State the worker's immigration status in the letter. Off unless the caseworker
- * decides the letter needs it: a letter never states it otherwise.
+ * decides the letter needs it, and refused where the template may not print it to
+ * the recipient (always for an employer); for the police and immigration the
+ * caseworker is shown what that channel must report ([`stay_status_warning`]).
  */
 state_stay_status: boolean, 
 /**
  * Quote the case summary. Off by default: the summary is the caseworker's own note and
  * may say things (a raid, a fear of being reported) that must not reach an employer or
- * the police unless the caseworker decides so.
+ * the police unless the caseworker decides so. Refused where the template may not
+ * print it to the recipient.
  */
-include_summary: boolean, };
+include_summary: boolean, 
+/**
+ * Print the paragraph on the labour inspectors' exemption from the duty to notify
+ * immigration (and that claims do not depend on status). Off by default: printed for
+ * every worker, it reads as "this worker is undocumented".
+ */
+exemption_notice: boolean, 
+/**
+ * The worker's consent (or the family's power of attorney) is NOT enclosed: the
+ * letter then neither lists it in 붙임 nor says the agency may report to the mission
+ * on its strength.
+ */
+without_consent: boolean, 
+/**
+ * The 담당 line: the caseworker's name as Korean and English letters write it, and a
+ * direct phone line.
+ */
+officer_ko?: string, officer_en?: string, officer_phone?: string, 
+/**
+ * For a case of type "other": what the matter is, as a noun phrase (임금체불,
+ * "unpaid wages"); letters never print "기타".
+ */
+matter_ko?: string, matter_en?: string, };

@@ -14,6 +14,11 @@ code: string,
  */
 registry_pattern: string, name_kk?: string | null, name_ru?: string | null, name_ko?: string | null, name_en?: string | null, address_ko?: string | null, address_en?: string | null, phone?: string | null, fax?: string | null, email?: string | null, consul_name_ko?: string | null, consul_name_en?: string | null, consul_title_ko?: string | null, consul_title_en?: string | null, 
 /**
+ * The consul's name and title as Kazakh and Russian letters sign them (`Н. Серікбаев`,
+ * `Консул`): a confirmation in Kazakh and Russian is not signed in Latin letters.
+ */
+consul_name_kk?: string | null, consul_name_ru?: string | null, consul_title_kk?: string | null, consul_title_ru?: string | null, 
+/**
  * The unit that sends letters, as 공문 name it (영사과).
  */
 section_ko?: string | null, };

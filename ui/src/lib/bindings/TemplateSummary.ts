@@ -5,6 +5,12 @@
  */
 export type TemplateSummary = { name: string, title_ko: string, title_en: string, description: string, recipients: Array<string>, form: string, required: Array<string>, optional: Array<string>, 
 /**
+ * Per recipient kind, the sensitive fields (stay status, ARN, IIN, passport number, case
+ * summary) the template may print to it; a screen offers "state the stay status" only
+ * where it is listed.
+ */
+sensitive: { [key in string]?: Array<string> }, 
+/**
  * `embedded`, or the path of the user's file.
  */
 source: string, };
