@@ -31,6 +31,8 @@ vi.mock("@tauri-apps/api/core", () => ({
         return [];
       case "letter_missing_fields":
         return missing;
+      case "letter_warnings":
+        return [];
       default:
         throw new Error(`unexpected ${cmd}`);
     }
@@ -38,7 +40,7 @@ vi.mock("@tauri-apps/api/core", () => ({
 }));
 
 import LetterComposer from "./LetterComposer.svelte";
-import { setLanguage } from "../lib/i18n.svelte";
+import { dictionaries, setLanguage } from "../lib/i18n.svelte";
 
 describe("LetterComposer", () => {
   afterEach(() => {
@@ -50,7 +52,7 @@ describe("LetterComposer", () => {
     setLanguage("ru");
     render(LetterComposer, { caseId: "c1" });
     const select = await screen.findByLabelText("Шаблон");
-    expect(screen.getByRole("option", { name: /^Жалоба о невыплате заработной платы: просьба о содействии \(임금체불/ })).toBeTruthy();
+    expect(screen.getByRole("option", { name: /^Заявление о задолженности по заработной плате: просьба о содействии \(/ })).toBeTruthy();
     await fireEvent.change(select, { target: { value: "wage_arrears" } });
     await waitFor(() => expect(document.querySelector("#letter-missing")).not.toBeNull(), { timeout: 2000 });
     const items = [...document.querySelectorAll("#letter-missing li")].map((li) => li.textContent);
@@ -61,6 +63,7 @@ describe("LetterComposer", () => {
     ]);
     const banner = document.querySelector("#letter-missing")!.textContent!;
     expect(banner).not.toMatch(/mission\.|worker\.|agency\.|_ko\b/);
-    expect(document.body.textContent).toContain("В региональное управление по труду и занятости");
+    // The template's description in the interface language, not the template's English.
+    expect(document.body.textContent).toContain(dictionaries.ru["template.wage_arrears.description"].slice(0, 40));
   });
 });
