@@ -45,6 +45,10 @@ fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
     s.type_into("#m-consul_title_ko", "영사");
     s.type_into("#m-consul_name_en", "Nurlan SERIKBAYEV");
     s.type_into("#m-consul_title_en", "Consul");
+    s.type_into("#m-consul_name_kk", "Серікбаев Нұрлан");
+    s.type_into("#m-consul_title_kk", "Консул");
+    s.type_into("#m-consul_name_ru", "Серикбаев Нурлан");
+    s.type_into("#m-consul_title_ru", "Консул");
     s.click("#save-mission");
     s.wait("#mission-complete");
     assert!(
