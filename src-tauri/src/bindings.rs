@@ -32,6 +32,7 @@ fn export_roots(dir: &Path) -> Result<(), ts_rs::ExportError> {
     LetterStatus::export_all_to(dir)?;
     AttachmentOwner::export_all_to(dir)?;
     AgencyRecord::export_all_to(dir)?;
+    qorgau_core::jurisdiction::CaseProposals::export_all_to(dir)?;
     MissionProfile::export_all_to(dir)?;
     SyncStatus::export_all_to(dir)?;
     SyncReport::export_all_to(dir)?;

@@ -35,6 +35,7 @@ pub const COMMANDS: &[&str] = &[
     "attachment_bytes",
     "export_attachment",
     "list_agencies",
+    "propose_agencies",
     "mission",
     "set_mission",
     "sync_status",

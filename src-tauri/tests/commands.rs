@@ -316,6 +316,18 @@ fn a_case_moves_through_its_timeline_tasks_status_and_a_registered_letter() {
                         "occurred_on": "2026-09-30"}}),
     );
     let case = case.as_str().unwrap();
+    // The letter screen proposes the competent labour office from the workplace's address.
+    let proposed = app.ok(
+        "propose_agencies",
+        json!({"caseId": case, "kind": "labour_office"}),
+    );
+    assert_eq!(proposed["from"], "employer_address");
+    let best = &proposed["proposals"][0];
+    assert!(
+        best["agency"]["name_ko"].as_str().unwrap().contains("안산"),
+        "{best}"
+    );
+    assert_eq!(best["agency"]["kind"], "labour_office");
     app.ok(
         "add_timeline_entry",
         json!({"id": case, "entry": {"kind": "call", "occurred_on": null, "text": "Called the employer."}}),

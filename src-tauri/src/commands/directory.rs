@@ -6,6 +6,19 @@ use qorgau_core::domain::MissionProfile;
 use qorgau_core::domain::agency::AgencyRecord;
 use tauri::State;
 
+/// The agencies ranked as addressees for a case, from its workplace's address (the place of
+/// the incident first for police and hospitals), each with the basis of the proposal.
+#[tauri::command]
+pub async fn propose_agencies(
+    state: State<'_, AppState>,
+    case_id: qorgau_core::domain::CaseId,
+    kind: Option<qorgau_core::domain::AgencyKind>,
+) -> Result<qorgau_core::jurisdiction::CaseProposals, CoreError> {
+    state
+        .run(move |ws| ws.propose_agencies_for_case(case_id, kind))
+        .await
+}
+
 #[tauri::command]
 pub async fn list_agencies(state: State<'_, AppState>) -> Result<Vec<AgencyRecord>, CoreError> {
     state.run(move |ws| ws.list_agencies()).await

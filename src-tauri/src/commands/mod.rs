@@ -49,6 +49,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         files::attachment_bytes,
         files::export_attachment,
         directory::list_agencies,
+        directory::propose_agencies,
         directory::mission,
         directory::set_mission,
         sync::sync_status,

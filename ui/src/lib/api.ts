@@ -7,6 +7,7 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { AttachmentMeta } from "./bindings/AttachmentMeta";
 import type { AttachmentOwner } from "./bindings/AttachmentOwner";
 import type { CaseDetail } from "./bindings/CaseDetail";
+import type { CaseProposals } from "./bindings/CaseProposals";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CaseStatus } from "./bindings/CaseStatus";
 import type { CaseSummary } from "./bindings/CaseSummary";
@@ -88,6 +89,8 @@ export const api = {
   setTaskDone: (task: string, done: boolean) => call<void>("set_task_done", { task, done }),
 
   letterTemplates: () => call<TemplateSummary[]>("letter_templates"),
+  proposeAgencies: (caseId: string, kind: string | null) =>
+    call<CaseProposals>("propose_agencies", { caseId, kind }),
   letterWarnings: (request: LetterRequest) => call<string[]>("letter_warnings", { request }),
   letterMissingFields: (request: LetterRequest) =>
     call<string[]>("letter_missing_fields", { request }),
