@@ -26,5 +26,5 @@ echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/10485
 # The WebDriver client is built like the test suite (debug, same features), so it reuses that
 # build; it only sends HTTP requests. What it measures is the release app.
 cargo build -q --workspace --features qorgau-desktop/custom-protocol --examples
-QORGAU_DESKTOP_BIN="$TARGET/release/qorgau-desktop" xvfb-run -a -s '-screen 0 1366x768x24' \
+QORGAU_DESKTOP_BIN="$TARGET/release/qorgau-desktop" xvfb-run -a -s '-screen 0 1366x768x24 -noreset' \
   "$TARGET/debug/examples/bench_desktop" "$WS" "$PASS" "$QUERIES"

@@ -26,7 +26,7 @@ for i in $(seq 1 "$N"); do
   sync
   echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
   start=$(date +%s)
-  if xvfb-run -a -s '-screen 0 1366x768x24' \
+  if xvfb-run -a -s '-screen 0 1366x768x24 -noreset' \
       cargo test -q --workspace "${FEATURES[@]}" --test e2e -- --ignored --test-threads=1 \
       > "target/e2e-run.log" 2>&1; then
     result=passed; passed=$((passed + 1))

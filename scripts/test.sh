@@ -22,5 +22,5 @@ cargo fmt --all --check
 cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 cargo test --workspace "${FEATURES[@]}"
 echo "== desktop end-to-end (Xvfb, tauri-driver, WebKitWebDriver)"
-xvfb-run -a -s '-screen 0 1366x768x24' \
+xvfb-run -a -s '-screen 0 1366x768x24 -noreset' \
   cargo test --workspace "${FEATURES[@]}" --test e2e -- --ignored --test-threads=1

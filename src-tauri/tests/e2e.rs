@@ -110,7 +110,7 @@ fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
     s.type_into("#k-claimed", "4800000");
     s.type_into("#k-place", "Ansan");
     s.click("#save-case");
-    assert!(s.text("#case-title").contains("Ахметов Нұрлан"));
+    s.wait_text("#case-title", "Ахметов Нұрлан");
     s.type_into(
         "#note-text",
         "Called the employer: promised to pay by 15 December.",
@@ -155,10 +155,10 @@ fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
     s.click("#unlock");
     s.wait("#lock");
     s.click("[data-nav='cases']");
-    assert!(s.text("#cases-table").contains("Ахметов Нұрлан"));
+    s.wait_text("#cases-table", "Ахметов Нұрлан");
     s.screenshot("12-cases");
     s.click("[data-nav='workers']");
-    assert!(s.text("#workers-table").contains("Ахметов Нұрлан"));
+    s.wait_text("#workers-table", "Ахметов Нұрлан");
     s.screenshot("13-workers");
     s.click("[data-nav='settings']");
     s.click("button[data-lang='ko']");
@@ -182,7 +182,7 @@ fn a_name_with_markup_is_shown_as_text() {
     assert_eq!(s.text("#worker-name"), name);
     assert_eq!(s.count("#worker-name img"), 0);
     s.click("[data-nav='workers']");
-    assert!(s.text("#workers-table").contains(name));
+    s.wait_text("#workers-table", name);
     assert_eq!(s.count("#workers-table img, #content img"), 0);
     s.type_into("#search", "img src");
     s.wait("#search-results li[data-kind='worker']");

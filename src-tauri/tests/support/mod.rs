@@ -317,6 +317,22 @@ impl Session {
         }
     }
 
+    /// Waits up to 20 s for the text of `css` to contain `needle`: a list's element can be
+    /// on the page before its rows have loaded (slower on a busy machine).
+    pub fn wait_text(&self, css: &str, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = self.text(css);
+            if text.contains(needle) {
+                return;
+            }
+            if Instant::now() > deadline {
+                panic!("{css} does not show {needle:?} after 20 s; it says:\n{text}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn click(&self, css: &str) {
         let e = self.wait(css);
         self.ok("POST", &format!("/element/{}/click", e.0), Some(json!({})));
