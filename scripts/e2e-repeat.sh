@@ -15,9 +15,12 @@ cargo test -q --workspace "${FEATURES[@]}" --test e2e --no-run || exit 1
 busy_pid=""
 if [ "${BUSY:-0}" = 1 ]; then
   BUSY_TARGET="$(mktemp -d)"
-  ( while true; do CARGO_TARGET_DIR="$BUSY_TARGET" cargo build -q --release -p qorgau-cli -p qorgau-server >/dev/null 2>&1; rm -rf "$BUSY_TARGET"/release; done ) &
+  # In a session of its own, so the whole loop (cargo and every rustc under it) stops with it.
+  export BUSY_TARGET
+  setsid bash -c 'while true; do cargo build -q --release -p qorgau-cli -p qorgau-server \
+    --target-dir "$BUSY_TARGET" >/dev/null 2>&1; rm -rf "$BUSY_TARGET"/release; done' &
   busy_pid=$!
-  trap 'kill -- -$busy_pid 2>/dev/null; pkill -P $busy_pid 2>/dev/null; rm -rf "$BUSY_TARGET"' EXIT
+  trap 'kill -- -"$busy_pid" 2>/dev/null; wait "$busy_pid" 2>/dev/null; rm -rf "$BUSY_TARGET"' EXIT
   sleep 20
 fi
 passed=0
