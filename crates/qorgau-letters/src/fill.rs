@@ -147,11 +147,14 @@ impl Template {
 
         let mut blocks: Vec<Block> = Vec::new();
         let mut numbers = Numbering::default();
+        let mut lists = OpenLists::default();
         for block in self.blocks.iter().filter(|b| applies(b, &ctx)) {
             if let Some(b) = fill_block(block, &ctx, &mut blocks, &mut numbers) {
+                lists.before_push(block, &mut blocks);
                 blocks.push(b);
             }
         }
+        lists.close_all(&mut blocks);
 
         let title = format!("{} / {}", self.info.title_ko, self.info.title_en);
         let author = ["mission.name_en", "mission.name_ko", "mission.name_kk"]
@@ -401,6 +404,55 @@ pub(crate) fn marker(level: usize, n: usize, korean: bool) -> String {
             2 => format!("({})", roman(n)),
             _ => format!("({})", latin(n)),
         }
+    }
+}
+
+/// The last item printed at each level of the lists still open, so the item that ends a
+/// list ends with a full stop. English items of a run read "…;" each, and which of them comes
+/// last depends on the optional items the case leaves out, so a template cannot write it.
+#[derive(Default)]
+struct OpenLists {
+    /// (level, index in the blocks) of the latest item of each open level, lowest first.
+    last_items: Vec<(u8, usize)>,
+}
+
+impl OpenLists {
+    /// Called before `block`'s filled form is pushed at index `blocks.len()`.
+    fn before_push(&mut self, block: &TBlock, blocks: &mut [Block]) {
+        let TKind::Item { level, .. } = &block.kind else {
+            if !matches!(block.kind, TKind::Spacer(_) | TKind::End) {
+                self.close_all(blocks);
+            }
+            return;
+        };
+        while let Some(&(open, index)) = self.last_items.last() {
+            if open < *level {
+                break;
+            }
+            self.last_items.pop();
+            if open > *level {
+                end_with_full_stop(&mut blocks[index]);
+            }
+        }
+        self.last_items.push((*level, blocks.len()));
+    }
+
+    fn close_all(&mut self, blocks: &mut [Block]) {
+        for (_, index) in self.last_items.drain(..) {
+            end_with_full_stop(&mut blocks[index]);
+        }
+    }
+}
+
+/// `…;` becomes `….`; any other ending is the template's own and stays.
+fn end_with_full_stop(block: &mut Block) {
+    let Block::Paragraph(p) = block else { return };
+    let Some(last) = p.runs.iter_mut().rev().find(|r| !r.text.trim().is_empty()) else {
+        return;
+    };
+    let trimmed = last.text.trim_end();
+    if let Some(head) = trimmed.strip_suffix(';') {
+        last.text = format!("{head}.");
     }
 }
 

@@ -496,6 +496,52 @@ fn optional_blocks_are_left_out_when_their_field_is_empty() {
     assert!(!text.contains("라. "), "{text}");
 }
 
+/// The item lines of `text` whose marker is a sub-item's (`a)`, `b)` …), in order.
+fn english_sub_items(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            l.len() > 3 && l.as_bytes()[1] == b')' && l.as_bytes()[0].is_ascii_lowercase()
+        })
+        .collect()
+}
+
+#[test]
+fn an_english_list_ends_with_a_full_stop_whichever_items_are_left_out() {
+    let set = set();
+    // With the consent enclosed, c) is the last sub-item of the wage-arrears request.
+    let full = doc_text(
+        &set.fill("wage_arrears", &sample_context(), &options(false))
+            .unwrap(),
+    );
+    let items = english_sub_items(&full);
+    assert!(items.len() >= 3, "{full}");
+    assert!(items[0].ends_with(';'), "{}", items[0]);
+    assert!(items.last().unwrap().ends_with('.'), "{full}");
+    assert_eq!(
+        items.iter().filter(|l| l.ends_with('.')).count(),
+        1,
+        "{full}"
+    );
+
+    // Every shipped template: no sub-list of an English page ends with a semicolon.
+    for name in SHIPPED {
+        let text = doc_text(
+            &set.fill(name, &sample_context_for(name), &options(false))
+                .unwrap(),
+        );
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let next_is_sibling = lines.get(i + 1).is_some_and(|n| {
+                english_sub_items(n).len() == 1 && english_sub_items(line).len() == 1
+            });
+            if english_sub_items(line).len() == 1 && !next_is_sibling {
+                assert!(!line.ends_with(';'), "{name}: a list ends with ';': {line}");
+            }
+        }
+    }
+}
+
 #[test]
 fn stay_status_appears_only_when_the_caseworker_sets_it() {
     const SENTINEL: &str = "STAYSTATUS-SENTINEL-7731";
