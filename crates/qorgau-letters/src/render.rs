@@ -67,11 +67,39 @@ pub fn render(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, RenderError> {
     if let Some(letterhead) = &doc.letterhead {
         composer.letterhead(letterhead)?;
     }
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        if matches!(block, Block::Signature { .. }) {
+            let closing = closing_from(&doc.blocks[i..]);
+            composer.keep_together(closing, ids.clone())?;
+        }
         composer.block(block)?;
     }
     let (pages, chars) = composer.finish(doc.draft)?;
     serialize(doc, fonts, ids, pages, chars)
+}
+
+/// The closing that starts at `blocks[0]` (a signature): the blocks after it that a 결문
+/// is made of (시행/접수 and 담당 lines, rules, the left-aligned foot lines), up to the
+/// first block of another kind (a page break, a heading, the next page's text).
+fn closing_from(blocks: &[Block]) -> &[Block] {
+    let end = blocks
+        .iter()
+        .skip(1)
+        .position(|b| {
+            !matches!(
+                b,
+                Block::Rule
+                    | Block::Spacer(_)
+                    | Block::Labelled { .. }
+                    | Block::Paragraph(Paragraph {
+                        marker: None,
+                        align: Align::Left,
+                        ..
+                    })
+            )
+        })
+        .map_or(blocks.len(), |p| p + 1);
+    &blocks[..end]
 }
 
 /// Checks that every character of `doc` is covered by an embedded font, in document
@@ -183,6 +211,22 @@ impl<'f> Composer<'f> {
         if !self.at_top && self.y + height > self.bottom() + 0.01 {
             self.new_page();
         }
+    }
+
+    /// Starts a new page unless `blocks` fit on this one whole, so a letter's closing (the
+    /// 결문: sender, 시행/접수, 담당, the foot lines) never breaks across pages. A group
+    /// taller than a page is placed as it comes.
+    fn keep_together(&mut self, blocks: &[Block], ids: [FontId; 4]) -> Result<(), RenderError> {
+        let mut trial = Composer::new(self.fonts, ids);
+        trial.at_top = false;
+        let start = trial.y;
+        for block in blocks {
+            trial.block(block)?;
+        }
+        if trial.pages.len() == 1 {
+            self.ensure(trial.y - start);
+        }
+        Ok(())
     }
 
     fn lines_fitting(&self, line_height: f32) -> usize {

@@ -802,3 +802,50 @@ fn a_consulate_general_names_itself_so() {
     assert!(text.contains("The Consulate General refers to"), "{text}");
     assert!(!text.contains("Embassy refers"), "{text}");
 }
+
+#[test]
+fn the_closing_is_never_split_across_pages() {
+    let set = set();
+    let doc = set
+        .fill("wage_arrears", &sample_context(), &options(false))
+        .unwrap();
+    let signature = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Signature { .. }))
+        .expect("a signature");
+    // Lengthen the body a line at a time, so the closing meets the foot of the page at
+    // every possible line.
+    for extra in 0..24 {
+        let mut long = doc.clone();
+        for _ in 0..extra {
+            long.blocks.insert(
+                signature,
+                Block::Paragraph(qorgau_letters::Paragraph::new(vec![
+                    qorgau_letters::Run::plain("추가 설명 문장입니다."),
+                ])),
+            );
+        }
+        let pdf = render(&long, Fonts::embedded()).unwrap();
+        let Some(pages) = pdf_tool::page_texts(&pdf) else {
+            return;
+        };
+        // The last Korean page holding `needle` (the body says 접수 too; the English page
+        // follows the Korean one).
+        let page_of = |needle: &str| {
+            pages
+                .iter()
+                .rposition(|p| !p.contains("English version") && p.contains(needle))
+                .unwrap_or_else(|| panic!("{needle} not found"))
+        };
+        let sender = page_of("(서명)");
+        for part in ["접수", "시행", "공개구분", "장문로 53"] {
+            assert_eq!(
+                sender,
+                page_of(part),
+                "{part} apart from the sender with {extra} extra lines:\n{}",
+                pages.join("\n=== page ===\n")
+            );
+        }
+    }
+}
