@@ -242,5 +242,15 @@ fn main() {
         rss as f64 / 1024.0,
         pss as f64 / 1024.0
     );
+    for pid in &pids {
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        println!(
+            "    {:<20} RSS {:>4.0} MiB, PSS {:>4.0} MiB (anonymous {:.0} MiB)",
+            name.trim(),
+            kib(*pid, "status", "VmRSS:") as f64 / 1024.0,
+            kib(*pid, "smaps_rollup", "Pss:") as f64 / 1024.0,
+            kib(*pid, "smaps_rollup", "Pss_Anon:") as f64 / 1024.0
+        );
+    }
     s.close();
 }

@@ -6,6 +6,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod session;
+pub mod web_view_environment;
 
 include!("command_names.rs");
 

@@ -2,5 +2,6 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    qorgau_desktop::web_view_environment::apply();
     qorgau_desktop::run();
 }

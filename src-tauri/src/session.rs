@@ -12,6 +12,10 @@ use std::time::{Duration, Instant, SystemTime};
 /// The settings file beside the workspace's files. It holds no worker data: the interface
 /// language, the caseworker's own name and the auto-lock delay are needed before unlocking.
 pub const SETTINGS_FILE: &str = "desktop-settings.json";
+/// The open workspace's page cache in the app. The store's default (256 MiB) is sized for
+/// bulk writes; the app reads a few pages at a time all day, and on 100,000 workers the
+/// default cache alone filled to most of the app's 290 MiB (BENCHMARKS.md, desktop).
+pub const INTERACTIVE_PAGE_CACHE_MIB: u32 = 32;
 
 pub const LANGUAGES: &[&str] = &["kk", "ru", "en", "ko"];
 pub const AUTO_LOCK_MINUTES: std::ops::RangeInclusive<u32> = 1..=240;
@@ -227,6 +231,7 @@ impl Session {
             ..Default::default()
         };
         let workspace = Workspace::create_first_run(&self.dir, passphrase, &options, &first)?;
+        workspace.set_page_cache_mib(INTERACTIVE_PAGE_CACHE_MIB)?;
         settings.save(&self.dir)?;
         self.settings = settings;
         self.workspace = Some(workspace);
@@ -240,7 +245,9 @@ impl Session {
             name => name,
         };
         self.workspace = None;
-        self.workspace = Some(Workspace::open(&self.dir, passphrase, actor)?);
+        let workspace = Workspace::open(&self.dir, passphrase, actor)?;
+        workspace.set_page_cache_mib(INTERACTIVE_PAGE_CACHE_MIB)?;
+        self.workspace = Some(workspace);
         self.touch();
         Ok(self.info())
     }

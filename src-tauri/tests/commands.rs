@@ -192,6 +192,19 @@ fn idle_time_locks_the_workspace() {
         .unwrap();
     assert!(!state.lock_if_idle(), "active just now");
     assert!(state.session().is_unlocked());
+    let cache = |state: &AppState| {
+        state
+            .session()
+            .workspace()
+            .unwrap()
+            .page_cache_mib()
+            .unwrap()
+    };
+    assert_eq!(
+        cache(&state),
+        i64::from(qorgau_desktop::session::INTERACTIVE_PAGE_CACHE_MIB),
+        "the app keeps a small page cache"
+    );
     state
         .session()
         .set_last_activity_for_test(Duration::from_secs(61), Duration::ZERO);
@@ -203,6 +216,11 @@ fn idle_time_locks_the_workspace() {
         .session()
         .unlock(&qorgau_core::Passphrase::new(PASSPHRASE))
         .unwrap();
+    assert_eq!(
+        cache(&state),
+        i64::from(qorgau_desktop::session::INTERACTIVE_PAGE_CACHE_MIB),
+        "and so after unlocking"
+    );
     state
         .session()
         .set_last_activity_for_test(Duration::from_secs(5), Duration::from_secs(3600));

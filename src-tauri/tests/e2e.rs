@@ -29,6 +29,32 @@ fn create_workspace(s: &Session) {
     s.wait("[data-open-total]");
 }
 
+/// The app's web process inherits the environment the app set for it at start
+/// (`web_view_environment`): the DMA-BUF renderer off, which halves its memory.
+fn assert_web_process_started_without_dmabuf() {
+    let (name, value) = qorgau_desktop::web_view_environment::DISABLE_DMABUF;
+    let wanted = format!("{name}={value}");
+    let web_processes: Vec<Vec<String>> = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            std::fs::read_to_string(e.path().join("comm"))
+                .is_ok_and(|c| c.trim() == "WebKitWebProces")
+        })
+        .filter_map(|e| std::fs::read(e.path().join("environ")).ok())
+        .map(|env| {
+            env.split(|b| *b == 0)
+                .map(|v| String::from_utf8_lossy(v).into_owned())
+                .collect()
+        })
+        .collect();
+    assert!(!web_processes.is_empty(), "no WebKit web process found");
+    assert!(
+        web_processes.iter().all(|env| env.contains(&wanted)),
+        "a web process started without {wanted}"
+    );
+}
+
 #[test]
 #[ignore = "needs a display, tauri-driver and the built app: scripts/test.sh runs it"]
 fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
@@ -37,6 +63,7 @@ fn a_caseworker_records_a_worker_opens_a_case_and_registers_a_letter() {
     let s = Session::start(&driver, &["--workspace", dir.path().to_str().unwrap()]);
     create_workspace(&s);
     s.screenshot("02-dashboard");
+    assert_web_process_started_without_dmabuf();
 
     // The mission profile: the Seoul preset lacks the consul's name, which letters need.
     s.click("[data-nav='agencies']");

@@ -149,6 +149,16 @@ impl Workspace {
         })
     }
 
+    /// Caps the store's page cache at `mib` MiB; see [`Store::set_page_cache_mib`].
+    pub fn set_page_cache_mib(&self, mib: u32) -> Result<()> {
+        Ok(self.store.set_page_cache_mib(mib)?)
+    }
+
+    /// The store's page cache cap in MiB.
+    pub fn page_cache_mib(&self) -> Result<i64> {
+        Ok(self.store.page_cache_mib()?)
+    }
+
     /// The caseworker recorded as the author of the changes that follow.
     pub fn set_actor(&mut self, actor: &str) {
         self.store.set_actor(actor);

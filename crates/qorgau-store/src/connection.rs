@@ -12,7 +12,8 @@ use std::path::Path;
 /// that does not fit: with 64 MiB, bulk inserts into a 100k-worker, 300k-case workspace (650 MiB)
 /// ran 1.3–1.45× slower encrypted than plain; with 256 MiB, 1.05–1.10× (see BENCHMARKS.md). The
 /// cache grows only as pages are used, so a small workspace never takes that much memory.
-const CACHE_KIB: i64 = 256 * 1024;
+pub const BULK_PAGE_CACHE_MIB: u32 = 256;
+const CACHE_KIB: i64 = BULK_PAGE_CACHE_MIB as i64 * 1024;
 
 pub(crate) enum Mode {
     Create,

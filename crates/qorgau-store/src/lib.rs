@@ -33,6 +33,7 @@ pub use attachments::{ATTACHMENT_CHUNK_BYTES, NewAttachment};
 pub use audit::{AuditEntry, AuditVerification};
 pub use cases::{CaseFilter, CaseSummary, CaseTitle, NewTimelineEntry};
 pub use changes::ChangeRecord;
+pub use connection::BULK_PAGE_CACHE_MIB;
 pub use dashboard::{CaseCount, Dashboard, OverdueTask, RecentActivity};
 pub use error::{StoreError, StoreResult};
 pub use header::{KdfParams, WorkspaceHeader};

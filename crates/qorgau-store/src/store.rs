@@ -108,6 +108,28 @@ impl Store {
         })
     }
 
+    /// Caps this connection's page cache at `mib` MiB (the default, sized for bulk writes, is
+    /// [`crate::BULK_PAGE_CACHE_MIB`]) and hands back what it holds above that. An
+    /// interactive shell that keeps a workspace open all day uses a small cache: its reads
+    /// touch few pages, and each miss costs only a page decryption.
+    pub fn set_page_cache_mib(&self, mib: u32) -> StoreResult<()> {
+        let kib = i64::from(mib) * 1024;
+        self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = -{kib}; PRAGMA shrink_memory;"
+        ))?;
+        Ok(())
+    }
+
+    /// The page cache's cap in MiB.
+    pub fn page_cache_mib(&self) -> StoreResult<i64> {
+        let size: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        Ok(if size < 0 {
+            -size / 1024
+        } else {
+            size * 4 / 1024
+        })
+    }
+
     /// Names the caseworker recorded as the author of changes and audit entries.
     pub fn set_actor(&mut self, actor: impl Into<String>) {
         self.actor = actor.into();

@@ -363,3 +363,20 @@ fn a_fresh_workspace_is_migrated_to_the_latest_schema() {
     // Two workspaces are two devices.
     assert_ne!(new_store().1.device_id(), device);
 }
+
+#[test]
+fn the_page_cache_is_sized_for_bulk_writes_and_can_be_capped() {
+    let (dir, store) = new_store();
+    assert_eq!(
+        store.page_cache_mib().unwrap(),
+        i64::from(qorgau_store::BULK_PAGE_CACHE_MIB)
+    );
+    store.set_page_cache_mib(32).unwrap();
+    assert_eq!(store.page_cache_mib().unwrap(), 32);
+    // The cap belongs to the open connection: a reopened store starts from the default.
+    drop(store);
+    assert_eq!(
+        reopen(dir.path()).page_cache_mib().unwrap(),
+        i64::from(qorgau_store::BULK_PAGE_CACHE_MIB)
+    );
+}
