@@ -29,6 +29,7 @@ pub const COMMANDS: &[&str] = &[
     "preview_letter",
     "register_letter",
     "letter_pdf",
+    "letter_printed",
     "save_letter_pdf",
     "mark_letter",
     "add_attachments",

@@ -402,6 +402,26 @@ fn a_case_moves_through_its_timeline_tasks_status_and_a_registered_letter() {
     let pdf = app.bytes("letter_pdf", json!({"id": letter["id"]}));
     assert!(pdf.starts_with(b"%PDF-"));
     assert_eq!(pdf.len() as u64, letter["pdf_size"].as_u64().unwrap());
+    // Showing and printing a registered letter are recorded in the audit log, with the letter.
+    app.ok("letter_printed", json!({"id": letter["id"]}));
+    let recent: Vec<(String, Option<String>)> = {
+        let state = app.window.state::<AppState>();
+        let mut session = state.session();
+        let ws = session.workspace().unwrap();
+        ws.audit_recent(2)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.action, e.entity_id))
+            .collect()
+    };
+    let id = letter["id"].as_str().map(str::to_owned);
+    assert_eq!(
+        recent,
+        vec![
+            ("letter_print".to_owned(), id.clone()),
+            ("letter_view".to_owned(), id)
+        ]
+    );
     let detail = app.ok("case_detail", json!({"id": case}));
     assert_eq!(detail["letters"][0]["id"], letter["id"]);
     assert_eq!(detail["transitions"][0]["to"], "in_progress");

@@ -141,12 +141,13 @@ pub fn letter(cli: &Cli, action: &LetterAction) -> Result<()> {
             draft,
             file,
         } => {
-            let ws = open(cli)?;
+            let mut ws = open(cli)?;
             let (pdf, value) = match (letter, draft) {
                 (Some(id), false) => {
                     let id: LetterId = id_arg("--letter", id)?;
                     let record = ws.letter(id)?;
-                    (ws.letter_pdf(id)?, json!({ "letter": record }))
+                    let pdf = ws.letter_pdf(id, qorgau_core::DocumentUse::Save)?;
+                    (pdf, json!({ "letter": record }))
                 }
                 (None, true) => (
                     ws.preview_letter(&warned(&ws, spec)?)?,

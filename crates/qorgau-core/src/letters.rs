@@ -601,7 +601,8 @@ impl Workspace {
     /// The registered PDF, checked against its hash. A letter registered on another device
     /// arrives without its bytes (sync carries the data and the hash): it is rendered again
     /// here from its data, and given only when the result has exactly the registered hash.
-    pub fn letter_pdf(&self, id: LetterId) -> Result<Vec<u8>> {
+    /// Not recorded in the audit log: callers outside core use [`Workspace::letter_pdf`].
+    pub(crate) fn registered_pdf(&self, id: LetterId) -> Result<Vec<u8>> {
         let saved = self.store.letter(id)?;
         if saved.number.is_none() || saved.pdf_size.is_some() {
             return Ok(self.store.letter_pdf(id)?);

@@ -3,6 +3,7 @@
 
 pub mod demo;
 pub mod directory;
+mod disclosure;
 mod error;
 pub mod identifiers;
 pub mod jurisdiction;
@@ -12,6 +13,7 @@ mod sync;
 mod views;
 mod workspace;
 
+pub use disclosure::DocumentUse;
 pub use error::{CoreError, ErrorCode};
 pub use letter_data::LetterExtras;
 pub use letters::{

@@ -6,7 +6,7 @@ use qorgau_domain::attachment::{AttachmentMeta, AttachmentOwner};
 use qorgau_domain::case::Case;
 use qorgau_domain::worker::WorkerRecord;
 use qorgau_domain::{
-    Agency, AgencyId, AttachmentId, CaseId, CaseRecord, CaseStatus, StatusTransition, Task, TaskId,
+    Agency, AgencyId, CaseId, CaseRecord, CaseStatus, StatusTransition, Task, TaskId,
     TimelineEntry, TimelineEntryId, Worker, WorkerId,
 };
 use qorgau_store::{
@@ -330,10 +330,6 @@ impl Workspace {
 
     pub fn add_attachment(&mut self, a: &NewAttachment<'_>) -> Result<AttachmentMeta> {
         Ok(self.store.add_attachment(a)?)
-    }
-
-    pub fn attachment_bytes(&self, id: AttachmentId) -> Result<Vec<u8>> {
-        Ok(self.store.attachment_bytes(id)?)
     }
 
     pub fn attachments(&self, owner: AttachmentOwner) -> Result<Vec<AttachmentMeta>> {

@@ -188,7 +188,11 @@ fn every_shipped_template_renders_and_registers_for_a_demo_case() {
         let (again, same) = ws.rerender_letter(record.id).unwrap();
         assert!(same, "{}: re-render differs", t.name);
         assert_eq!(again, registered.pdf);
-        assert_eq!(ws.letter_pdf(record.id).unwrap(), registered.pdf);
+        assert_eq!(
+            ws.letter_pdf(record.id, qorgau_core::DocumentUse::View)
+                .unwrap(),
+            registered.pdf
+        );
         numbers.push(number);
     }
     let expected: Vec<String> = (1..=27).map(|n| format!("SEL-2026/{n:04}")).collect();

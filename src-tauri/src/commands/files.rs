@@ -3,7 +3,7 @@
 use crate::session::{AppState, blocking};
 use qorgau_core::domain::AttachmentId;
 use qorgau_core::domain::attachment::{AttachmentMeta, AttachmentOwner};
-use qorgau_core::{CoreError, ErrorCode, NewAttachment};
+use qorgau_core::{CoreError, DocumentUse, ErrorCode, NewAttachment};
 use std::path::Path;
 use tauri::ipc::Response;
 use tauri::{AppHandle, Runtime, State};
@@ -63,7 +63,10 @@ pub async fn attachment_bytes(
     id: AttachmentId,
 ) -> Result<Response, CoreError> {
     state
-        .run(move |ws| ws.attachment_bytes(id).map(Response::new))
+        .run(move |ws| {
+            ws.attachment_bytes(id, DocumentUse::View)
+                .map(Response::new)
+        })
         .await
 }
 
@@ -75,27 +78,36 @@ pub async fn export_attachment<R: Runtime>(
     id: AttachmentId,
     file_name: String,
 ) -> Result<Option<String>, CoreError> {
-    let bytes = state.run(move |ws| ws.attachment_bytes(id)).await?;
-    save_with_dialog(app, safe_file_name(&file_name), bytes).await
+    save_with_dialog(app, state, safe_file_name(&file_name), move |ws| {
+        ws.attachment_bytes(id, DocumentUse::Save)
+    })
+    .await
 }
 
+/// Asks where to save, suggesting `suggested`; then takes the bytes from `take` (which
+/// records the save in the audit log, so a cancelled dialog records nothing) and writes them.
+/// The path written, or `None` when the caseworker cancelled.
 pub(crate) async fn save_with_dialog<R: Runtime>(
     app: AppHandle<R>,
+    state: State<'_, AppState>,
     suggested: String,
-    bytes: Vec<u8>,
+    take: impl FnOnce(&mut qorgau_core::Workspace) -> Result<Vec<u8>, CoreError> + Send + 'static,
 ) -> Result<Option<String>, CoreError> {
-    blocking(move || {
-        let Some(path) = app
-            .dialog()
+    let chosen = blocking(move || {
+        app.dialog()
             .file()
             .set_file_name(&suggested)
             .blocking_save_file()
-        else {
-            return Ok(None);
-        };
-        let path = path
-            .into_path()
-            .map_err(|e| io_error("the chosen file", e))?;
+    })
+    .await;
+    let Some(path) = chosen else {
+        return Ok(None);
+    };
+    let path = path
+        .into_path()
+        .map_err(|e| io_error("the chosen file", e))?;
+    let bytes = state.run(take).await?;
+    blocking(move || {
         std::fs::write(&path, bytes).map_err(|e| io_error(&path.display().to_string(), e))?;
         Ok(Some(path.display().to_string()))
     })

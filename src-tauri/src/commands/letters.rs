@@ -2,7 +2,7 @@
 
 use crate::session::AppState;
 use qorgau_core::domain::{LetterId, LetterRecord, LetterStatus};
-use qorgau_core::{CoreError, ErrorCode, LetterRequest, TemplateSummary};
+use qorgau_core::{CoreError, DocumentUse, ErrorCode, LetterRequest, TemplateSummary};
 use tauri::State;
 use tauri::ipc::Response;
 
@@ -67,8 +67,14 @@ pub async fn register_letter(
 #[tauri::command]
 pub async fn letter_pdf(state: State<'_, AppState>, id: LetterId) -> Result<Response, CoreError> {
     state
-        .run(move |ws| ws.letter_pdf(id).map(Response::new))
+        .run(move |ws| ws.letter_pdf(id, DocumentUse::View).map(Response::new))
         .await
+}
+
+/// Records in the audit log that the letter shown was sent to the printer.
+#[tauri::command]
+pub async fn letter_printed(state: State<'_, AppState>, id: LetterId) -> Result<(), CoreError> {
+    state.run(move |ws| ws.record_letter_printed(id)).await
 }
 
 /// Saves a registered letter's PDF where the caseworker chooses in the system's save dialog.
@@ -79,14 +85,15 @@ pub async fn save_letter_pdf<R: tauri::Runtime>(
     state: State<'_, AppState>,
     id: LetterId,
 ) -> Result<Option<String>, CoreError> {
-    let (pdf, record) = state
-        .run(move |ws| Ok((ws.letter_pdf(id)?, ws.letter(id)?)))
-        .await?;
+    let record = state.run(move |ws| ws.letter(id)).await?;
     let name = match &record.number {
         Some(number) => super::files::safe_file_name(&number.text),
         None => "letter".into(),
     };
-    super::files::save_with_dialog(app, format!("{name}.pdf"), pdf).await
+    super::files::save_with_dialog(app, state, format!("{name}.pdf"), move |ws| {
+        ws.letter_pdf(id, DocumentUse::Save)
+    })
+    .await
 }
 
 #[tauri::command]

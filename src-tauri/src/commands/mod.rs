@@ -43,6 +43,7 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         letters::preview_letter,
         letters::register_letter,
         letters::letter_pdf,
+        letters::letter_printed,
         letters::save_letter_pdf,
         letters::mark_letter,
         files::add_attachments,

@@ -97,6 +97,7 @@ export const api = {
   previewLetter: (request: LetterRequest) => bytes("preview_letter", { request }),
   registerLetter: (request: LetterRequest) => call<LetterRecord>("register_letter", { request }),
   letterPdf: (id: string) => bytes("letter_pdf", { id }),
+  letterPrinted: (id: string) => call<void>("letter_printed", { id }),
   saveLetterPdf: (id: string) => call<string | null>("save_letter_pdf", { id }),
   markLetter: (id: string, status: LetterStatus, note: string | null) =>
     call<LetterRecord>("mark_letter", { id, status, note }),

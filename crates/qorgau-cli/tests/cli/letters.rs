@@ -219,6 +219,10 @@ fn a_letter_is_previewed_registered_verified_and_voided() {
         std::fs::read(pdf("again.pdf")).unwrap(),
         std::fs::read(pdf("first.pdf")).unwrap()
     );
+    // ... and the copy written out is in the audit log, naming the letter.
+    let last = ws.json(&["audit", "list", "--limit", "1"]);
+    assert_eq!(last[0]["action"], json!("letter_save"), "{last}");
+    assert_eq!(last[0]["entity_id"], json!(first_id));
 
     // Void keeps the number; the file no longer verifies as valid; the next number is 2.
     assert_ok(&ws.run(&[
