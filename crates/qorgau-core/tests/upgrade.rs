@@ -46,7 +46,7 @@ fn every_released_schema_opens_with_all_its_data() {
         let dir = tmp.path().join("workspace");
         copy_dir(&fixture.join("workspace"), &dir);
         let passphrase = std::fs::read_to_string(fixture.join("passphrase.txt")).unwrap();
-        let ws = Workspace::open(
+        let mut ws = Workspace::open(
             &dir,
             &Passphrase::new(passphrase.trim().to_string()),
             "upgrade test",
@@ -101,6 +101,17 @@ fn every_released_schema_opens_with_all_its_data() {
         assert!(
             hits.iter().any(|h| h.kind == qorgau_core::SearchKind::Case),
             "{name}: the timeline note is found: {hits:?}"
+        );
+        // Entries written after the upgrade join the old chain (keyed from schema 8 on), and
+        // the whole log still verifies.
+        ws.record_event("upgrade_checked", "workspace", None, None)
+            .unwrap();
+        assert!(
+            matches!(
+                ws.verify_audit_log().unwrap(),
+                AuditVerification::Intact { entries } if entries == stats.audit_entries + 1
+            ),
+            "{name}: the audit chain goes on intact after the upgrade"
         );
     }
 }

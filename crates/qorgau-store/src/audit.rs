@@ -1,8 +1,12 @@
 //! The append-only, hash-chained audit log: who created, changed, exported or printed what.
 //! Each entry's hash covers the previous entry's hash, so removing or editing an entry (which
-//! triggers already forbid) breaks the chain where it happened.
+//! triggers already forbid) breaks the chain where it happened. Since schema 8 the chain is
+//! keyed: an entry's hash is an HMAC-SHA256 under the workspace's audit key (in `meta`), so
+//! a log rewritten from the first keyed entry on with plain hashes does not verify. Entries
+//! written before the key existed keep, and are checked by, their SHA-256 chain.
 
 use crate::error::StoreResult;
+use hmac::{Hmac, Mac};
 use qorgau_domain::{DeviceId, Hlc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -40,8 +44,68 @@ pub enum AuditVerification {
 
 const GENESIS: [u8; 32] = [0; 32];
 
-fn entry_hash(prev: &[u8], seq: i64, at: &str, e: &NewAuditEntry<'_>) -> [u8; 32] {
-    let mut h = Sha256::new();
+/// The key entries from `from_seq` on are chained under (none in a database before schema 8).
+pub(crate) struct AuditKey {
+    from_seq: i64,
+    key: Vec<u8>,
+}
+
+pub(crate) fn audit_key(conn: &Connection) -> StoreResult<Option<AuditKey>> {
+    let read = |key: &str| -> StoreResult<Option<String>> {
+        Ok(conn
+            .prepare_cached("SELECT value FROM meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    };
+    let (Some(key), Some(from)) = (read("audit_key")?, read("audit_keyed_from")?) else {
+        return Ok(None);
+    };
+    let bad = |what: &str| crate::StoreError::BadHeader(format!("the audit log's {what}"));
+    Ok(Some(AuditKey {
+        from_seq: from.parse().map_err(|_| bad("keyed_from"))?,
+        key: hex::decode(key).map_err(|_| bad("key"))?,
+    }))
+}
+
+/// Whatever hashes an entry: SHA-256, or HMAC-SHA256 under the audit key.
+enum Chainer {
+    Plain(Sha256),
+    Keyed(Hmac<Sha256>),
+}
+
+impl Chainer {
+    fn for_seq(seq: i64, key: Option<&AuditKey>) -> Self {
+        match key {
+            Some(k) if seq >= k.from_seq => Chainer::Keyed(
+                Hmac::<Sha256>::new_from_slice(&k.key).expect("HMAC takes a key of any length"),
+            ),
+            _ => Chainer::Plain(Sha256::new()),
+        }
+    }
+
+    fn update(&mut self, bytes: impl AsRef<[u8]>) {
+        match self {
+            Chainer::Plain(h) => h.update(bytes),
+            Chainer::Keyed(m) => m.update(bytes.as_ref()),
+        }
+    }
+
+    fn finish(self) -> [u8; 32] {
+        match self {
+            Chainer::Plain(h) => h.finalize().into(),
+            Chainer::Keyed(m) => m.finalize().into_bytes().into(),
+        }
+    }
+}
+
+fn entry_hash(
+    key: Option<&AuditKey>,
+    prev: &[u8],
+    seq: i64,
+    at: &str,
+    e: &NewAuditEntry<'_>,
+) -> [u8; 32] {
+    let mut h = Chainer::for_seq(seq, key);
     h.update(prev);
     h.update(seq.to_be_bytes());
     h.update(e.hlc.0.to_be_bytes());
@@ -64,7 +128,7 @@ fn entry_hash(prev: &[u8], seq: i64, at: &str, e: &NewAuditEntry<'_>) -> [u8; 32
             None => h.update([0]),
         }
     }
-    h.finalize().into()
+    h.finish()
 }
 
 /// The last entry's sequence number and hash, `None` for an empty log.
@@ -89,7 +153,7 @@ pub(crate) fn append_after(
         None => (1, GENESIS.to_vec()),
     };
     let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let hash = entry_hash(&prev, seq, &at, e);
+    let hash = entry_hash(audit_key(conn)?.as_ref(), &prev, seq, &at, e);
     conn.prepare_cached(
         "INSERT INTO audit_log
          (seq, at, hlc, device_id, actor, action, entity, entity_id, detail, prev_hash, hash)
@@ -122,6 +186,7 @@ pub(crate) fn verify(conn: &Connection) -> StoreResult<AuditVerification> {
         "SELECT seq, at, hlc, device_id, actor, action, entity, entity_id, detail, prev_hash, hash
          FROM audit_log ORDER BY seq",
     )?;
+    let key = audit_key(conn)?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_vec();
     let mut count = 0;
@@ -148,7 +213,7 @@ pub(crate) fn verify(conn: &Connection) -> StoreResult<AuditVerification> {
         count += 1;
         if seq != count
             || stored_prev != prev
-            || entry_hash(&prev, seq, &at, &entry)[..] != stored_hash[..]
+            || entry_hash(key.as_ref(), &prev, seq, &at, &entry)[..] != stored_hash[..]
         {
             return Ok(AuditVerification::Broken { at_seq: seq });
         }

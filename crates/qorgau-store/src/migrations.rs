@@ -465,6 +465,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         END;
     CREATE INDEX cases_assignee ON cases(assignee) WHERE assignee IS NOT NULL;
     "#,
+    // 8: the audit chain is keyed. Entries from here on are chained with HMAC-SHA256 under a
+    // random key of this workspace (kept in `meta`, inside the encrypted database), so a
+    // rewritten log cannot be made to verify with a plain hash; the entries already written
+    // keep their SHA-256 chain and are verified as before.
+    r#"
+    INSERT INTO meta (key, value) VALUES ('audit_key', lower(hex(randomblob(32))));
+    INSERT INTO meta (key, value)
+        SELECT 'audit_keyed_from', coalesce(max(seq), 0) + 1 FROM audit_log;
+    "#,
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {

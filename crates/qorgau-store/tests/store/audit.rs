@@ -220,3 +220,64 @@ fn the_database_refuses_to_edit_history_even_with_the_key() {
         AuditVerification::Intact { .. }
     ));
 }
+
+/// The entry hash as an unkeyed chain computes it (the layout of `audit.rs`, with SHA-256).
+fn plain_hash(conn: &rusqlite::Connection, seq: i64, prev: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    conn.query_row(
+        "SELECT at, hlc, device_id, actor, action, entity, entity_id, detail
+         FROM audit_log WHERE seq = ?1",
+        [seq],
+        |r| {
+            h.update(prev);
+            h.update(seq.to_be_bytes());
+            h.update((r.get::<_, i64>(1)? as u64).to_be_bytes());
+            h.update(r.get::<_, Vec<u8>>(2)?);
+            for i in [0, 3, 4, 5, 6, 7] {
+                match r.get::<_, Option<String>>(i)? {
+                    Some(text) => {
+                        h.update([1]);
+                        h.update((text.len() as u64).to_be_bytes());
+                        h.update(text.as_bytes());
+                    }
+                    None => h.update([0]),
+                }
+            }
+            Ok(())
+        },
+    )
+    .unwrap();
+    h.finalize().to_vec()
+}
+
+#[test]
+fn a_log_rewritten_whole_with_plain_hashes_does_not_verify() {
+    let (dir, store, entries) = busy_store();
+    drop(store);
+    {
+        // Someone with the database edits an entry and recomputes every hash after it, as
+        // an unkeyed chain would let them: without the audit key the chain no longer holds.
+        let conn = raw_connection(dir.path(), PASSPHRASE);
+        conn.execute_batch(
+            "DROP TRIGGER audit_no_update;
+             UPDATE audit_log SET actor = 'someone else' WHERE seq = 4;",
+        )
+        .unwrap();
+        let mut prev = vec![0u8; 32];
+        for seq in 1..=entries {
+            let hash = plain_hash(&conn, seq, &prev);
+            conn.execute(
+                "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+                rusqlite::params![seq, prev, hash],
+            )
+            .unwrap();
+            prev = hash;
+        }
+    }
+    assert_eq!(
+        reopen(dir.path()).verify_audit_log().unwrap(),
+        AuditVerification::Broken { at_seq: 1 },
+        "the first keyed entry no longer verifies"
+    );
+}
