@@ -30,6 +30,24 @@ pub enum AgencyKind {
     Other,
 }
 
+impl AgencyKind {
+    /// In the order the directory's forms offer them.
+    pub const ALL: [AgencyKind; 12] = [
+        AgencyKind::LabourOffice,
+        AgencyKind::WorkersCompensation,
+        AgencyKind::Immigration,
+        AgencyKind::Police,
+        AgencyKind::Hospital,
+        AgencyKind::SupportCentre,
+        AgencyKind::HumanRights,
+        AgencyKind::LegalAid,
+        AgencyKind::ForeignMinistry,
+        AgencyKind::Employer,
+        AgencyKind::Insurer,
+        AgencyKind::Other,
+    ];
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -94,4 +112,30 @@ pub struct AgencyRecord {
     pub id: AgencyId,
     #[serde(flatten)]
     pub agency: Agency,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_agency_kind_is_listed_once() {
+        // An exhaustive match: a new variant does not compile until it is placed here too.
+        let rank = |k: AgencyKind| match k {
+            AgencyKind::LabourOffice => 0,
+            AgencyKind::WorkersCompensation => 1,
+            AgencyKind::Immigration => 2,
+            AgencyKind::Police => 3,
+            AgencyKind::Hospital => 4,
+            AgencyKind::SupportCentre => 5,
+            AgencyKind::HumanRights => 6,
+            AgencyKind::LegalAid => 7,
+            AgencyKind::ForeignMinistry => 8,
+            AgencyKind::Employer => 9,
+            AgencyKind::Insurer => 10,
+            AgencyKind::Other => 11,
+        };
+        let ranks: Vec<usize> = AgencyKind::ALL.iter().map(|k| rank(*k)).collect();
+        assert_eq!(ranks, (0..12).collect::<Vec<_>>());
+    }
 }

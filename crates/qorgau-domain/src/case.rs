@@ -108,6 +108,16 @@ pub enum Priority {
     Urgent,
 }
 
+impl Priority {
+    /// Lowest first, as forms offer them.
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+}
+
 /// The editable fields of a case. Timeline entries, tasks and status transitions are separate
 /// records, so they stay append-only and merge cleanly across devices. Unset fields (and empty
 /// lists) are left out of the JSON, as for a worker.
@@ -172,6 +182,33 @@ pub enum TimelineKind {
     StatusChange,
 }
 
+impl TimelineKind {
+    /// The kinds a caseworker records by hand; the app writes the others itself (letters,
+    /// status changes).
+    pub const RECORDED_BY_HAND: [TimelineKind; 5] = [
+        TimelineKind::Note,
+        TimelineKind::Call,
+        TimelineKind::Visit,
+        TimelineKind::AgencyReply,
+        TimelineKind::DocumentReceived,
+    ];
+
+    /// Whether a caseworker records this kind by hand.
+    pub fn is_recorded_by_hand(self) -> bool {
+        match self {
+            TimelineKind::Note
+            | TimelineKind::Call
+            | TimelineKind::Visit
+            | TimelineKind::AgencyReply
+            | TimelineKind::DocumentReceived => true,
+            TimelineKind::LetterRegistered
+            | TimelineKind::LetterSent
+            | TimelineKind::LetterVoided
+            | TimelineKind::StatusChange => false,
+        }
+    }
+}
+
 /// One entry of a case's timeline. Entries are never edited or deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -210,6 +247,36 @@ pub struct Task {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_priority_is_listed_once_in_order() {
+        // An exhaustive match: a new variant does not compile until it is placed here too.
+        let rank = |p: Priority| match p {
+            Priority::Low => 0,
+            Priority::Normal => 1,
+            Priority::High => 2,
+            Priority::Urgent => 3,
+        };
+        assert_eq!(Priority::ALL.map(rank), [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn the_kinds_recorded_by_hand_are_those_the_app_does_not_write() {
+        assert!(
+            TimelineKind::RECORDED_BY_HAND
+                .iter()
+                .all(|k| k.is_recorded_by_hand())
+        );
+        for written_by_the_app in [
+            TimelineKind::LetterRegistered,
+            TimelineKind::LetterSent,
+            TimelineKind::LetterVoided,
+            TimelineKind::StatusChange,
+        ] {
+            assert!(!written_by_the_app.is_recorded_by_hand());
+            assert!(!TimelineKind::RECORDED_BY_HAND.contains(&written_by_the_app));
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -12,6 +12,10 @@ pub enum Sex {
     Female,
 }
 
+impl Sex {
+    pub const ALL: [Sex; 2] = [Sex::Male, Sex::Female];
+}
+
 /// Korean stay (sojourn) status as written on the alien registration card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
