@@ -342,7 +342,6 @@ struct JoinRequest {
 
 /// A join waiting for an admin's approval, as `device enroll` reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JoinPending {
     pub device_id: String,
     /// The short authentication string the caseworker reads to the admin.
@@ -483,7 +482,6 @@ pub fn enroll(
 
 /// A join request as an admin sees it before approving.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PendingDevice {
     pub device_id: String,
     pub name: String,

@@ -21,7 +21,6 @@ use std::collections::BTreeMap;
 /// A member's role: admins sign the log; consuls and caseworkers are for the letters'
 /// sign-off rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -98,7 +97,6 @@ pub struct SignedEntry {
 
 /// A member of the team as the log has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Member {
     pub device_id: String,
     pub name: String,
