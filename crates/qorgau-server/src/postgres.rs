@@ -586,9 +586,6 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(backend)?;
-            tx.execute("DELETE FROM enrollments WHERE id = $1", &[&&enrollment[..]])
-                .await
-                .map_err(backend)?;
             Ok(device)
         })
     }

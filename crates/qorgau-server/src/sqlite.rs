@@ -527,8 +527,6 @@ impl Storage for SqliteStorage {
                 [&enrollment[..]],
             )
             .map_err(backend)?;
-            tx.execute("DELETE FROM enrollments WHERE id = ?1", [&enrollment[..]])
-                .map_err(backend)?;
             Ok(device)
         })
     }

@@ -159,7 +159,8 @@ pub trait Storage: Send + Sync + 'static {
     /// The team's join requests not expired, oldest first.
     fn pending_enrollments(&self, team: Id, now: i64) -> StorageResult<Vec<JoinRequest>>;
     /// Approves a join request: adds its device with the token it redeemed with, and forgets
-    /// the enrollment and the request. Returns the device.
+    /// the request (the spent enrollment, which holds nothing wrapped, stays until it expires,
+    /// so a second use of its code is told it was used). Returns the device.
     fn approve_enrollment(&self, team: Id, enrollment: Id, now: i64) -> StorageResult<Id>;
     /// Appends entries to the team log, the first numbered `first_seq`, which must be the
     /// log's next number ([`StorageError::LogConflict`] otherwise). Returns the new head.

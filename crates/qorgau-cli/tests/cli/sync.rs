@@ -31,8 +31,43 @@ fn team() -> (tempfile::TempDir, Ws, Ws) {
         .unwrap()
         .to_string();
     assert!(code.starts_with("QRG1-"), "{code}");
-    let status = b.json(&["device", "enroll", &code]);
+    let pending = b.json(&["device", "enroll", &code]);
+    assert_eq!(pending["status"], json!("pending_approval"), "{pending}");
+    let device = pending["device_id"].as_str().unwrap().to_string();
+    let sas = pending["sas"].as_str().unwrap().to_string();
+    assert_eq!(sas.len(), 6, "{sas}");
+    // Until the admin approves, the new laptop says what to do, and nothing syncs.
+    let early = b.run(&["sync"]);
+    assert_ne!(early.status.code(), Some(0));
+    assert!(text(&early.stderr).contains(&sas), "{}", text(&early.stderr));
+    let listed = a.json(&["device", "pending"]);
+    assert_eq!(listed[0]["device_id"], json!(device), "{listed}");
+    assert_eq!(listed[0]["verifiable"], json!(true), "{listed}");
+    // A wrong string approves nothing.
+    let wrong = if sas == "000000" { "111111" } else { "000000" };
+    let refused = a.run(&["device", "approve", &device, "--sas", wrong]);
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(
+        text(&refused.stderr).contains("does not match"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let approved = a.json(&["device", "approve", &device, "--sas", &sas]);
+    assert_eq!(approved["role"], json!("caseworker"), "{approved}");
+    b.json(&["sync"]);
+    let status = b.json(&["sync", "--status"]);
     assert_eq!(status["admin"], json!(false));
+    assert_eq!(status["in_team"], json!(true));
+    assert!(status.get("pending_approval").is_none(), "{status}");
+    let roles = a.json(&["device", "list"]);
+    let roles: Vec<&str> = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles.len(), 2);
+    assert!(roles.contains(&"admin") && roles.contains(&"caseworker"), "{roles:?}");
     // The code is single-use.
     let c = Ws::new();
     let again = c.run(&["device", "enroll", &code]);
@@ -266,9 +301,17 @@ fn enrolling_a_workspace_with_workers_needs_merge_existing_and_names_the_server(
         text(&out.stderr)
     );
     assert_eq!(b.json(&["sync", "--status"])["in_team"], json!(false));
-    let status = b.json(&["device", "enroll", &code, "--merge-existing"]);
-    assert_eq!(status["in_team"], json!(true));
+    let pending = b.json(&["device", "enroll", &code, "--merge-existing"]);
+    assert_eq!(pending["status"], json!("pending_approval"));
+    a.json(&[
+        "device",
+        "approve",
+        pending["device_id"].as_str().unwrap(),
+        "--sas",
+        pending["sas"].as_str().unwrap(),
+    ]);
     let status = b.json(&["sync", "--status"]);
+    assert_eq!(status["in_team"], json!(true));
     assert_eq!(status["quarantined"], json!([]), "{status}");
     assert_eq!(status["held_changes"], json!(0), "{status}");
     assert_eq!(status["clock_offset_ms"], Value::Null, "no round yet");
