@@ -194,18 +194,17 @@ fn seal_with(
     state: &TeamState,
     secrets: &DeviceSecrets,
 ) -> Result<u64, SyncError> {
-    let (epoch, key) = state
-        .epochs
-        .keys()
-        .rev()
-        .find_map(|e| ring.get(*e).map(|k| (*e, k)))
-        .ok_or_else(|| SyncError::Settings("no team key of the team log's epochs".into()))?;
+    // Never under an older key than the log's newest: a device that has not received the
+    // newest key (its box was lost, or the server made one up) keeps its changes unsealed
+    // rather than sealing them under a key a revoked device may hold.
+    let epoch = state.epochs.keys().next_back().copied().unwrap_or(0);
     let mut sealed = 0;
     loop {
         let from = store.sealed_position()?;
         let Some((payload, through, count)) = pack(store, from)? else {
             return Ok(sealed);
         };
+        let key = ring.get(epoch).ok_or(SyncError::MissingTeamKey { epoch })?;
         let header = EnvelopeHeader {
             team,
             device: store.device_id(),

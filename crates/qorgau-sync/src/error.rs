@@ -58,6 +58,12 @@ pub enum SyncError {
         seq: u64,
         reason: String,
     },
+    #[error(
+        "the team key of epoch {epoch} (started in the team log) has not reached this device: \
+         nothing is sealed under an older key. Ask an admin to revoke the same device again, \
+         which seals the key for every member once more"
+    )]
+    MissingTeamKey { epoch: u32 },
     #[error("team log: {0}")]
     TeamLog(String),
     #[error(
