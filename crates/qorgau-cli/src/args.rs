@@ -157,6 +157,19 @@ pub enum TeamAction {
         /// creating a team needs it.
         #[arg(long, env = "QORGAU_OPERATOR_TOKEN", hide_env_values = true)]
         operator_token: String,
+        /// Write a recovery kit (an offline admin key, mode 0600) to this file, to print and
+        /// lock away: with it a lost admin laptop can be replaced (`team recover`).
+        #[arg(long)]
+        recovery_kit: Option<std::path::PathBuf>,
+    },
+    /// Join this new, empty workspace to the team of a recovery kit, as an admin (the admin
+    /// laptop was lost); then revoke the lost laptop with `device revoke`.
+    Recover {
+        #[command(flatten)]
+        out: Out,
+        /// The recovery kit's file.
+        #[arg(long)]
+        kit: std::path::PathBuf,
     },
     /// The team's admins (any admin can add or remove another; the last one stays).
     Admins {

@@ -82,6 +82,18 @@ fn status_text(s: &SyncStatus) -> String {
     )
 }
 
+/// Writes a secret file readable by its owner only.
+fn write_secret_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
 pub fn team(cli: &Cli, action: &TeamAction) -> Result<()> {
     match action {
         TeamAction::Create {
@@ -89,9 +101,32 @@ pub fn team(cli: &Cli, action: &TeamAction) -> Result<()> {
             server,
             fingerprint,
             operator_token,
+            recovery_kit,
         } => {
             let mut ws = open(cli)?;
+            if let Some(path) = recovery_kit
+                && path.exists()
+            {
+                return Err(Failure::Usage(format!(
+                    "--recovery-kit: {} exists already",
+                    path.display()
+                )));
+            }
             let status = ws.create_team(server, fingerprint.as_deref(), operator_token)?;
+            if let Some(path) = recovery_kit {
+                let document = ws.make_recovery_kit()?;
+                write_secret_file(path, &document).map_err(|e| {
+                    Failure::Usage(format!("--recovery-kit: cannot write {}: {e}", path.display()))
+                })?;
+            }
+            emit(cli.json || out.json, &status, || status_text(&status));
+        }
+        TeamAction::Recover { out, kit } => {
+            let text = std::fs::read_to_string(kit).map_err(|e| {
+                Failure::Usage(format!("--kit: cannot read {}: {e}", kit.display()))
+            })?;
+            let mut ws = open(cli)?;
+            let status = ws.recover_team(&text)?;
             emit(cli.json || out.json, &status, || status_text(&status));
         }
         TeamAction::Admins { action } => {

@@ -78,6 +78,29 @@ impl Workspace {
         self.sync_status()
     }
 
+    /// Admin: a recovery kit (an offline admin of the team) as the document to print: its
+    /// secret line and how to use it.
+    pub fn make_recovery_kit(&mut self) -> Result<String> {
+        let kit = qorgau_sync::recovery::make_kit(&mut self.store)?;
+        let settings = SyncSettings::load(&self.store)?;
+        Ok(qorgau_sync::recovery::kit_document(
+            &kit,
+            &settings.team,
+            &settings.server,
+        ))
+    }
+
+    /// Joins this new, empty workspace to the team of a recovery kit, as an admin (after the
+    /// admin laptop was lost). The kit's text may be the whole printed document.
+    pub fn recover_team(&mut self, kit: &str) -> Result<SyncStatus> {
+        let line = kit
+            .lines()
+            .find(|l| l.trim().starts_with(qorgau_sync::recovery::KIT_PREFIX))
+            .unwrap_or(kit);
+        qorgau_sync::recovery::recover(&mut self.store, line)?;
+        self.sync_status()
+    }
+
     /// Admin: a one-time enrollment code for another device, valid for `seconds`.
     pub fn invite_device(&mut self, seconds: i64) -> Result<String> {
         Ok(team::invite(&mut self.store, seconds)?)

@@ -1032,3 +1032,59 @@ fn a_server_restored_from_an_older_backup_is_reported_not_silently_skipped() {
     assert!(matches!(err, SyncError::ServerWentBack { .. }), "{err}");
     assert!(err.to_string().contains("restored"), "{err}");
 }
+
+#[test]
+fn a_lost_admin_laptop_is_replaced_from_the_recovery_kit_and_then_revoked() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    let kit = qorgau_sync::recovery::make_kit(&mut devices[0].store).unwrap();
+    devices[0]
+        .store
+        .add_worker(&worker("Ахметов", "Ерлан"))
+        .unwrap();
+    settle(&mut devices);
+    // The admin laptop is stolen; a new laptop becomes an admin with the kit.
+    let mut replacement = new_device();
+    qorgau_sync::recovery::recover(&mut replacement.store, &kit).unwrap();
+    sync_once(&mut replacement.store).unwrap();
+    assert_eq!(replacement.store.stats().unwrap().workers, 1);
+    let stolen = devices[0].store.device_id();
+    assert_eq!(team::revoke(&mut replacement.store, stolen).unwrap(), 1);
+    let id = replacement
+        .store
+        .add_worker(&worker("Цой", "Айгерим"))
+        .unwrap()
+        .id;
+    sync_once(&mut replacement.store).unwrap();
+    let report = sync_once(&mut devices[1].store).unwrap();
+    assert_eq!(report.keys_received, 1);
+    assert!(devices[1].store.worker(id).is_ok());
+    // The stolen laptop is out, and holds no key to what follows.
+    assert!(sync_once(&mut devices[0].store).is_err());
+    assert!(
+        SyncSettings::load(&devices[0].store)
+            .unwrap()
+            .ring()
+            .unwrap()
+            .get(1)
+            .is_none()
+    );
+    let members = team::devices(&mut devices[1].store).unwrap();
+    let admins: Vec<&str> = members
+        .iter()
+        .filter(|m| m.is_admin())
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(admins.len(), 2, "{members:?}");
+    assert!(admins.contains(&"recovery kit"), "{admins:?}");
+    assert!(
+        members
+            .iter()
+            .any(|m| m.device == stolen && m.removed_after.is_some())
+    );
+    // A kit's text that is damaged is refused by name.
+    let mut other = new_device();
+    let err = qorgau_sync::recovery::recover(&mut other.store, "QRK1-garbage").unwrap_err();
+    assert!(err.to_string().contains("recovery kit"), "{err}");
+}

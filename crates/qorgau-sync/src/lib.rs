@@ -13,6 +13,7 @@ pub mod envelope;
 mod error;
 pub mod identity;
 pub mod keys;
+pub mod recovery;
 pub mod remote;
 mod settings;
 pub mod signed_envelope;

@@ -83,7 +83,7 @@ fn default_name(device: DeviceId) -> String {
     format!("device {}", &hex::encode(device.as_bytes())[..8])
 }
 
-fn entry_json(entry: &SignedEntry) -> Result<String, SyncError> {
+pub(crate) fn entry_json(entry: &SignedEntry) -> Result<String, SyncError> {
     serde_json::to_string(entry).map_err(|e| SyncError::Settings(e.to_string()))
 }
 
@@ -163,7 +163,7 @@ pub fn refresh_log(
 
 /// Signs `bodies` as the log's next entries with this (admin) device's key, appends them on
 /// the server and keeps them; retries once when another admin appended first.
-fn append_entries(
+pub(crate) fn append_entries(
     store: &mut Store,
     settings: &SyncSettings,
     remote: &Remote,
@@ -171,12 +171,24 @@ fn append_entries(
 ) -> Result<TeamState, SyncError> {
     let me = store.device_id();
     let secrets = settings.secrets()?;
+    append_entries_as(store, settings, remote, me, &secrets, bodies)
+}
+
+/// [`append_entries`] signed by `me` with `secrets` (the recovery kit signs as itself).
+pub(crate) fn append_entries_as(
+    store: &mut Store,
+    settings: &SyncSettings,
+    remote: &Remote,
+    me: DeviceId,
+    secrets: &DeviceSecrets,
+    bodies: &[LogBody],
+) -> Result<TeamState, SyncError> {
     for attempt in 0..2 {
         let mut state = refresh_log(store, settings, remote)?;
         let first = state.seq + 1;
         let mut signed = Vec::new();
         for body in bodies {
-            let entry = state.next_entry(me, &secrets, body)?;
+            let entry = state.next_entry(me, secrets, body)?;
             state.apply(&entry)?;
             signed.push((entry.seq, entry_json(&entry)?));
         }
@@ -549,7 +561,7 @@ pub fn pending(store: &mut Store) -> Result<Vec<PendingDevice>, SyncError> {
         .collect())
 }
 
-fn key_box_aad(team: &TeamId, device: &[u8; 16], epoch: u32) -> Vec<u8> {
+pub(crate) fn key_box_aad(team: &TeamId, device: &[u8; 16], epoch: u32) -> Vec<u8> {
     let mut aad = b"qorgau/keybox/v2".to_vec();
     aad.extend_from_slice(&team.0);
     aad.extend_from_slice(device);
@@ -558,7 +570,7 @@ fn key_box_aad(team: &TeamId, device: &[u8; 16], epoch: u32) -> Vec<u8> {
 }
 
 /// Seals each of `epochs`' keys to each member's key-agreement key (from the log).
-fn key_boxes_for(
+pub(crate) fn key_boxes_for(
     team: &TeamId,
     settings: &SyncSettings,
     members: &[&Member],
@@ -585,7 +597,7 @@ fn key_boxes_for(
 
 /// Uploads key boxes; a box for a device the server does not know (a log member it lost or
 /// never had) is skipped rather than failing the others.
-fn upload_boxes(remote: &Remote, boxes: &[([u8; 16], u32, Vec<u8>)]) -> Result<(), SyncError> {
+pub(crate) fn upload_boxes(remote: &Remote, boxes: &[([u8; 16], u32, Vec<u8>)]) -> Result<(), SyncError> {
     match remote.put_key_boxes(boxes) {
         Err(SyncError::Server { status: 404, .. }) => {
             for one in boxes {
@@ -668,7 +680,7 @@ pub fn approve(
     Ok(member)
 }
 
-fn remote_of(settings: &SyncSettings) -> Result<Remote, SyncError> {
+pub(crate) fn remote_of(settings: &SyncSettings) -> Result<Remote, SyncError> {
     Remote::new(
         &settings.server,
         settings.fingerprint.as_deref(),
