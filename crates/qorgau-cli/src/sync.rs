@@ -116,7 +116,10 @@ pub fn team(cli: &Cli, action: &TeamAction) -> Result<()> {
             if let Some(path) = recovery_kit {
                 let document = ws.make_recovery_kit()?;
                 write_secret_file(path, &document).map_err(|e| {
-                    Failure::Usage(format!("--recovery-kit: cannot write {}: {e}", path.display()))
+                    Failure::Usage(format!(
+                        "--recovery-kit: cannot write {}: {e}",
+                        path.display()
+                    ))
                 })?;
             }
             emit(cli.json || out.json, &status, || status_text(&status));

@@ -136,9 +136,9 @@ impl Workspace {
     /// Admin: approves a device after comparing its short authentication string.
     pub fn approve_device(&mut self, device: &str, sas: &str, role: &str) -> Result<Member> {
         let device = parse_device(device)?;
-        let role: Role = role
-            .parse()
-            .map_err(|e: qorgau_sync::SyncError| CoreError::new(ErrorCode::Invalid, e.to_string()))?;
+        let role: Role = role.parse().map_err(|e: qorgau_sync::SyncError| {
+            CoreError::new(ErrorCode::Invalid, e.to_string())
+        })?;
         Ok(team::approve(&mut self.store, device, sas, role)?)
     }
 

@@ -3,7 +3,6 @@
 
 use crate::operator::OperatorCredential;
 use crate::storage::{Id, KeyBox, NewEnrollment, NewEnvelope, Storage, StorageError};
-use qorgau_wire::MAX_LOG_ENTRY_BYTES;
 use axum::extract::{DefaultBodyLimit, Extension, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +11,7 @@ use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use qorgau_wire as wire;
+use qorgau_wire::MAX_LOG_ENTRY_BYTES;
 pub use qorgau_wire::{
     MAX_BATCH, MAX_BLOCK, MAX_BODY_BYTES, MAX_ENROLLMENT_SECONDS, MAX_ENVELOPE_BYTES,
     MAX_PULL_BYTES, MAX_REGISTRY_NUMBER,
@@ -722,7 +722,10 @@ pub fn router(storage: Shared, options: ApiOptions) -> Router {
         .route("/v1/enrollments", post(create_enrollment))
         .route("/v1/enrollments/redeem", post(redeem_enrollment))
         .route("/v1/enrollments/pending", get(pending_enrollments))
-        .route("/v1/enrollments/{enrollment}/approve", post(approve_enrollment))
+        .route(
+            "/v1/enrollments/{enrollment}/approve",
+            post(approve_enrollment),
+        )
         .route("/v1/log", post(append_log).get(get_log))
         .route("/v1/devices/{device}/admin", post(set_admin))
         .route("/v1/keyboxes", post(put_key_boxes).get(get_key_boxes))

@@ -5,8 +5,8 @@
 //! skips an envelope that commits later with a smaller number.
 
 use crate::storage::{
-    DeviceAuth, DeviceInfo, Id, JoinRequest, KeyBox, LeasedBlock, NewEnrollment, NewEnvelope,
-    Storage, StorageError, StorageResult, StoredEnvelope,
+    DeviceAuth, DeviceInfo, Id, JoinRequest, KeyBox, LeasedBlock, LogPage, NewEnrollment,
+    NewEnvelope, Storage, StorageError, StorageResult, StoredEnvelope,
 };
 use std::sync::Mutex;
 use tokio::runtime::Handle;
@@ -593,9 +593,12 @@ impl Storage for PostgresStorage {
     fn append_log(&self, team: Id, first_seq: u64, entries: &[Vec<u8>]) -> StorageResult<u64> {
         self.with(async |tx| {
             // The team's row serialises appends, as it does pushes.
-            tx.query_opt("SELECT 1 FROM teams WHERE id = $1 FOR UPDATE", &[&&team[..]])
-                .await
-                .map_err(backend)?;
+            tx.query_opt(
+                "SELECT 1 FROM teams WHERE id = $1 FOR UPDATE",
+                &[&&team[..]],
+            )
+            .await
+            .map_err(backend)?;
             let head: i64 = tx
                 .query_one(
                     "SELECT coalesce(max(seq), 0) FROM team_log WHERE team = $1",
@@ -620,7 +623,7 @@ impl Storage for PostgresStorage {
         })
     }
 
-    fn log(&self, team: Id, after: u64) -> StorageResult<(Vec<(u64, Vec<u8>)>, u64)> {
+    fn log(&self, team: Id, after: u64) -> StorageResult<LogPage> {
         self.with(async |tx| {
             let rows = tx
                 .query(

@@ -1,8 +1,8 @@
 //! The embedded backend: one SQLite file in the server's data directory, WAL mode.
 
 use crate::storage::{
-    DeviceAuth, DeviceInfo, Id, JoinRequest, KeyBox, LeasedBlock, NewEnrollment, NewEnvelope,
-    Storage, StorageError, StorageResult, StoredEnvelope,
+    DeviceAuth, DeviceInfo, Id, JoinRequest, KeyBox, LeasedBlock, LogPage, NewEnrollment,
+    NewEnvelope, Storage, StorageError, StorageResult, StoredEnvelope,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
@@ -555,18 +555,19 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn log(&self, team: Id, after: u64) -> StorageResult<(Vec<(u64, Vec<u8>)>, u64)> {
+    fn log(&self, team: Id, after: u64) -> StorageResult<LogPage> {
         self.with(|tx| {
             let mut stmt = tx
-                .prepare("SELECT seq, entry FROM team_log WHERE team = ?1 AND seq > ?2 ORDER BY seq")
+                .prepare(
+                    "SELECT seq, entry FROM team_log WHERE team = ?1 AND seq > ?2 ORDER BY seq",
+                )
                 .map_err(backend)?;
             let rows = stmt
                 .query_map(params![&team[..], after as i64], |r| {
                     Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
                 })
                 .map_err(backend)?;
-            let entries: Vec<(u64, Vec<u8>)> =
-                rows.collect::<Result<_, _>>().map_err(backend)?;
+            let entries: Vec<(u64, Vec<u8>)> = rows.collect::<Result<_, _>>().map_err(backend)?;
             let head: i64 = tx
                 .query_row(
                     "SELECT coalesce(max(seq), 0) FROM team_log WHERE team = ?1",

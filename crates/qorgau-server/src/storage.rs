@@ -110,6 +110,9 @@ pub enum StorageError {
 
 pub type StorageResult<T> = Result<T, StorageError>;
 
+/// Team log entries `(seq, bytes)` and the log's head.
+pub type LogPage = (Vec<(u64, Vec<u8>)>, u64);
+
 /// The server's storage. Every method is one transaction; several server processes may share
 /// one backend, so nothing is cached between calls.
 pub trait Storage: Send + Sync + 'static {
@@ -166,7 +169,7 @@ pub trait Storage: Send + Sync + 'static {
     /// log's next number ([`StorageError::LogConflict`] otherwise). Returns the new head.
     fn append_log(&self, team: Id, first_seq: u64, entries: &[Vec<u8>]) -> StorageResult<u64>;
     /// The team log's entries after `after`, and its head.
-    fn log(&self, team: Id, after: u64) -> StorageResult<(Vec<(u64, Vec<u8>)>, u64)>;
+    fn log(&self, team: Id, after: u64) -> StorageResult<LogPage>;
     /// Lets a device call the admin routes, or no longer.
     fn set_admin(&self, team: Id, device: Id, admin: bool) -> StorageResult<()>;
     /// Stores team keys wrapped for devices of the team.

@@ -318,14 +318,20 @@ fn an_envelope_under_a_key_epoch_not_held_yet_stops_the_pull_and_one_never_start
     let report = sync_once(&mut devices[1].store).unwrap();
     assert_eq!(report.quarantined, 1, "{report:?}");
     let quarantined = devices[1].store.quarantined_envelopes().unwrap();
-    assert!(quarantined[0].reason.contains("unknown_epoch"), "{quarantined:?}");
+    assert!(
+        quarantined[0].reason.contains("unknown_epoch"),
+        "{quarantined:?}"
+    );
     // Epoch 1 is started in the log (a revocation) but device 1's key box is lost: the pull
     // stops at the first envelope under it rather than setting it aside for good.
     let conn = rusqlite::Connection::open(server.database()).unwrap();
     conn.execute("DELETE FROM envelopes WHERE key_epoch = 5", [])
         .unwrap();
-    conn.execute("UPDATE devices SET last_seq = last_seq - 1 WHERE admin = 1", [])
-        .unwrap();
+    conn.execute(
+        "UPDATE devices SET last_seq = last_seq - 1 WHERE admin = 1",
+        [],
+    )
+    .unwrap();
     let third = devices[2].store.device_id();
     team::revoke(&mut devices[0].store, third).unwrap();
     conn.execute("DELETE FROM key_boxes", []).unwrap();

@@ -11,13 +11,15 @@ use proptest::prelude::*;
 use qorgau_domain::{DeviceId, Worker};
 use qorgau_server::sqlite::{DB_FILE, SqliteStorage};
 use qorgau_server::storage::{
-    DeviceAuth, DeviceInfo, Id, JoinRequest, KeyBox, LeasedBlock, NewEnrollment, NewEnvelope,
-    Storage, StorageResult, StoredEnvelope,
+    DeviceAuth, DeviceInfo, Id, JoinRequest, KeyBox, LeasedBlock, LogPage, NewEnrollment,
+    NewEnvelope, Storage, StorageResult, StoredEnvelope,
 };
 use qorgau_store::Store;
 use qorgau_sync::identity::{DeviceSecrets, seal_to};
 use qorgau_sync::team_log::LogBody;
-use qorgau_sync::{Envelope, EnvelopeHeader, Role, SyncError, SyncSettings, TeamKey, sync_once, team};
+use qorgau_sync::{
+    Envelope, EnvelopeHeader, Role, SyncError, SyncSettings, TeamKey, sync_once, team,
+};
 use rusqlite::params;
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -121,7 +123,7 @@ impl Storage for LyingStorage {
     fn append_log(&self, team: Id, first_seq: u64, entries: &[Vec<u8>]) -> StorageResult<u64> {
         self.inner.append_log(team, first_seq, entries)
     }
-    fn log(&self, team: Id, after: u64) -> StorageResult<(Vec<(u64, Vec<u8>)>, u64)> {
+    fn log(&self, team: Id, after: u64) -> StorageResult<LogPage> {
         self.inner.log(team, after)
     }
     fn set_admin(&self, team: Id, device: Id, admin: bool) -> StorageResult<()> {
@@ -132,7 +134,11 @@ impl Storage for LyingStorage {
     }
     fn key_boxes(&self, team: Id, device: Id) -> StorageResult<Vec<KeyBox>> {
         match &self.lies.lock().unwrap().fake_boxes {
-            Some(fake) => Ok(fake.iter().filter(|b| b.device == device).cloned().collect()),
+            Some(fake) => Ok(fake
+                .iter()
+                .filter(|b| b.device == device)
+                .cloned()
+                .collect()),
             None => self.inner.key_boxes(team, device),
         }
     }
@@ -220,7 +226,13 @@ fn team(server: &Hostile) -> (Device, Device, Device) {
     for d in [&mut b, &mut r] {
         let code = team::invite(&mut a.store, 3600).unwrap();
         let pending = team::enroll(&mut d.store, &code, false).unwrap();
-        team::approve(&mut a.store, d.store.device_id(), &pending.sas, Role::Caseworker).unwrap();
+        team::approve(
+            &mut a.store,
+            d.store.device_id(),
+            &pending.sas,
+            Role::Caseworker,
+        )
+        .unwrap();
     }
     a.store.add_worker(&worker("Ахметов")).unwrap();
     for _ in 0..2 {
@@ -263,7 +275,13 @@ fn settings(d: &Device) -> SyncSettings {
 
 /// A change set R makes in its own workspace, sealed and signed by `signer` as envelope
 /// `seq` of `as_device` under R's team key of epoch 0.
-fn forged_by(r: &mut Device, signer: &DeviceSecrets, as_device: DeviceId, seq: u64, prev: [u8; 32]) -> Vec<u8> {
+fn forged_by(
+    r: &mut Device,
+    signer: &DeviceSecrets,
+    as_device: DeviceId,
+    seq: u64,
+    prev: [u8; 32],
+) -> Vec<u8> {
     let after = r.store.outbox_high().unwrap();
     r.store.add_worker(&worker("Подделка")).unwrap();
     let sets = r.store.outbox_change_sets(after, 10).unwrap();
@@ -277,7 +295,14 @@ fn forged_by(r: &mut Device, signer: &DeviceSecrets, as_device: DeviceId, seq: u
     };
     let key: TeamKey = s.ring().unwrap().get(0).unwrap().clone();
     let envelope = Envelope::seal(&key, header, &serde_json::to_vec(&sets).unwrap()).unwrap();
-    qorgau_sync::signed_envelope::sign(signer, &header, &prev, &envelope.nonce, &envelope.ciphertext).0
+    qorgau_sync::signed_envelope::sign(
+        signer,
+        &header,
+        &prev,
+        &envelope.nonce,
+        &envelope.ciphertext,
+    )
+    .0
 }
 
 fn team_bytes(d: &Device) -> [u8; 16] {
@@ -315,7 +340,10 @@ fn revocation_seals_the_new_key_only_to_the_logs_members_whatever_rows_the_serve
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(holders, HashSet::from([b.store.device_id().as_bytes().to_vec()]));
+    assert_eq!(
+        holders,
+        HashSet::from([b.store.device_id().as_bytes().to_vec()])
+    );
     // Nothing stored for epoch 1 opens with R's keys.
     let r_secrets = settings(&r).secrets().unwrap();
     let blobs: Vec<Vec<u8>> = server
@@ -381,12 +409,18 @@ fn a_revoked_laptop_and_the_server_can_write_neither_under_a_new_device_id_nor_i
         .map(|q| q.reason)
         .collect();
     assert_eq!(
-        reasons.iter().filter(|r| r.contains("not_in_team_log")).count(),
+        reasons
+            .iter()
+            .filter(|r| r.contains("not_in_team_log"))
+            .count(),
         2,
         "{reasons:?}"
     );
     assert!(reasons.iter().any(|r| r.contains("removed")), "{reasons:?}");
-    assert!(reasons.iter().any(|r| r.contains("bad_signature")), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r.contains("bad_signature")),
+        "{reasons:?}"
+    );
     assert!(!forged_in(&b.store));
     // The admin, seeing an envelope under its own id that it never sealed, stops and says
     // so (its own envelopes come back without bytes, so it cannot tell a forgery from an
@@ -397,7 +431,10 @@ fn a_revoked_laptop_and_the_server_can_write_neither_under_a_new_device_id_nor_i
     // And R itself is told by name that it is out.
     let err = sync_once(&mut r.store).unwrap_err();
     assert!(
-        matches!(err, SyncError::Server { status: 403, .. } | SyncError::RemovedFromTeam),
+        matches!(
+            err,
+            SyncError::Server { status: 403, .. } | SyncError::RemovedFromTeam
+        ),
         "{err}"
     );
 }
@@ -428,7 +465,10 @@ fn a_key_box_the_server_makes_up_is_refused_and_nothing_is_sealed_under_the_old_
         .unwrap();
     b.store.add_worker(&worker("Ким")).unwrap();
     let err = sync_once(&mut b.store).unwrap_err();
-    assert!(matches!(err, SyncError::MissingTeamKey { epoch: 1 }), "{err}");
+    assert!(
+        matches!(err, SyncError::MissingTeamKey { epoch: 1 }),
+        "{err}"
+    );
     assert!(settings(&b).ring().unwrap().get(1).is_none());
     let after: i64 = server
         .db
@@ -481,12 +521,21 @@ fn replayed_reordered_and_garbage_envelopes_are_set_aside_by_name() {
         .collect();
     assert!(report.quarantined >= 3, "{report:?} {reasons:?}");
     assert!(
-        reasons.iter().any(|r| r.contains("replay") || r.contains("out of order")),
+        reasons
+            .iter()
+            .any(|r| r.contains("replay") || r.contains("out of order")),
         "{reasons:?}"
     );
-    assert!(reasons.iter().any(|r| r.contains("unsigned")), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r.contains("unsigned")),
+        "{reasons:?}"
+    );
     assert!(has(&b.store, "Ли"), "{:?}", surnames(&b.store));
-    assert!(!has(&b.store, "Пак"), "withheld, not forged: {:?}", surnames(&b.store));
+    assert!(
+        !has(&b.store, "Пак"),
+        "withheld, not forged: {:?}",
+        surnames(&b.store)
+    );
 }
 
 #[test]
@@ -506,7 +555,11 @@ fn a_team_log_entry_the_server_forges_stops_every_member_by_name() {
         agree_key: hex::encode(intruder.agree),
     };
     // `next_entry` itself refuses to sign for a non-admin; the server writes the entry anyway.
-    assert!(state.next_entry(b.store.device_id(), &b_secrets, &body).is_err());
+    assert!(
+        state
+            .next_entry(b.store.device_id(), &b_secrets, &body)
+            .is_err()
+    );
     let forged = serde_json::json!({
         "seq": state.seq + 1,
         "prev": hex::encode(state.head),
@@ -518,7 +571,11 @@ fn a_team_log_entry_the_server_forges_stops_every_member_by_name() {
         .db
         .execute(
             "INSERT INTO team_log (team, seq, entry) VALUES (?1, ?2, ?3)",
-            params![&team_bytes(&a)[..], (state.seq + 1) as i64, forged.to_string().into_bytes()],
+            params![
+                &team_bytes(&a)[..],
+                (state.seq + 1) as i64,
+                forged.to_string().into_bytes()
+            ],
         )
         .unwrap();
     for d in [&mut a, &mut b] {
@@ -532,14 +589,20 @@ fn a_team_log_entry_the_server_forges_stops_every_member_by_name() {
 /// A step of a hostile schedule.
 #[derive(Debug, Clone)]
 enum Step {
-    Edit { device: usize },
-    Sync { device: usize },
+    Edit {
+        device: usize,
+    },
+    Sync {
+        device: usize,
+    },
     /// R (revoked) forges a worker under a new device id.
     ForgePhantom,
     /// R forges under its own id after its removal.
     ForgeOwn,
     Garbage,
-    Withhold { device: usize },
+    Withhold {
+        device: usize,
+    },
     StopWithholding,
 }
 

@@ -100,7 +100,9 @@ fn scenario(server: &Server) {
     );
     admin.set_admin(&member_id, true).unwrap();
     assert_eq!(
-        member.append_log(4, vec!["from a new admin".into()]).unwrap(),
+        member
+            .append_log(4, vec!["from a new admin".into()])
+            .unwrap(),
         4
     );
 }

@@ -8,20 +8,20 @@
 
 use crate::envelope::{Envelope, EnvelopeHeader, TeamId};
 use crate::error::SyncError;
+use crate::identity::DeviceSecrets;
 use crate::keys::KeyRing;
 use crate::remote::{MAX_PUSH_BYTES, MAX_PUSH_ENVELOPES, PulledEnvelope, Remote};
-use crate::identity::DeviceSecrets;
 use crate::settings::SyncSettings;
 use crate::signed_envelope::{self, ChainHash, SignedError};
 use crate::team::{connect_team, local_state};
 use crate::team_log::TeamState;
-use std::collections::HashMap;
 use qorgau_domain::DeviceId;
 use qorgau_store::{
     ApplyReport, ChangeSet, EnvelopePosition, PendingEnvelope, PreparedSets, SealedPosition, Store,
     StoreError,
 };
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Largest plaintext of one envelope (the server takes envelopes up to 1 MiB).
 pub const ENVELOPE_BUDGET: usize = 900 * 1024;
@@ -490,7 +490,12 @@ fn check_positions(
 
 /// A pulled envelope: opened (its change sets, prepared), or not (why, and its bytes).
 enum Pulled {
-    Opened(EnvelopePosition, Vec<ChangeSet>, PreparedSets, Option<ChainHash>),
+    Opened(
+        EnvelopePosition,
+        Vec<ChangeSet>,
+        PreparedSets,
+        Option<ChainHash>,
+    ),
     Unopened(EnvelopePosition, String, Vec<u8>),
 }
 
@@ -580,9 +585,11 @@ fn open(
         seq,
         reason,
     };
-    let member = link.state.members.get(&device).ok_or_else(|| {
-        refused("not_in_team_log: the team log lists no such device".into())
-    })?;
+    let member = link
+        .state
+        .members
+        .get(&device)
+        .ok_or_else(|| refused("not_in_team_log: the team log lists no such device".into()))?;
     if let Some(last) = member.removed_after
         && seq > last
     {
@@ -610,13 +617,14 @@ fn open(
         device_seq: seq,
         key_epoch: pulled.key_epoch,
     };
-    let verified = signed_envelope::verify_blob(&member.keys.sign, &header, &pulled.blob)
-        .map_err(|e| match e {
+    let verified = signed_envelope::verify_blob(&member.keys.sign, &header, &pulled.blob).map_err(
+        |e| match e {
             SignedError::Malformed => refused("unsigned: not a signed envelope".into()),
             SignedError::BadSignature => refused(
                 "bad_signature: not signed with the key the team log lists for this device".into(),
             ),
-        })?;
+        },
+    )?;
     match chains.get(&device) {
         Some((last, hash)) if *last + 1 == seq && verified.prev != *hash => {
             return Err(refused(format!(

@@ -71,7 +71,9 @@ pub enum SyncError {
          `qorgau device approve {device} --sas {sas}`; then sync again"
     )]
     AwaitingApproval { device: String, sas: String },
-    #[error("the short authentication string does not match ({0}): nothing was approved. Ask the caseworker to read it again from their screen; if it still differs, someone else used the code")]
+    #[error(
+        "the short authentication string does not match ({0}): nothing was approved. Ask the caseworker to read it again from their screen; if it still differs, someone else used the code"
+    )]
     SasMismatch(String),
     #[error("the team log removed this device: it can no longer sync with the team")]
     RemovedFromTeam,

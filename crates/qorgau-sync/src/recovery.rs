@@ -192,9 +192,7 @@ pub fn recover(store: &mut Store, kit_text: &str) -> Result<SyncSettings, SyncEr
             continue;
         };
         if state.key_matches(epoch, &key) {
-            kit_settings
-                .keys
-                .insert(epoch, hex::encode(key.as_bytes()));
+            kit_settings.keys.insert(epoch, hex::encode(key.as_bytes()));
         }
     }
     let newest = state.epochs.keys().next_back().copied().unwrap_or(0);

@@ -37,6 +37,12 @@ pub struct RemoteDevice {
     pub enrollment_id: Option<String>,
 }
 
+/// A join request as the server lists it: `(enrollment, device, sealed request)`.
+pub type PendingRequest = ([u8; 16], [u8; 16], Vec<u8>);
+
+/// A key box to upload: `(device, epoch, sealed key)`.
+pub type KeyBoxOut = ([u8; 16], u32, Vec<u8>);
+
 #[derive(Clone)]
 pub struct Remote {
     agent: ureq::Agent,
@@ -234,7 +240,7 @@ impl Remote {
     }
 
     /// Admin: join requests waiting for approval `(enrollment, device, sealed request)`.
-    pub fn pending_enrollments(&self) -> Result<Vec<([u8; 16], [u8; 16], Vec<u8>)>, SyncError> {
+    pub fn pending_enrollments(&self) -> Result<Vec<PendingRequest>, SyncError> {
         let reply: wire::PendingReply = self.call("GET", "/enrollments/pending", NO_BODY)?;
         reply
             .enrollments
@@ -243,7 +249,9 @@ impl Remote {
                 Ok((
                     id16(&e.enrollment_id).ok_or_else(|| bad_reply("enrollment_id"))?,
                     id16(&e.device_id).ok_or_else(|| bad_reply("device_id"))?,
-                    BASE64.decode(&e.request).map_err(|_| bad_reply("request"))?,
+                    BASE64
+                        .decode(&e.request)
+                        .map_err(|_| bad_reply("request"))?,
                 ))
             })
             .collect()
@@ -261,18 +269,19 @@ impl Remote {
     pub fn log(&self, after: u64) -> Result<(Vec<(u64, String)>, u64), SyncError> {
         let reply: wire::LogReply = self.call("GET", &format!("/log?after={after}"), NO_BODY)?;
         Ok((
-            reply.entries.into_iter().map(|e| (e.seq, e.entry)).collect(),
+            reply
+                .entries
+                .into_iter()
+                .map(|e| (e.seq, e.entry))
+                .collect(),
             reply.head,
         ))
     }
 
     /// Appends entries to the team log from `first_seq`; returns the new head.
     pub fn append_log(&self, first_seq: u64, entries: Vec<String>) -> Result<u64, SyncError> {
-        let reply: wire::LogReply = self.call(
-            "POST",
-            "/log",
-            Some(wire::LogAppend { first_seq, entries }),
-        )?;
+        let reply: wire::LogReply =
+            self.call("POST", "/log", Some(wire::LogAppend { first_seq, entries }))?;
         Ok(reply.head)
     }
 
@@ -320,7 +329,7 @@ impl Remote {
         )
     }
 
-    pub fn put_key_boxes(&self, boxes: &[([u8; 16], u32, Vec<u8>)]) -> Result<(), SyncError> {
+    pub fn put_key_boxes(&self, boxes: &[KeyBoxOut]) -> Result<(), SyncError> {
         let boxes = boxes
             .iter()
             .map(|(device, epoch, blob)| wire::KeyBoxUpload {

@@ -83,7 +83,9 @@ pub fn verify_blob<'a>(
         return Err(SignedError::Malformed);
     }
     let prev: ChainHash = blob[4..36].try_into().map_err(|_| SignedError::Malformed)?;
-    let nonce: [u8; 24] = blob[36..60].try_into().map_err(|_| SignedError::Malformed)?;
+    let nonce: [u8; 24] = blob[36..60]
+        .try_into()
+        .map_err(|_| SignedError::Malformed)?;
     let ciphertext = &blob[60..blob.len() - 64];
     let signature: [u8; 64] = blob[blob.len() - 64..]
         .try_into()
@@ -106,7 +108,12 @@ pub fn hash_of_own(header: &EnvelopeHeader, blob: &[u8]) -> Option<ChainHash> {
         return None;
     }
     let prev: ChainHash = blob[4..36].try_into().ok()?;
-    Some(digest(header, &prev, &blob[36..60], &blob[60..blob.len() - 64]))
+    Some(digest(
+        header,
+        &prev,
+        &blob[36..60],
+        &blob[60..blob.len() - 64],
+    ))
 }
 
 #[cfg(test)]
@@ -126,7 +133,10 @@ mod tests {
         };
         let (blob, hash) = sign(&keys, &header, &[7; 32], &[2; 24], b"sealed");
         let ok = verify_blob(&keys.public().sign, &header, &blob).unwrap();
-        assert_eq!((ok.prev, ok.hash, ok.ciphertext), ([7; 32], hash, &b"sealed"[..]));
+        assert_eq!(
+            (ok.prev, ok.hash, ok.ciphertext),
+            ([7; 32], hash, &b"sealed"[..])
+        );
         assert_eq!(hash_of_own(&header, &blob), Some(hash));
         let renumbered = EnvelopeHeader {
             device_seq: 5,

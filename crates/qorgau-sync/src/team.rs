@@ -12,7 +12,7 @@ use crate::envelope::TeamId;
 use crate::error::SyncError;
 use crate::identity::{DeviceSecrets, seal_to};
 use crate::keys::TeamKey;
-use crate::remote::Remote;
+use crate::remote::{KeyBoxOut, Remote};
 use crate::settings::{PendingJoin, SyncSettings, parse_16, parse_32};
 use crate::team_log::{self, LogBody, Member, Role, SignedEntry, TeamState};
 use base64::Engine;
@@ -145,8 +145,7 @@ pub fn refresh_log(
         }
         fresh.push((seq, json));
     }
-    let state =
-        state.ok_or_else(|| SyncError::TeamLog("the server holds no team log".into()))?;
+    let state = state.ok_or_else(|| SyncError::TeamLog("the server holds no team log".into()))?;
     if state.seq < head {
         return Err(SyncError::ServerWentBack {
             what: format!(
@@ -458,8 +457,12 @@ pub fn enroll(
         &serde_json::to_vec(&request).map_err(|e| SyncError::Settings(e.to_string()))?,
     )?;
     let remote = Remote::new(&code.server, code.fingerprint.as_deref(), None)?;
-    let (token, named) =
-        remote.redeem_enrollment(&enrollment, &derive(&secret, "auth"), me.as_bytes(), &sealed)?;
+    let (token, named) = remote.redeem_enrollment(
+        &enrollment,
+        &derive(&secret, "auth"),
+        me.as_bytes(),
+        &sealed,
+    )?;
     if named != team {
         return Err(SyncError::BadCode(
             "the server named another team than the one this code belongs to".into(),
@@ -575,7 +578,7 @@ pub(crate) fn key_boxes_for(
     settings: &SyncSettings,
     members: &[&Member],
     epochs: &[u32],
-) -> Result<Vec<([u8; 16], u32, Vec<u8>)>, SyncError> {
+) -> Result<Vec<KeyBoxOut>, SyncError> {
     let ring = settings.ring()?;
     let mut boxes = Vec::new();
     for member in members {
@@ -597,7 +600,10 @@ pub(crate) fn key_boxes_for(
 
 /// Uploads key boxes; a box for a device the server does not know (a log member it lost or
 /// never had) is skipped rather than failing the others.
-pub(crate) fn upload_boxes(remote: &Remote, boxes: &[([u8; 16], u32, Vec<u8>)]) -> Result<(), SyncError> {
+pub(crate) fn upload_boxes(
+    remote: &Remote,
+    boxes: &[([u8; 16], u32, Vec<u8>)],
+) -> Result<(), SyncError> {
     match remote.put_key_boxes(boxes) {
         Err(SyncError::Server { status: 404, .. }) => {
             for one in boxes {
@@ -646,7 +652,13 @@ pub fn approve(
         ))
     })?;
     let r = &opened.request;
-    let expected = sas(&opened.secret, &r.team, &r.device, &r.sign_key, &r.agree_key);
+    let expected = sas(
+        &opened.secret,
+        &r.team,
+        &r.device,
+        &r.sign_key,
+        &r.agree_key,
+    );
     if normalize_sas(sas_given) != expected {
         return Err(SyncError::SasMismatch(format!("device {device}")));
     }
@@ -732,11 +744,10 @@ pub fn revoke(store: &mut Store, device: DeviceId) -> Result<u32, SyncError> {
             "an admin device cannot revoke itself: another admin revokes it".into(),
         ));
     }
-    let member = state
-        .members
-        .get(&device)
-        .cloned()
-        .ok_or_else(|| SyncError::Settings(format!("device {device} is not in the team log")))?;
+    let member =
+        state.members.get(&device).cloned().ok_or_else(|| {
+            SyncError::Settings(format!("device {device} is not in the team log"))
+        })?;
     let epoch = if member.is_current() {
         let epoch = state.epochs.keys().next_back().map_or(0, |e| e + 1);
         // The key is kept before anyone gets it; a revocation that failed before its log
@@ -774,10 +785,7 @@ pub fn revoke(store: &mut Store, device: DeviceId) -> Result<u32, SyncError> {
         Ok(()) | Err(SyncError::Server { status: 404, .. }) => {}
         Err(e) => return Err(e),
     }
-    let recipients: Vec<&Member> = state
-        .current_members()
-        .filter(|m| m.device != me)
-        .collect();
+    let recipients: Vec<&Member> = state.current_members().filter(|m| m.device != me).collect();
     let boxes = key_boxes_for(&state.team, &settings, &recipients, &[epoch])?;
     upload_boxes(&remote, &boxes)?;
     settings.admin = state.is_admin(me);

@@ -74,11 +74,22 @@ pub enum LogBody {
         agree_key: String,
     },
     /// The device's envelopes after `last_seq` are refused by every member.
-    DeviceRemoved { device: String, last_seq: u64 },
-    AdminAdded { device: String },
+    DeviceRemoved {
+        device: String,
+        last_seq: u64,
+    },
+    AdminAdded {
+        device: String,
+    },
     /// The admin goes back to `role`.
-    AdminRemoved { device: String, role: Role },
-    KeyEpochStarted { epoch: u32, commitment: String },
+    AdminRemoved {
+        device: String,
+        role: Role,
+    },
+    KeyEpochStarted {
+        epoch: u32,
+        commitment: String,
+    },
 }
 
 /// One entry as the server stores it: its place in the chain, the body as the exact bytes
@@ -161,7 +172,13 @@ pub fn epoch_commitment(team: &TeamId, epoch: u32, key: &TeamKey) -> [u8; 32] {
     h.finalize().into()
 }
 
-fn signed_message(team: &TeamId, seq: u64, prev: &[u8; 32], signer: &DeviceId, body: &str) -> Vec<u8> {
+fn signed_message(
+    team: &TeamId,
+    seq: u64,
+    prev: &[u8; 32],
+    signer: &DeviceId,
+    body: &str,
+) -> Vec<u8> {
     let mut m = b"qorgau/teamlog/v1/sign".to_vec();
     m.extend_from_slice(&team.0);
     m.extend_from_slice(&seq.to_be_bytes());
@@ -253,7 +270,10 @@ impl TeamState {
     fn from_genesis(team: TeamId, entry: &SignedEntry) -> Result<TeamState, SyncError> {
         let seq = entry.seq;
         if seq != 1 || entry.prev != hex::encode([0u8; 32]) {
-            return Err(bad(seq, "the first entry must be number 1 with no previous entry"));
+            return Err(bad(
+                seq,
+                "the first entry must be number 1 with no previous entry",
+            ));
         }
         let body: LogBody =
             serde_json::from_str(&entry.body).map_err(|e| bad(seq, format!("unreadable: {e}")))?;
@@ -376,7 +396,10 @@ impl TeamState {
                 let device = device_of(seq, &device)?;
                 let member = self.current(seq, device)?;
                 if member.role != Role::Admin || role == Role::Admin {
-                    return Err(bad(seq, format!("device {device} is not an admin to demote")));
+                    return Err(bad(
+                        seq,
+                        format!("device {device} is not an admin to demote"),
+                    ));
                 }
                 if self.admins().count() == 1 {
                     return Err(bad(seq, "it demotes the last admin"));
@@ -388,7 +411,10 @@ impl TeamState {
             LogBody::KeyEpochStarted { epoch, commitment } => {
                 let next = self.epochs.keys().next_back().map_or(0, |e| e + 1);
                 if epoch != next {
-                    return Err(bad(seq, format!("key epoch {epoch} where {next} comes next")));
+                    return Err(bad(
+                        seq,
+                        format!("key epoch {epoch} where {next} comes next"),
+                    ));
                 }
                 self.epochs
                     .insert(epoch, hex32(seq, "commitment", &commitment)?);
@@ -505,7 +531,11 @@ mod tests {
         let member = DeviceId::new();
         let member_keys = DeviceSecrets::generate().unwrap();
         let entry = state
-            .next_entry(admin, &secrets, &added(member, &member_keys, Role::Caseworker))
+            .next_entry(
+                admin,
+                &secrets,
+                &added(member, &member_keys, Role::Caseworker),
+            )
             .unwrap();
         state.apply(&entry).unwrap();
         // A caseworker cannot add a device, even with a valid signature of its own.

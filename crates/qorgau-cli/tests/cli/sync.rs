@@ -39,7 +39,11 @@ fn team() -> (tempfile::TempDir, Ws, Ws) {
     // Until the admin approves, the new laptop says what to do, and nothing syncs.
     let early = b.run(&["sync"]);
     assert_ne!(early.status.code(), Some(0));
-    assert!(text(&early.stderr).contains(&sas), "{}", text(&early.stderr));
+    assert!(
+        text(&early.stderr).contains(&sas),
+        "{}",
+        text(&early.stderr)
+    );
     let listed = a.json(&["device", "pending"]);
     assert_eq!(listed[0]["device_id"], json!(device), "{listed}");
     assert_eq!(listed[0]["verifiable"], json!(true), "{listed}");
@@ -67,7 +71,10 @@ fn team() -> (tempfile::TempDir, Ws, Ws) {
         .map(|m| m["role"].as_str().unwrap())
         .collect();
     assert_eq!(roles.len(), 2);
-    assert!(roles.contains(&"admin") && roles.contains(&"caseworker"), "{roles:?}");
+    assert!(
+        roles.contains(&"admin") && roles.contains(&"caseworker"),
+        "{roles:?}"
+    );
     // The code is single-use.
     let c = Ws::new();
     let again = c.run(&["device", "enroll", &code]);
