@@ -726,12 +726,18 @@ fn awaiting(store: &Store, settings: &SyncSettings) -> SyncError {
 
 /// Admin: removes a device from the team log and rotates the team key, so the revoked device
 /// can read none of the changes made from now on, and its envelopes after the last one this
-/// admin applied are refused by every member. The new key is sealed to every remaining
+/// admin applied (after pulling what the server holds) are refused by every member. The new key is sealed to every remaining
 /// member's key-agreement key as the log lists it — never to the server's list of devices.
 /// Any admin can remove another admin (a lost or stolen admin laptop), not the last one.
 /// Repeating a revocation whose key boxes did not all reach the server re-seals them under
 /// the same epoch. Returns the new key epoch.
 pub fn revoke(store: &mut Store, device: DeviceId) -> Result<u32, SyncError> {
+    // Apply what the server holds first: the device's envelopes this admin has applied are
+    // the last ones members accept from it.
+    {
+        let (link, _) = crate::engine::TeamLink::connect(store)?;
+        crate::engine::pull(store, &link, &mut crate::engine::SyncReport::default())?;
+    }
     let mut settings = SyncSettings::load(store)?;
     let me = store.device_id();
     let remote = remote_of(&settings)?;
@@ -900,6 +906,8 @@ pub(crate) fn connect_team(
     settings: &mut SyncSettings,
     remote: &Remote,
 ) -> Result<(TeamState, usize), SyncError> {
+    // A team joined before the team log has no device keys: say so first.
+    settings.secrets()?;
     let before = settings.keys.len();
     let state = if settings.pending.is_some() {
         complete_join(store, settings, remote)?
