@@ -83,8 +83,13 @@ if grep -q "listening on" "$SERVER_DATA/server.log"; then
   fi
   if [ ! -f "$LAPTOP2/workspace.json" ]; then
     QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" init --no-directory >/dev/null
-    "$QORGAU" device invite --json | sed -n 's/.*"code": "\([^"]*\)".*/\1/p' |
-      QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" device enroll - >/dev/null
+    # The second laptop asks to join and shows a short code; the admin approves it after
+    # comparing that code (here read straight from the second laptop's reply).
+    joined="$("$QORGAU" device invite --json | sed -n 's/.*"code": "\([^"]*\)".*/\1/p' |
+      QORGAU_WORKSPACE="$LAPTOP2" "$QORGAU" --json device enroll -)"
+    device="$(printf '%s' "$joined" | sed -n 's/.*"device_id": "\([^"]*\)".*/\1/p')"
+    sas="$(printf '%s' "$joined" | sed -n 's/.*"sas": "\([^"]*\)".*/\1/p')"
+    "$QORGAU" device approve "$device" --sas "$sas" >/dev/null
   fi
   tour sync
   echo; echo "\$ QORGAU_WORKSPACE=$LAPTOP2 qorgau sync"

@@ -157,6 +157,40 @@ pub enum TeamAction {
         /// creating a team needs it.
         #[arg(long, env = "QORGAU_OPERATOR_TOKEN", hide_env_values = true)]
         operator_token: String,
+        /// Write a recovery kit (an offline admin key, mode 0600) to this file, to print and
+        /// lock away: with it a lost admin laptop can be replaced (`team recover`).
+        #[arg(long)]
+        recovery_kit: Option<std::path::PathBuf>,
+    },
+    /// Join this new, empty workspace to the team of a recovery kit, as an admin (the admin
+    /// laptop was lost); then revoke the lost laptop with `device revoke`.
+    Recover {
+        #[command(flatten)]
+        out: Out,
+        /// The recovery kit's file.
+        #[arg(long)]
+        kit: std::path::PathBuf,
+    },
+    /// The team's admins (any admin can add or remove another; the last one stays).
+    Admins {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Make a member of the team an admin (signed into the team log).
+    Add {
+        #[command(flatten)]
+        out: Out,
+        device: String,
+    },
+    /// Make an admin a caseworker again.
+    Remove {
+        #[command(flatten)]
+        out: Out,
+        device: String,
     },
 }
 
@@ -170,7 +204,9 @@ pub enum DeviceAction {
         #[arg(long, default_value_t = 24)]
         hours: i64,
     },
-    /// Join a team with an enrollment code (`-`: read it from standard input).
+    /// Ask to join a team with an enrollment code (`-`: read it from standard input); prints
+    /// the short authentication string to read to the admin, who approves the device. The
+    /// next `qorgau sync` after that completes the join.
     Enroll {
         #[command(flatten)]
         out: Out,
@@ -181,10 +217,28 @@ pub enum DeviceAction {
         #[arg(long)]
         merge_existing: bool,
     },
-    /// Admin: the team's devices.
+    /// The team's devices and their roles, as the signed team log lists them.
     List {
         #[command(flatten)]
         out: Out,
+    },
+    /// Admin: devices that asked to join and wait for approval.
+    Pending {
+        #[command(flatten)]
+        out: Out,
+    },
+    /// Admin: approve a device that asked to join, after comparing its short authentication
+    /// string (the caseworker reads it from their screen).
+    Approve {
+        #[command(flatten)]
+        out: Out,
+        device: String,
+        /// The six digits the device shows.
+        #[arg(long)]
+        sas: String,
+        /// admin, consul or caseworker.
+        #[arg(long, default_value = "caseworker")]
+        role: String,
     },
     /// Admin: revoke a device and rotate the team key.
     Revoke {

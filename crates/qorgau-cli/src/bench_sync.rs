@@ -3,7 +3,7 @@
 //!
 //! For each backend (embedded SQLite, and PostgreSQL when `--postgres-url` is given): device A
 //! imports N workers (not timed) and creates a team; A seals its outbox (timed) and pushes it
-//! (timed: the server's ingest rate); device B enrolls and syncs from nothing (timed: the
+//! (timed: the server's ingest rate); device B enrolls, A approves it, and B syncs from nothing (timed: the
 //! initial sync) and must end with A's state hash; then, several times, A edits 100 workers
 //! and syncs, and B's round that brings them is timed. Peak memory: this process's (both
 //! devices) high-water mark during B's initial sync, and the server process's at the end.
@@ -154,7 +154,8 @@ fn run_backend(
     eprintln!("bench sync [{backend}]: initial sync of device B …");
     let mut b = Workspace::create(&root.join(format!("{backend}-b")), &passphrase, &options())?;
     let code = a.invite_device(3600)?;
-    b.enroll_device(&code)?;
+    let pending = b.enroll_device(&code)?;
+    a.approve_device(&pending.device_id, &pending.sas, "caseworker")?;
     let measured_peak = reset_peak();
     let t = Instant::now();
     b.sync()?;

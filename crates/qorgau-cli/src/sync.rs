@@ -1,6 +1,6 @@
 //! `qorgau team|device|sync|state-hash|conflicts`: sync with the team's server.
 
-use crate::args::{Cli, ConflictAction, DeviceAction, TeamAction};
+use crate::args::{AdminAction, Cli, ConflictAction, DeviceAction, TeamAction};
 use crate::commands::open;
 use crate::output::{Failure, emit};
 use qorgau_core::{SyncStatus, Workspace};
@@ -59,6 +59,14 @@ fn status_text(s: &SyncStatus) -> String {
             )
         })
         .collect();
+    if let Some(sas) = &s.pending_approval {
+        return format!(
+            "device {}: waiting for an admin's approval (code {sas}) to join team {} on {}",
+            s.device,
+            s.team.as_deref().unwrap_or(""),
+            s.server.as_deref().unwrap_or("")
+        );
+    }
     format!(
         "device {}{}\nteam {} on {}\nkey epoch {}, {} local changes not on the server, cursor {}\n{} open conflicts, {} attachments still arriving{held}{quarantined}{}",
         s.device,
@@ -74,6 +82,18 @@ fn status_text(s: &SyncStatus) -> String {
     )
 }
 
+/// Writes a secret file readable by its owner only.
+fn write_secret_file(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
 pub fn team(cli: &Cli, action: &TeamAction) -> Result<()> {
     match action {
         TeamAction::Create {
@@ -81,10 +101,47 @@ pub fn team(cli: &Cli, action: &TeamAction) -> Result<()> {
             server,
             fingerprint,
             operator_token,
+            recovery_kit,
         } => {
             let mut ws = open(cli)?;
+            if let Some(path) = recovery_kit
+                && path.exists()
+            {
+                return Err(Failure::Usage(format!(
+                    "--recovery-kit: {} exists already",
+                    path.display()
+                )));
+            }
             let status = ws.create_team(server, fingerprint.as_deref(), operator_token)?;
+            if let Some(path) = recovery_kit {
+                let document = ws.make_recovery_kit()?;
+                write_secret_file(path, &document).map_err(|e| {
+                    Failure::Usage(format!(
+                        "--recovery-kit: cannot write {}: {e}",
+                        path.display()
+                    ))
+                })?;
+            }
             emit(cli.json || out.json, &status, || status_text(&status));
+        }
+        TeamAction::Recover { out, kit } => {
+            let text = std::fs::read_to_string(kit).map_err(|e| {
+                Failure::Usage(format!("--kit: cannot read {}: {e}", kit.display()))
+            })?;
+            let mut ws = open(cli)?;
+            let status = ws.recover_team(&text)?;
+            emit(cli.json || out.json, &status, || status_text(&status));
+        }
+        TeamAction::Admins { action } => {
+            let (out, device, add) = match action {
+                AdminAction::Add { out, device } => (out, device, true),
+                AdminAction::Remove { out, device } => (out, device, false),
+            };
+            let mut ws = open(cli)?;
+            let member = ws.set_team_admin(device, add)?;
+            emit(cli.json || out.json, &member, || {
+                format!("{}  {}", member.device_id, member.role)
+            });
         }
     }
     Ok(())
@@ -119,30 +176,77 @@ pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
                 code.clone()
             };
             let mut ws = open(cli)?;
-            let status = if *merge_existing {
+            let pending = if *merge_existing {
                 ws.enroll_device_merging(&code)?
             } else {
                 ws.enroll_device(&code)?
             };
-            emit(cli.json || out.json, &status, || status_text(&status));
+            emit(cli.json || out.json, &pending, || {
+                format!(
+                    "device {} asked to join; waiting for approval.\nRead this code to the admin: {}\nThe admin runs `qorgau device approve {} --sas {}`; then run `qorgau sync` here.",
+                    pending.device_id, pending.sas, pending.device_id, pending.sas
+                )
+            });
         }
         DeviceAction::List { out } => {
-            let ws = open(cli)?;
+            let mut ws = open(cli)?;
             let devices = ws.team_devices()?;
             emit(cli.json || out.json, &devices, || {
                 devices
                     .iter()
                     .map(|d| {
                         format!(
-                            "{}  {}{}  {} envelopes",
+                            "{}  {}  {}{}",
                             d.device_id,
-                            if d.admin { "admin" } else { "member" },
-                            if d.revoked { "  REVOKED" } else { "" },
-                            d.last_seq
+                            d.role,
+                            d.name,
+                            d.removed_after
+                                .map(|s| format!("  REVOKED after envelope {s}"))
+                                .unwrap_or_default()
                         )
                     })
                     .collect::<Vec<_>>()
                     .join("\n")
+            });
+        }
+        DeviceAction::Pending { out } => {
+            let mut ws = open(cli)?;
+            let pending = ws.pending_devices()?;
+            emit(cli.json || out.json, &pending, || {
+                if pending.is_empty() {
+                    return "no device waits for approval".to_string();
+                }
+                pending
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}  {}{}",
+                            p.device_id,
+                            p.name,
+                            if p.verifiable {
+                                ""
+                            } else {
+                                "  (invited from another admin device, or not openable)"
+                            }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        DeviceAction::Approve {
+            out,
+            device,
+            sas,
+            role,
+        } => {
+            let mut ws = open(cli)?;
+            let member = ws.approve_device(device, sas, role)?;
+            emit(cli.json || out.json, &member, || {
+                format!(
+                    "approved {} as {}; it joins at its next sync",
+                    member.device_id, member.role
+                )
             });
         }
         DeviceAction::Revoke { out, device } => {

@@ -91,7 +91,7 @@ impl From<qorgau_sync::SyncError> for CoreError {
         let message = e.to_string();
         match e {
             S::Store(store) => store.into(),
-            S::BadCode(_) => Self::new(ErrorCode::Invalid, message),
+            S::BadCode(_) | S::SasMismatch(_) => Self::new(ErrorCode::Invalid, message),
             S::AlreadyInTeam => Self::new(ErrorCode::AlreadyExists, message),
             _ => Self::new(ErrorCode::Sync, message),
         }

@@ -25,7 +25,8 @@ pub use workspace::{FirstRun, Workspace, WorkspaceOptions, json_object};
 
 pub use qorgau_store::{Conflict, ConflictChoice};
 pub use qorgau_sync::SyncReport;
-pub use qorgau_sync::remote::RemoteDevice;
+pub use qorgau_sync::team::{JoinPending, PendingDevice};
+pub use qorgau_sync::{Member, Role};
 
 pub use qorgau_domain as domain;
 pub use qorgau_letters as letters_engine;

@@ -4,8 +4,8 @@ use crate::error::{CoreError, ErrorCode};
 use crate::workspace::Workspace;
 use qorgau_domain::DeviceId;
 use qorgau_store::{CaseTitle, Conflict, ConflictChoice};
-use qorgau_sync::remote::RemoteDevice;
-use qorgau_sync::{SyncReport, SyncSettings, team};
+use qorgau_sync::team::{JoinPending, PendingDevice};
+use qorgau_sync::{Member, Role, SyncReport, SyncSettings, team};
 use serde::Serialize;
 
 type Result<T> = std::result::Result<T, CoreError>;
@@ -33,6 +33,10 @@ pub struct SyncStatus {
     pub team: Option<String>,
     pub device: String,
     pub admin: bool,
+    /// Between `device enroll` and the round after the admin's approval: the short
+    /// authentication string to read to the admin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_approval: Option<String>,
     pub key_epoch: Option<u32>,
     /// Local changes the server does not hold yet.
     pub unsynced_changes: i64,
@@ -52,6 +56,15 @@ pub struct SyncStatus {
     pub clock_offset_ms: Option<i64>,
 }
 
+fn parse_device(device: &str) -> Result<DeviceId> {
+    device.parse().map_err(|_| {
+        CoreError::new(
+            ErrorCode::Invalid,
+            format!("device: {device:?} is not a device id"),
+        )
+    })
+}
+
 impl Workspace {
     /// Creates a sync team on `server` with this workspace as its admin device; the server's
     /// operator gives the `operator_token` that allows it.
@@ -65,39 +78,79 @@ impl Workspace {
         self.sync_status()
     }
 
+    /// Admin: a recovery kit (an offline admin of the team) as the document to print: its
+    /// secret line and how to use it.
+    pub fn make_recovery_kit(&mut self) -> Result<String> {
+        let kit = qorgau_sync::recovery::make_kit(&mut self.store)?;
+        let settings = SyncSettings::load(&self.store)?;
+        Ok(qorgau_sync::recovery::kit_document(
+            &kit,
+            &settings.team,
+            &settings.server,
+        ))
+    }
+
+    /// Joins this new, empty workspace to the team of a recovery kit, as an admin (after the
+    /// admin laptop was lost). The kit's text may be the whole printed document.
+    pub fn recover_team(&mut self, kit: &str) -> Result<SyncStatus> {
+        let line = kit
+            .lines()
+            .find(|l| l.trim().starts_with(qorgau_sync::recovery::KIT_PREFIX))
+            .unwrap_or(kit);
+        qorgau_sync::recovery::recover(&mut self.store, line)?;
+        self.sync_status()
+    }
+
     /// Admin: a one-time enrollment code for another device, valid for `seconds`.
     pub fn invite_device(&mut self, seconds: i64) -> Result<String> {
         Ok(team::invite(&mut self.store, seconds)?)
     }
 
-    /// Joins a team with an enrollment code. Refused when this workspace already holds
-    /// workers, cases or letters: joining would send them all to the code's server, so the
-    /// refusal names the server, its certificate and the team (see `enroll_device_merging`).
-    pub fn enroll_device(&mut self, code: &str) -> Result<SyncStatus> {
-        team::enroll(&mut self.store, code, false)?;
-        self.sync_status()
+    /// Asks to join a team with an enrollment code: the device's keys are made and sent, and
+    /// the short authentication string comes back for the caseworker to read to the admin;
+    /// the next sync after the admin's approval completes the join. Refused when this
+    /// workspace already holds workers, cases or letters: joining would send them all to the
+    /// code's server, so the refusal names the server, its certificate and the team (see
+    /// `enroll_device_merging`).
+    pub fn enroll_device(&mut self, code: &str) -> Result<JoinPending> {
+        Ok(team::enroll(&mut self.store, code, false)?)
     }
 
-    /// Joins a team with an enrollment code even though this workspace holds records, which
-    /// all go to the team: only after the caseworker confirmed the server, its certificate
-    /// and the team the refusal of `enroll_device` named.
-    pub fn enroll_device_merging(&mut self, code: &str) -> Result<SyncStatus> {
-        team::enroll(&mut self.store, code, true)?;
-        self.sync_status()
+    /// Asks to join a team with an enrollment code even though this workspace holds records,
+    /// which all go to the team: only after the caseworker confirmed the server, its
+    /// certificate and the team the refusal of `enroll_device` named.
+    pub fn enroll_device_merging(&mut self, code: &str) -> Result<JoinPending> {
+        Ok(team::enroll(&mut self.store, code, true)?)
     }
 
-    pub fn team_devices(&self) -> Result<Vec<RemoteDevice>> {
-        Ok(team::devices(&self.store)?)
+    /// The team's members as the verified team log lists them.
+    pub fn team_devices(&mut self) -> Result<Vec<Member>> {
+        Ok(team::devices(&mut self.store)?)
+    }
+
+    /// Admin: devices that asked to join and wait for approval.
+    pub fn pending_devices(&mut self) -> Result<Vec<PendingDevice>> {
+        Ok(team::pending(&mut self.store)?)
+    }
+
+    /// Admin: approves a device after comparing its short authentication string.
+    pub fn approve_device(&mut self, device: &str, sas: &str, role: &str) -> Result<Member> {
+        let device = parse_device(device)?;
+        let role: Role = role.parse().map_err(|e: qorgau_sync::SyncError| {
+            CoreError::new(ErrorCode::Invalid, e.to_string())
+        })?;
+        Ok(team::approve(&mut self.store, device, sas, role)?)
+    }
+
+    /// Admin: makes a member an admin, or no longer.
+    pub fn set_team_admin(&mut self, device: &str, admin: bool) -> Result<Member> {
+        let device = parse_device(device)?;
+        Ok(team::set_admin(&mut self.store, device, admin)?)
     }
 
     /// Admin: revokes a device and rotates the team key; returns the new key epoch.
     pub fn revoke_device(&mut self, device: &str) -> Result<u32> {
-        let device: DeviceId = device.parse().map_err(|_| {
-            CoreError::new(
-                ErrorCode::Invalid,
-                format!("device: {device:?} is not a device id"),
-            )
-        })?;
+        let device = parse_device(device)?;
         Ok(team::revoke(&mut self.store, device)?)
     }
 
@@ -138,6 +191,9 @@ impl Workspace {
             team: settings.as_ref().map(|s| s.team.clone()),
             device: self.store.device_id().to_string(),
             admin: settings.as_ref().is_some_and(|s| s.admin),
+            pending_approval: settings
+                .as_ref()
+                .and_then(|s| s.pending.as_ref().map(|p| p.sas.clone())),
             key_epoch: settings
                 .as_ref()
                 .and_then(|s| s.keys.keys().next_back().copied()),

@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use qorgau_wire as wire;
+use qorgau_wire::MAX_LOG_ENTRY_BYTES;
 pub use qorgau_wire::{
     MAX_BATCH, MAX_BLOCK, MAX_BODY_BYTES, MAX_ENROLLMENT_SECONDS, MAX_ENVELOPE_BYTES,
     MAX_PULL_BYTES, MAX_REGISTRY_NUMBER,
@@ -118,6 +119,10 @@ impl From<StorageError> for ApiError {
             StorageError::OutOfOrder { .. } => {
                 Self::new(StatusCode::CONFLICT, "out_of_order", message)
             }
+            StorageError::LogConflict { .. } => {
+                Self::new(StatusCode::CONFLICT, "log_conflict", message)
+            }
+            StorageError::NoSuchRequest => Self::new(StatusCode::NOT_FOUND, "not_found", message),
             StorageError::Conflicting { .. } => {
                 Self::new(StatusCode::CONFLICT, "conflicting_envelope", message)
             }
@@ -535,13 +540,14 @@ async fn create_enrollment(
     let enrollment = NewEnrollment {
         id: parse_id("enrollment_id", &body.enrollment_id)?,
         auth_hash: parse_hash("auth_hash", &body.auth_hash)?,
-        wrapped: parse_blob("wrapped", &body.wrapped)?,
         expires_at: unix_now() + body.expires_in_seconds,
     };
     blocking(move || Ok(storage.create_enrollment(auth.team, &enrollment)?)).await?;
     Ok(StatusCode::CREATED)
 }
 
+/// A new device redeems a code: its join request waits for an admin; its token works once
+/// the admin approved it.
 async fn redeem_enrollment(
     State(storage): State<Shared>,
     ApiJson(body): ApiJson<wire::RedeemRequest>,
@@ -550,9 +556,15 @@ async fn redeem_enrollment(
     let proof = parse_hash("auth", &body.auth)?;
     let auth_hash: [u8; 32] = Sha256::digest(proof).into();
     let device = parse_id("device_id", &body.device_id)?;
+    let request = parse_blob("request", &body.request)?;
+    if request.len() > MAX_LOG_ENTRY_BYTES {
+        return Err(ApiError::bad_request(format!(
+            "request: larger than {MAX_LOG_ENTRY_BYTES} bytes"
+        )));
+    }
     let (token, token_hash) = new_token()?;
-    let (team, wrapped) = blocking(move || {
-        Ok(storage.redeem_enrollment(id, auth_hash, device, token_hash, unix_now())?)
+    let team = blocking(move || {
+        Ok(storage.redeem_enrollment(id, auth_hash, device, token_hash, &request, unix_now())?)
     })
     .await?;
     Ok((
@@ -560,9 +572,94 @@ async fn redeem_enrollment(
         Json(wire::RedeemReply {
             token,
             team_id: hex::encode(team),
-            wrapped: BASE64.encode(wrapped),
         }),
     ))
+}
+
+async fn pending_enrollments(
+    State(storage): State<Shared>,
+    Authenticated(auth): Authenticated,
+) -> ApiResult<Json<wire::PendingReply>> {
+    require_admin(&auth, "list join requests")?;
+    let rows = blocking(move || Ok(storage.pending_enrollments(auth.team, unix_now())?)).await?;
+    Ok(Json(wire::PendingReply {
+        enrollments: rows
+            .into_iter()
+            .map(|r| wire::PendingEnrollment {
+                enrollment_id: hex::encode(r.enrollment),
+                device_id: hex::encode(r.device),
+                request: BASE64.encode(r.request),
+                expires_at: r.expires_at,
+            })
+            .collect(),
+    }))
+}
+
+async fn approve_enrollment(
+    State(storage): State<Shared>,
+    Authenticated(auth): Authenticated,
+    Path(enrollment): Path<String>,
+) -> ApiResult<StatusCode> {
+    require_admin(&auth, "approve devices")?;
+    let enrollment = parse_id("enrollment", &enrollment)?;
+    blocking(move || Ok(storage.approve_enrollment(auth.team, enrollment, unix_now())?)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn append_log(
+    State(storage): State<Shared>,
+    Authenticated(auth): Authenticated,
+    ApiJson(body): ApiJson<wire::LogAppend>,
+) -> ApiResult<Json<wire::LogReply>> {
+    require_admin(&auth, "sign the team log")?;
+    if body.entries.is_empty() || body.entries.len() > MAX_BATCH {
+        return Err(ApiError::bad_request(format!(
+            "entries: 1 to {MAX_BATCH} entries"
+        )));
+    }
+    let mut entries = Vec::with_capacity(body.entries.len());
+    for (i, e) in body.entries.into_iter().enumerate() {
+        if e.len() > MAX_LOG_ENTRY_BYTES {
+            return Err(ApiError::bad_request(format!(
+                "entries[{i}]: larger than {MAX_LOG_ENTRY_BYTES} bytes"
+            )));
+        }
+        entries.push(e.into_bytes());
+    }
+    let head =
+        blocking(move || Ok(storage.append_log(auth.team, body.first_seq, &entries)?)).await?;
+    Ok(Json(wire::LogReply {
+        entries: Vec::new(),
+        head,
+    }))
+}
+
+async fn get_log(
+    State(storage): State<Shared>,
+    Authenticated(auth): Authenticated,
+    ApiQuery(q): ApiQuery<wire::LogQuery>,
+) -> ApiResult<Json<wire::LogReply>> {
+    let (rows, head) = blocking(move || Ok(storage.log(auth.team, q.after)?)).await?;
+    let entries = rows
+        .into_iter()
+        .map(|(seq, entry)| wire::LogEntry {
+            seq,
+            entry: String::from_utf8_lossy(&entry).into_owned(),
+        })
+        .collect();
+    Ok(Json(wire::LogReply { entries, head }))
+}
+
+async fn set_admin(
+    State(storage): State<Shared>,
+    Authenticated(auth): Authenticated,
+    Path(device): Path<String>,
+    ApiJson(body): ApiJson<wire::SetAdmin>,
+) -> ApiResult<StatusCode> {
+    require_admin(&auth, "change who is an admin")?;
+    let device = parse_id("device", &device)?;
+    blocking(move || Ok(storage.set_admin(auth.team, device, body.admin)?)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn put_key_boxes(
@@ -624,6 +721,13 @@ pub fn router(storage: Shared, options: ApiOptions) -> Router {
         .route("/v1/devices", post(add_device).get(list_devices))
         .route("/v1/enrollments", post(create_enrollment))
         .route("/v1/enrollments/redeem", post(redeem_enrollment))
+        .route("/v1/enrollments/pending", get(pending_enrollments))
+        .route(
+            "/v1/enrollments/{enrollment}/approve",
+            post(approve_enrollment),
+        )
+        .route("/v1/log", post(append_log).get(get_log))
+        .route("/v1/devices/{device}/admin", post(set_admin))
         .route("/v1/keyboxes", post(put_key_boxes).get(get_key_boxes))
         .route("/v1/devices/{device}/revoke", post(revoke_device))
         .route("/v1/envelopes", post(push).get(pull))

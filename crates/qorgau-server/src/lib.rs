@@ -20,7 +20,16 @@ use std::sync::Arc;
 /// crate's binary). Returns the address; the operator token is in `operator_token(dir)`.
 pub fn serve_on_loopback_thread(dir: &Path) -> std::io::Result<SocketAddr> {
     let storage = sqlite::SqliteStorage::open(dir).map_err(std::io::Error::other)?;
-    let operator = operator::OperatorCredential::new(&operator_token(dir)?);
+    serve_storage_on_loopback_thread(Arc::new(storage), &operator_token(dir)?)
+}
+
+/// Serves the API over any `storage` on a free loopback port, on a thread of its own (the
+/// hostile-server tests wrap the real storage in one that lies).
+pub fn serve_storage_on_loopback_thread(
+    storage: Arc<dyn storage::Storage>,
+    operator_token: &str,
+) -> std::io::Result<SocketAddr> {
+    let operator = operator::OperatorCredential::new(operator_token);
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
@@ -31,7 +40,7 @@ pub fn serve_on_loopback_thread(dir: &Path) -> std::io::Result<SocketAddr> {
     std::thread::spawn(move || {
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
-            let app = http::router(Arc::new(storage), http::ApiOptions::new(operator));
+            let app = http::router(storage, http::ApiOptions::new(operator));
             let limits = listen::ConnectionLimits::default();
             let _ = listen::serve(listener, None, app, limits, std::future::pending()).await;
         });

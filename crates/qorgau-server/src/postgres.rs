@@ -5,8 +5,8 @@
 //! skips an envelope that commits later with a smaller number.
 
 use crate::storage::{
-    DeviceAuth, DeviceInfo, Id, KeyBox, LeasedBlock, NewEnrollment, NewEnvelope, Storage,
-    StorageError, StorageResult, StoredEnvelope,
+    DeviceAuth, DeviceInfo, Id, JoinRequest, KeyBox, LeasedBlock, LogPage, NewEnrollment,
+    NewEnvelope, Storage, StorageError, StorageResult, StoredEnvelope,
 };
 use std::sync::Mutex;
 use tokio::runtime::Handle;
@@ -63,6 +63,23 @@ CREATE TABLE IF NOT EXISTS enrollments (
     expires_at  BIGINT NOT NULL,
     redeemed_by BYTEA
 );
+CREATE TABLE IF NOT EXISTS enrollment_requests (
+    enrollment  BYTEA PRIMARY KEY,
+    team        BYTEA NOT NULL,
+    device      BYTEA NOT NULL,
+    token_hash  BYTEA NOT NULL,
+    request     BYTEA NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    added       BIGSERIAL
+);
+CREATE TABLE IF NOT EXISTS team_log (
+    team        BYTEA NOT NULL,
+    seq         BIGINT NOT NULL,
+    entry       BYTEA NOT NULL,
+    PRIMARY KEY (team, seq)
+);
+-- Builds before the team log wrapped team keys for each code; none is kept any more.
+UPDATE enrollments SET wrapped = ''::bytea WHERE length(wrapped) > 0;
 CREATE TABLE IF NOT EXISTS key_boxes (
     team        BYTEA NOT NULL,
     device      BYTEA NOT NULL,
@@ -438,14 +455,8 @@ impl Storage for PostgresStorage {
         self.with(async |tx| {
             tx.execute(
                 "INSERT INTO enrollments (id, team, auth_hash, wrapped, expires_at)
-                 VALUES ($1, $2, $3, $4, $5)",
-                &[
-                    &&e.id[..],
-                    &&team[..],
-                    &&e.auth_hash[..],
-                    &e.wrapped,
-                    &e.expires_at,
-                ],
+                 VALUES ($1, $2, $3, ''::bytea, $4)",
+                &[&&e.id[..], &&team[..], &&e.auth_hash[..], &e.expires_at],
             )
             .await
             .map_err(|err| or_exists(err, StorageError::DeviceExists))?;
@@ -459,12 +470,13 @@ impl Storage for PostgresStorage {
         auth_hash: [u8; 32],
         device: Id,
         token_hash: [u8; 32],
+        request: &[u8],
         now: i64,
-    ) -> StorageResult<(Id, Vec<u8>)> {
+    ) -> StorageResult<Id> {
         self.with(async |tx| {
             let row = tx
                 .query_opt(
-                    "SELECT team, auth_hash, wrapped, expires_at, redeemed_by FROM enrollments
+                    "SELECT team, auth_hash, expires_at, redeemed_by FROM enrollments
                      WHERE id = $1 FOR UPDATE",
                     &[&&enrollment[..]],
                 )
@@ -475,8 +487,20 @@ impl Storage for PostgresStorage {
             if row.get::<_, Vec<u8>>(1) != auth_hash {
                 return Err(StorageError::NoSuchEnrollment);
             }
-            if row.get::<_, Option<Vec<u8>>>(4).is_some() || now > row.get::<_, i64>(3) {
+            let expires_at: i64 = row.get(2);
+            if row.get::<_, Option<Vec<u8>>>(3).is_some() || now > expires_at {
                 return Err(StorageError::EnrollmentSpent);
+            }
+            let known = tx
+                .query_opt(
+                    "SELECT 1 FROM devices WHERE team = $1 AND id = $2",
+                    &[&&team[..], &&device[..]],
+                )
+                .await
+                .map_err(backend)?
+                .is_some();
+            if known {
+                return Err(StorageError::DeviceExists);
             }
             tx.execute(
                 "UPDATE enrollments SET redeemed_by = $2 WHERE id = $1",
@@ -485,12 +509,158 @@ impl Storage for PostgresStorage {
             .await
             .map_err(backend)?;
             tx.execute(
+                "INSERT INTO enrollment_requests (enrollment, team, device, token_hash, request,
+                     expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[
+                    &&enrollment[..],
+                    &&team[..],
+                    &&device[..],
+                    &&token_hash[..],
+                    &request,
+                    &expires_at,
+                ],
+            )
+            .await
+            .map_err(|e| or_exists(e, StorageError::EnrollmentSpent))?;
+            Ok(team)
+        })
+    }
+
+    fn pending_enrollments(&self, team: Id, now: i64) -> StorageResult<Vec<JoinRequest>> {
+        self.with(async |tx| {
+            tx.execute(
+                "DELETE FROM enrollment_requests WHERE expires_at < $1",
+                &[&now],
+            )
+            .await
+            .map_err(backend)?;
+            tx.execute("DELETE FROM enrollments WHERE expires_at < $1", &[&now])
+                .await
+                .map_err(backend)?;
+            let rows = tx
+                .query(
+                    "SELECT enrollment, device, request, expires_at FROM enrollment_requests
+                     WHERE team = $1 ORDER BY added",
+                    &[&&team[..]],
+                )
+                .await
+                .map_err(backend)?;
+            rows.into_iter()
+                .map(|r| {
+                    Ok(JoinRequest {
+                        enrollment: id(r.get(0))?,
+                        device: id(r.get(1))?,
+                        request: r.get(2),
+                        expires_at: r.get(3),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    fn approve_enrollment(&self, team: Id, enrollment: Id, now: i64) -> StorageResult<Id> {
+        self.with(async |tx| {
+            let row = tx
+                .query_opt(
+                    "SELECT device, token_hash, expires_at FROM enrollment_requests
+                     WHERE enrollment = $1 AND team = $2 FOR UPDATE",
+                    &[&&enrollment[..], &&team[..]],
+                )
+                .await
+                .map_err(backend)?
+                .ok_or(StorageError::NoSuchRequest)?;
+            let device = id(row.get(0))?;
+            let token_hash: Vec<u8> = row.get(1);
+            if now > row.get::<_, i64>(2) {
+                return Err(StorageError::NoSuchRequest);
+            }
+            tx.execute(
                 "INSERT INTO devices (team, id, token_hash, enrollment) VALUES ($1, $2, $3, $4)",
-                &[&&team[..], &&device[..], &&token_hash[..], &&enrollment[..]],
+                &[&&team[..], &&device[..], &token_hash, &&enrollment[..]],
             )
             .await
             .map_err(|e| or_exists(e, StorageError::DeviceExists))?;
-            Ok((team, row.get(2)))
+            tx.execute(
+                "DELETE FROM enrollment_requests WHERE enrollment = $1",
+                &[&&enrollment[..]],
+            )
+            .await
+            .map_err(backend)?;
+            Ok(device)
+        })
+    }
+
+    fn append_log(&self, team: Id, first_seq: u64, entries: &[Vec<u8>]) -> StorageResult<u64> {
+        self.with(async |tx| {
+            // The team's row serialises appends, as it does pushes.
+            tx.query_opt(
+                "SELECT 1 FROM teams WHERE id = $1 FOR UPDATE",
+                &[&&team[..]],
+            )
+            .await
+            .map_err(backend)?;
+            let head: i64 = tx
+                .query_one(
+                    "SELECT coalesce(max(seq), 0) FROM team_log WHERE team = $1",
+                    &[&&team[..]],
+                )
+                .await
+                .map_err(backend)?
+                .get(0);
+            let head = head as u64;
+            if first_seq != head + 1 {
+                return Err(StorageError::LogConflict { head });
+            }
+            for (i, entry) in entries.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO team_log (team, seq, entry) VALUES ($1, $2, $3)",
+                    &[&&team[..], &((first_seq + i as u64) as i64), entry],
+                )
+                .await
+                .map_err(backend)?;
+            }
+            Ok(head + entries.len() as u64)
+        })
+    }
+
+    fn log(&self, team: Id, after: u64) -> StorageResult<LogPage> {
+        self.with(async |tx| {
+            let rows = tx
+                .query(
+                    "SELECT seq, entry FROM team_log WHERE team = $1 AND seq > $2 ORDER BY seq",
+                    &[&&team[..], &(after as i64)],
+                )
+                .await
+                .map_err(backend)?;
+            let entries: Vec<(u64, Vec<u8>)> = rows
+                .into_iter()
+                .map(|r| (r.get::<_, i64>(0) as u64, r.get(1)))
+                .collect();
+            let head: i64 = tx
+                .query_one(
+                    "SELECT coalesce(max(seq), 0) FROM team_log WHERE team = $1",
+                    &[&&team[..]],
+                )
+                .await
+                .map_err(backend)?
+                .get(0);
+            Ok((entries, head as u64))
+        })
+    }
+
+    fn set_admin(&self, team: Id, device: Id, admin: bool) -> StorageResult<()> {
+        self.with(async |tx| {
+            let n = tx
+                .execute(
+                    "UPDATE devices SET admin = $3 WHERE team = $1 AND id = $2",
+                    &[&&team[..], &&device[..], &admin],
+                )
+                .await
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StorageError::NoSuchDevice);
+            }
+            Ok(())
         })
     }
 

@@ -1,8 +1,8 @@
 //! The embedded backend: one SQLite file in the server's data directory, WAL mode.
 
 use crate::storage::{
-    DeviceAuth, DeviceInfo, Id, KeyBox, LeasedBlock, NewEnrollment, NewEnvelope, Storage,
-    StorageError, StorageResult, StoredEnvelope,
+    DeviceAuth, DeviceInfo, Id, JoinRequest, KeyBox, LeasedBlock, LogPage, NewEnrollment,
+    NewEnvelope, Storage, StorageError, StorageResult, StoredEnvelope,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::path::Path;
@@ -56,6 +56,22 @@ CREATE TABLE IF NOT EXISTS enrollments (
     expires_at  INTEGER NOT NULL,
     redeemed_by BLOB
 );
+CREATE TABLE IF NOT EXISTS enrollment_requests (
+    enrollment  BLOB PRIMARY KEY,
+    team        BLOB NOT NULL,
+    device      BLOB NOT NULL,
+    token_hash  BLOB NOT NULL,
+    request     BLOB NOT NULL,
+    expires_at  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS team_log (
+    team        BLOB NOT NULL,
+    seq         INTEGER NOT NULL,
+    entry       BLOB NOT NULL,
+    PRIMARY KEY (team, seq)
+);
+-- Builds before the team log wrapped team keys for each code; none is kept any more.
+UPDATE enrollments SET wrapped = x'' WHERE length(wrapped) > 0;
 CREATE TABLE IF NOT EXISTS key_boxes (
     team        BLOB NOT NULL,
     device      BLOB NOT NULL,
@@ -121,6 +137,18 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
         e,
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation
     )
+}
+
+/// Forgets enrollments (and their join requests) that expired before `before`.
+fn purge_expired(tx: &rusqlite::Transaction<'_>, before: i64) -> StorageResult<()> {
+    tx.execute(
+        "DELETE FROM enrollment_requests WHERE expires_at < ?1",
+        [before],
+    )
+    .map_err(backend)?;
+    tx.execute("DELETE FROM enrollments WHERE expires_at < ?1", [before])
+        .map_err(backend)?;
+    Ok(())
 }
 
 impl Storage for SqliteStorage {
@@ -380,14 +408,8 @@ impl Storage for SqliteStorage {
         self.with(|tx| {
             tx.execute(
                 "INSERT INTO enrollments (id, team, auth_hash, wrapped, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    &e.id[..],
-                    &team[..],
-                    &e.auth_hash[..],
-                    &e.wrapped,
-                    e.expires_at
-                ],
+                 VALUES (?1, ?2, ?3, x'', ?4)",
+                params![&e.id[..], &team[..], &e.auth_hash[..], e.expires_at],
             )
             .map_err(|err| or_exists(err, StorageError::DeviceExists))?;
             Ok(())
@@ -400,20 +422,21 @@ impl Storage for SqliteStorage {
         auth_hash: [u8; 32],
         device: Id,
         token_hash: [u8; 32],
+        request: &[u8],
         now: i64,
-    ) -> StorageResult<(Id, Vec<u8>)> {
+    ) -> StorageResult<Id> {
         self.with(|tx| {
-            type Row = (Id, Vec<u8>, Vec<u8>, i64, Option<Vec<u8>>);
+            type Row = (Id, Vec<u8>, i64, Option<Vec<u8>>);
             let row: Option<Row> = tx
                 .query_row(
-                    "SELECT team, auth_hash, wrapped, expires_at, redeemed_by FROM enrollments
+                    "SELECT team, auth_hash, expires_at, redeemed_by FROM enrollments
                      WHERE id = ?1",
                     [&id[..]],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()
                 .map_err(backend)?;
-            let Some((team, stored, wrapped, expires_at, redeemed)) = row else {
+            let Some((team, stored, expires_at, redeemed)) = row else {
                 return Err(StorageError::NoSuchEnrollment);
             };
             if stored != auth_hash {
@@ -422,17 +445,152 @@ impl Storage for SqliteStorage {
             if redeemed.is_some() || now > expires_at {
                 return Err(StorageError::EnrollmentSpent);
             }
+            let known: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM devices WHERE team = ?1 AND id = ?2",
+                    params![&team[..], &device[..]],
+                    |r| r.get(0),
+                )
+                .map_err(backend)?;
+            if known > 0 {
+                return Err(StorageError::DeviceExists);
+            }
             tx.execute(
                 "UPDATE enrollments SET redeemed_by = ?2 WHERE id = ?1",
                 params![&id[..], &device[..]],
             )
             .map_err(backend)?;
             tx.execute(
+                "INSERT INTO enrollment_requests (enrollment, team, device, token_hash, request,
+                     expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    &id[..],
+                    &team[..],
+                    &device[..],
+                    &token_hash[..],
+                    request,
+                    expires_at
+                ],
+            )
+            .map_err(|e| or_exists(e, StorageError::EnrollmentSpent))?;
+            Ok(team)
+        })
+    }
+
+    fn pending_enrollments(&self, team: Id, now: i64) -> StorageResult<Vec<JoinRequest>> {
+        self.with(|tx| {
+            purge_expired(tx, now)?;
+            let mut stmt = tx
+                .prepare(
+                    "SELECT enrollment, device, request, expires_at FROM enrollment_requests
+                     WHERE team = ?1 ORDER BY rowid",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([&team[..]], |r| {
+                    Ok(JoinRequest {
+                        enrollment: r.get(0)?,
+                        device: r.get(1)?,
+                        request: r.get(2)?,
+                        expires_at: r.get(3)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<_, _>>().map_err(backend)
+        })
+    }
+
+    fn approve_enrollment(&self, team: Id, enrollment: Id, now: i64) -> StorageResult<Id> {
+        self.with(|tx| {
+            let row: Option<(Id, Vec<u8>, i64)> = tx
+                .query_row(
+                    "SELECT device, token_hash, expires_at FROM enrollment_requests
+                     WHERE enrollment = ?1 AND team = ?2",
+                    params![&enrollment[..], &team[..]],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()
+                .map_err(backend)?;
+            let Some((device, token_hash, expires_at)) = row else {
+                return Err(StorageError::NoSuchRequest);
+            };
+            if now > expires_at {
+                return Err(StorageError::NoSuchRequest);
+            }
+            tx.execute(
                 "INSERT INTO devices (team, id, token_hash, enrollment) VALUES (?1, ?2, ?3, ?4)",
-                params![&team[..], &device[..], &token_hash[..], &id[..]],
+                params![&team[..], &device[..], &token_hash, &enrollment[..]],
             )
             .map_err(|e| or_exists(e, StorageError::DeviceExists))?;
-            Ok((team, wrapped))
+            tx.execute(
+                "DELETE FROM enrollment_requests WHERE enrollment = ?1",
+                [&enrollment[..]],
+            )
+            .map_err(backend)?;
+            Ok(device)
+        })
+    }
+
+    fn append_log(&self, team: Id, first_seq: u64, entries: &[Vec<u8>]) -> StorageResult<u64> {
+        self.with(|tx| {
+            let head: i64 = tx
+                .query_row(
+                    "SELECT coalesce(max(seq), 0) FROM team_log WHERE team = ?1",
+                    [&team[..]],
+                    |r| r.get(0),
+                )
+                .map_err(backend)?;
+            let head = head as u64;
+            if first_seq != head + 1 {
+                return Err(StorageError::LogConflict { head });
+            }
+            for (i, entry) in entries.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO team_log (team, seq, entry) VALUES (?1, ?2, ?3)",
+                    params![&team[..], (first_seq + i as u64) as i64, entry],
+                )
+                .map_err(backend)?;
+            }
+            Ok(head + entries.len() as u64)
+        })
+    }
+
+    fn log(&self, team: Id, after: u64) -> StorageResult<LogPage> {
+        self.with(|tx| {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT seq, entry FROM team_log WHERE team = ?1 AND seq > ?2 ORDER BY seq",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(params![&team[..], after as i64], |r| {
+                    Ok((r.get::<_, i64>(0)? as u64, r.get(1)?))
+                })
+                .map_err(backend)?;
+            let entries: Vec<(u64, Vec<u8>)> = rows.collect::<Result<_, _>>().map_err(backend)?;
+            let head: i64 = tx
+                .query_row(
+                    "SELECT coalesce(max(seq), 0) FROM team_log WHERE team = ?1",
+                    [&team[..]],
+                    |r| r.get(0),
+                )
+                .map_err(backend)?;
+            Ok((entries, head as u64))
+        })
+    }
+
+    fn set_admin(&self, team: Id, device: Id, admin: bool) -> StorageResult<()> {
+        self.with(|tx| {
+            let n = tx
+                .execute(
+                    "UPDATE devices SET admin = ?3 WHERE team = ?1 AND id = ?2",
+                    params![&team[..], &device[..], admin],
+                )
+                .map_err(backend)?;
+            if n == 0 {
+                return Err(StorageError::NoSuchDevice);
+            }
+            Ok(())
         })
     }
 

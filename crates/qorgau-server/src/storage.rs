@@ -54,14 +54,23 @@ pub struct DeviceInfo {
     pub enrollment: Option<Id>,
 }
 
-/// A pending enrollment: the team key wrapped under a key only the enrollment code can
-/// derive, and the hash of the code's proof of possession.
+/// A pending enrollment: the hash of the code's proof of possession, and when it expires.
+/// Nothing is wrapped for a code: keys reach a device only after an admin approved it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEnrollment {
     pub id: Id,
     pub auth_hash: [u8; 32],
-    pub wrapped: Vec<u8>,
     /// Unix seconds after which the code is refused.
+    pub expires_at: i64,
+}
+
+/// A redeemed code waiting for an admin's approval: the device, and its join request
+/// (sealed under a key from the code's secret; opaque here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinRequest {
+    pub enrollment: Id,
+    pub device: Id,
+    pub request: Vec<u8>,
     pub expires_at: i64,
 }
 
@@ -91,11 +100,18 @@ pub enum StorageError {
     OutOfOrder { expected: u64, got: u64 },
     #[error("envelope {seq} of this device was already stored with other content")]
     Conflicting { seq: u64 },
+    #[error("the team log already has entry {head}: fetch it and sign again")]
+    LogConflict { head: u64 },
+    #[error("no such join request waiting for approval (it expired, or was approved)")]
+    NoSuchRequest,
     #[error("storage failure: {0}")]
     Backend(String),
 }
 
 pub type StorageResult<T> = Result<T, StorageError>;
+
+/// Team log entries `(seq, bytes)` and the log's head.
+pub type LogPage = (Vec<(u64, Vec<u8>)>, u64);
 
 /// The server's storage. Every method is one transaction; several server processes may share
 /// one backend, so nothing is cached between calls.
@@ -132,15 +148,30 @@ pub trait Storage: Send + Sync + 'static {
     /// Stores a pending enrollment for a team.
     fn create_enrollment(&self, team: Id, enrollment: &NewEnrollment) -> StorageResult<()>;
     /// Redeems an enrollment once, before it expires, with the proof whose hash it holds:
-    /// adds `device` to the team and returns the team and the wrapped payload.
+    /// keeps the device's join request (with the hash of the token it will use) for an
+    /// admin to approve, and returns the team. The device is not a member yet.
     fn redeem_enrollment(
         &self,
         id: Id,
         auth_hash: [u8; 32],
         device: Id,
         token_hash: [u8; 32],
+        request: &[u8],
         now: i64,
-    ) -> StorageResult<(Id, Vec<u8>)>;
+    ) -> StorageResult<Id>;
+    /// The team's join requests not expired, oldest first.
+    fn pending_enrollments(&self, team: Id, now: i64) -> StorageResult<Vec<JoinRequest>>;
+    /// Approves a join request: adds its device with the token it redeemed with, and forgets
+    /// the request (the spent enrollment, which holds nothing wrapped, stays until it expires,
+    /// so a second use of its code is told it was used). Returns the device.
+    fn approve_enrollment(&self, team: Id, enrollment: Id, now: i64) -> StorageResult<Id>;
+    /// Appends entries to the team log, the first numbered `first_seq`, which must be the
+    /// log's next number ([`StorageError::LogConflict`] otherwise). Returns the new head.
+    fn append_log(&self, team: Id, first_seq: u64, entries: &[Vec<u8>]) -> StorageResult<u64>;
+    /// The team log's entries after `after`, and its head.
+    fn log(&self, team: Id, after: u64) -> StorageResult<LogPage>;
+    /// Lets a device call the admin routes, or no longer.
+    fn set_admin(&self, team: Id, device: Id, admin: bool) -> StorageResult<()>;
     /// Stores team keys wrapped for devices of the team.
     fn put_key_boxes(&self, team: Id, boxes: &[KeyBox]) -> StorageResult<()>;
     /// The key boxes wrapped for one device.

@@ -9,7 +9,7 @@ use proptest::test_runner::FileFailurePersistence;
 use qorgau_domain::{CaseRecord, CaseType, TimelineKind, Worker, WorkerId};
 use qorgau_store::{NewTimelineEntry, Passphrase, Store};
 use qorgau_sync::engine::{self, SyncReport, TeamLink};
-use qorgau_sync::{SyncError, SyncSettings, sync_once, team};
+use qorgau_sync::{Role, SyncError, SyncSettings, sync_once, team};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -44,8 +44,8 @@ fn team_across(servers: &[Server], n: usize) -> Vec<Device> {
     )
     .unwrap();
     for i in 1..n {
-        let code = team::invite(&mut devices[0].store, 3600).unwrap();
-        team::enroll(&mut devices[i].store, &code, false).unwrap();
+        let (admin, rest) = devices.split_at_mut(1);
+        join(&mut admin[0].store, &mut rest[i - 1].store, false);
         let server = &servers[i % servers.len()];
         let mut settings = SyncSettings::load(&devices[i].store).unwrap();
         settings.server = server.url();
@@ -54,6 +54,19 @@ fn team_across(servers: &[Server], n: usize) -> Vec<Device> {
             .unwrap();
     }
     devices
+}
+
+/// `device` asks to join the admin's team with a fresh code, and the admin approves it after
+/// comparing the short authentication string it shows; its next round completes the join.
+fn join(admin: &mut Store, device: &mut Store, merge_existing: bool) {
+    let code = team::invite(admin, 3600).unwrap();
+    join_with(admin, device, &code, merge_existing);
+}
+
+fn join_with(admin: &mut Store, device: &mut Store, code: &str, merge_existing: bool) {
+    let pending = team::enroll(device, code, merge_existing).unwrap();
+    assert_eq!(pending.status, "pending_approval");
+    team::approve(admin, device.device_id(), &pending.sas, Role::Caseworker).unwrap();
 }
 
 fn worker(surname: &str, given: &str) -> Worker {
@@ -148,7 +161,7 @@ fn an_interrupted_round_and_a_server_restart_lose_and_duplicate_nothing() {
     }
     // Sealed, then the connection drops before the server has it.
     let (link, _) = TeamLink::connect(&mut devices[0].store).unwrap();
-    let sealed = engine::seal(&mut devices[0].store, link.team, &link.ring).unwrap();
+    let sealed = engine::seal(&mut devices[0].store, &link).unwrap();
     assert_eq!(sealed, 300);
     server.stop();
     let err = sync_once(&mut devices[0].store).unwrap_err();
@@ -170,15 +183,7 @@ fn an_interrupted_round_and_a_server_restart_lose_and_duplicate_nothing() {
     sync_once(&mut devices[0].store).unwrap();
     let (link, _) = TeamLink::connect(&mut devices[1].store).unwrap();
     let mut partial = SyncReport::default();
-    engine::pull_at_most(
-        &mut devices[1].store,
-        &link.remote,
-        link.team,
-        &link.ring,
-        1,
-        &mut partial,
-    )
-    .unwrap();
+    engine::pull_at_most(&mut devices[1].store, &link, 1, &mut partial).unwrap();
     assert_eq!(partial.pulled_envelopes, 1);
     server.restart();
     sync_once(&mut devices[1].store).unwrap();
@@ -253,8 +258,9 @@ fn tampered_or_renumbered_envelopes_are_quarantined_and_nothing_is_applied() {
     assert_eq!(report.quarantined, 1, "{report:?}");
     let quarantined = devices[1].store.quarantined_envelopes().unwrap();
     assert_eq!(quarantined.len(), 1);
+    // The signature (over the header, the chain and the ciphertext) fails first.
     assert!(
-        quarantined[0].reason.contains("failed authentication"),
+        quarantined[0].reason.contains("bad_signature"),
         "{quarantined:?}"
     );
     assert_eq!(quarantined[0].device, devices[0].store.device_id());
@@ -277,9 +283,8 @@ fn tampered_or_renumbered_envelopes_are_quarantined_and_nothing_is_applied() {
         &server.operator_token,
     )
     .unwrap();
-    let code = team::invite(&mut fresh.store, 3600).unwrap();
     let mut reader = new_device();
-    team::enroll(&mut reader.store, &code, false).unwrap();
+    join(&mut fresh.store, &mut reader.store, false);
     fresh.store.add_worker(&worker("Пак", "Ольга")).unwrap();
     fresh.store.add_worker(&worker("Ким", "Олег")).unwrap();
     sync_once(&mut fresh.store).unwrap();
@@ -292,28 +297,53 @@ fn tampered_or_renumbered_envelopes_are_quarantined_and_nothing_is_applied() {
     assert!(
         quarantined
             .iter()
-            .all(|q| q.reason.contains("failed authentication")),
+            .all(|q| q.reason.contains("bad_signature")),
         "{quarantined:?}"
     );
     assert_eq!(reader.store.stats().unwrap().workers, 0);
 }
 
 #[test]
-fn an_envelope_under_a_key_epoch_not_held_yet_stops_the_pull_instead_of_being_set_aside() {
+fn an_envelope_under_a_key_epoch_not_held_yet_stops_the_pull_and_one_never_started_is_set_aside() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path());
-    let mut devices = team_of(&server, 2);
+    let mut devices = team_of(&server, 3);
     settle(&mut devices);
-    // As if device 0 had rotated to epoch 5 and device 1's key box were still to come.
+    // Device 0 claims epoch 5, which the team log never started: set aside, not a stop.
     let settings = SyncSettings::load(&devices[0].store).unwrap();
     let remote =
         qorgau_sync::remote::Remote::new(&settings.server, None, Some(&settings.token)).unwrap();
     let next = devices[0].store.sealed_position().unwrap().device_seq + 1;
     remote.push(&[(next, 5, &[0u8; 64][..])]).unwrap();
+    let report = sync_once(&mut devices[1].store).unwrap();
+    assert_eq!(report.quarantined, 1, "{report:?}");
+    let quarantined = devices[1].store.quarantined_envelopes().unwrap();
+    assert!(
+        quarantined[0].reason.contains("unknown_epoch"),
+        "{quarantined:?}"
+    );
+    // Epoch 1 is started in the log (a revocation) but device 1's key box is lost: the pull
+    // stops at the first envelope under it rather than setting it aside for good.
+    let conn = rusqlite::Connection::open(server.database()).unwrap();
+    conn.execute("DELETE FROM envelopes WHERE key_epoch = 5", [])
+        .unwrap();
+    conn.execute(
+        "UPDATE devices SET last_seq = last_seq - 1 WHERE admin = 1",
+        [],
+    )
+    .unwrap();
+    let third = devices[2].store.device_id();
+    team::revoke(&mut devices[0].store, third).unwrap();
+    conn.execute("DELETE FROM key_boxes", []).unwrap();
+    devices[0]
+        .store
+        .add_worker(&worker("Ли", "Марина"))
+        .unwrap();
+    sync_once(&mut devices[0].store).unwrap();
     let cursor = devices[1].store.sync_cursor().unwrap();
     let err = sync_once(&mut devices[1].store).unwrap_err();
-    assert!(err.to_string().contains("key epoch 5"), "{err}");
-    assert!(devices[1].store.quarantined_envelopes().unwrap().is_empty());
+    assert!(err.to_string().contains("key epoch 1"), "{err}");
+    assert_eq!(devices[1].store.quarantined_envelopes().unwrap().len(), 1);
     assert_eq!(devices[1].store.sync_cursor().unwrap(), cursor);
 }
 
@@ -339,7 +369,13 @@ fn a_change_of_a_kind_from_a_newer_build_stops_the_pull_instead_of_being_set_asi
         &serde_json::to_vec(&sets).unwrap(),
     )
     .unwrap();
-    let blob = [&sealed.nonce[..], &sealed.ciphertext[..]].concat();
+    let (blob, _) = qorgau_sync::signed_envelope::sign(
+        &settings.secrets().unwrap(),
+        &header,
+        &devices[0].store.sealed_chain_hash().unwrap(),
+        &sealed.nonce,
+        &sealed.ciphertext,
+    );
     let remote =
         qorgau_sync::remote::Remote::new(&settings.server, None, Some(&settings.token)).unwrap();
     remote.push(&[(next, 0, &blob[..])]).unwrap();
@@ -577,20 +613,12 @@ fn run_scenario(servers: &mut [Server], n: usize, steps: &[Step]) -> Result<(), 
             }
             Step::SealOnly { device } => {
                 let (link, _) = TeamLink::connect(&mut devices[device].store).unwrap();
-                engine::seal(&mut devices[device].store, link.team, &link.ring).unwrap();
+                engine::seal(&mut devices[device].store, &link).unwrap();
             }
             Step::PullOne { device } => {
                 let (link, _) = TeamLink::connect(&mut devices[device].store).unwrap();
                 let mut r = SyncReport::default();
-                engine::pull_at_most(
-                    &mut devices[device].store,
-                    &link.remote,
-                    link.team,
-                    &link.ring,
-                    1,
-                    &mut r,
-                )
-                .unwrap();
+                engine::pull_at_most(&mut devices[device].store, &link, 1, &mut r).unwrap();
             }
             Step::RestartServer => servers.iter_mut().for_each(Server::restart),
         }
@@ -744,14 +772,7 @@ fn letters_registered_offline_on_three_devices_never_share_a_number() {
     let case = mission_and_case(&mut devices[0].store);
     sync_once(&mut devices[0].store).unwrap();
     let (link, _) = TeamLink::connect(&mut devices[1].store).unwrap();
-    engine::pull(
-        &mut devices[1].store,
-        &link.remote,
-        link.team,
-        &link.ring,
-        &mut SyncReport::default(),
-    )
-    .unwrap();
+    engine::pull(&mut devices[1].store, &link, &mut SyncReport::default()).unwrap();
     let refused = register(&mut devices[1].store, case)
         .unwrap_err()
         .to_string();
@@ -931,7 +952,7 @@ fn enrolling_a_workspace_that_holds_records_is_refused_unless_told_to_merge() {
     // Nothing left the workspace, and the code was not spent.
     sync_once(&mut admin.store).unwrap();
     assert_eq!(admin.store.stats().unwrap().workers, 0);
-    team::enroll(&mut victim.store, &code, true).unwrap();
+    join_with(&mut admin.store, &mut victim.store, &code, true);
     sync_once(&mut victim.store).unwrap();
     sync_once(&mut admin.store).unwrap();
     assert_eq!(admin.store.stats().unwrap().workers, 1);
@@ -1016,4 +1037,60 @@ fn a_server_restored_from_an_older_backup_is_reported_not_silently_skipped() {
     let err = sync_once(&mut devices[0].store).unwrap_err();
     assert!(matches!(err, SyncError::ServerWentBack { .. }), "{err}");
     assert!(err.to_string().contains("restored"), "{err}");
+}
+
+#[test]
+fn a_lost_admin_laptop_is_replaced_from_the_recovery_kit_and_then_revoked() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut devices = team_of(&server, 2);
+    let kit = qorgau_sync::recovery::make_kit(&mut devices[0].store).unwrap();
+    devices[0]
+        .store
+        .add_worker(&worker("Ахметов", "Ерлан"))
+        .unwrap();
+    settle(&mut devices);
+    // The admin laptop is stolen; a new laptop becomes an admin with the kit.
+    let mut replacement = new_device();
+    qorgau_sync::recovery::recover(&mut replacement.store, &kit).unwrap();
+    sync_once(&mut replacement.store).unwrap();
+    assert_eq!(replacement.store.stats().unwrap().workers, 1);
+    let stolen = devices[0].store.device_id();
+    assert_eq!(team::revoke(&mut replacement.store, stolen).unwrap(), 1);
+    let id = replacement
+        .store
+        .add_worker(&worker("Цой", "Айгерим"))
+        .unwrap()
+        .id;
+    sync_once(&mut replacement.store).unwrap();
+    let report = sync_once(&mut devices[1].store).unwrap();
+    assert_eq!(report.keys_received, 1);
+    assert!(devices[1].store.worker(id).is_ok());
+    // The stolen laptop is out, and holds no key to what follows.
+    assert!(sync_once(&mut devices[0].store).is_err());
+    assert!(
+        SyncSettings::load(&devices[0].store)
+            .unwrap()
+            .ring()
+            .unwrap()
+            .get(1)
+            .is_none()
+    );
+    let members = team::devices(&mut devices[1].store).unwrap();
+    let admins: Vec<&str> = members
+        .iter()
+        .filter(|m| m.is_admin())
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(admins.len(), 2, "{members:?}");
+    assert!(admins.contains(&"recovery kit"), "{admins:?}");
+    assert!(
+        members
+            .iter()
+            .any(|m| m.device == stolen && m.removed_after.is_some())
+    );
+    // A kit's text that is damaged is refused by name.
+    let mut other = new_device();
+    let err = qorgau_sync::recovery::recover(&mut other.store, "QRK1-garbage").unwrap_err();
+    assert!(err.to_string().contains("recovery kit"), "{err}");
 }

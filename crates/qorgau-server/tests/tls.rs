@@ -28,7 +28,14 @@ fn devices_sync_over_tls_pinned_through_the_enrollment_code() {
     assert!(parsed.server.starts_with("https://"));
 
     let (_b_dir, mut b) = new_store();
-    team::enroll(&mut b, &code, false).unwrap();
+    let pending = team::enroll(&mut b, &code, false).unwrap();
+    team::approve(
+        &mut a,
+        b.device_id(),
+        &pending.sas,
+        qorgau_sync::Role::Caseworker,
+    )
+    .unwrap();
     a.add_worker(&qorgau_domain::Worker {
         surname: Some("Сейітов".into()),
         given_name: Some("Нұрлан".into()),

@@ -59,8 +59,23 @@ fn a_demo_workspace_and_its_letters_reach_an_enrolled_laptop() {
 
     let (_b_dir, mut b) = workspace();
     let code = a.invite_device(3600).unwrap();
-    let status = b.enroll_device(&code).unwrap();
-    assert!(status.in_team && !status.admin);
+    let pending = b.enroll_device(&code).unwrap();
+    assert_eq!(pending.status, "pending_approval");
+    let status = b.sync_status().unwrap();
+    assert_eq!(
+        status.pending_approval.as_deref(),
+        Some(pending.sas.as_str())
+    );
+    // Until the admin approves, a round says so (with the code to read out).
+    let err = b.sync().unwrap_err();
+    assert!(err.message.contains(&pending.sas), "{err:?}");
+    // A wrong code approves nothing.
+    assert!(
+        a.approve_device(&pending.device_id, "000000x", "caseworker")
+            .is_err()
+    );
+    a.approve_device(&pending.device_id, &pending.sas, "caseworker")
+        .unwrap();
     a.sync().unwrap();
     let report = b.sync().unwrap();
     assert!(report.applied > 0);

@@ -26,6 +26,7 @@ mod search;
 mod secret;
 mod store;
 mod sync_state;
+mod team_log;
 mod versions;
 mod workers;
 

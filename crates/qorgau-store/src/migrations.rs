@@ -474,6 +474,20 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     INSERT INTO meta (key, value)
         SELECT 'audit_keyed_from', coalesce(max(seq), 0) + 1 FROM audit_log;
     "#,
+    // 9: the signed team log as this device verified it (each entry's JSON as the server
+    // stored it), and the hash of the last envelope verified from each peer, which that
+    // peer's next envelope must name (a fork or a rewritten history shows).
+    r#"
+    CREATE TABLE team_log (
+        seq     INTEGER PRIMARY KEY,
+        entry   TEXT NOT NULL
+    );
+    CREATE TABLE peer_chain (
+        device_id   BLOB PRIMARY KEY,
+        last_seq    INTEGER NOT NULL,
+        hash        BLOB NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {

@@ -57,8 +57,10 @@ impl Store {
         &mut self,
         envelope: &PendingEnvelope,
         through: SealedPosition,
+        chain_hash: &[u8; 32],
     ) -> StoreResult<()> {
         let tx = self.conn.transaction()?;
+        meta_set(&tx, "sync_sealed_hash", &hex::encode(chain_hash))?;
         tx.execute(
             "INSERT INTO sync_pending (device_seq, last_outbox_seq, key_epoch, blob)
              VALUES (?1, ?2, ?3, ?4)",
@@ -79,6 +81,15 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// The hash of this device's last sealed envelope, which its next one names (zeros
+    /// before the first).
+    pub fn sealed_chain_hash(&self) -> StoreResult<[u8; 32]> {
+        Ok(meta_get(&self.conn, "sync_sealed_hash")?
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or([0; 32]))
     }
 
     /// Envelopes sealed and not yet acknowledged, oldest first.

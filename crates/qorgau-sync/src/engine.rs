@@ -8,16 +8,20 @@
 
 use crate::envelope::{Envelope, EnvelopeHeader, TeamId};
 use crate::error::SyncError;
+use crate::identity::DeviceSecrets;
 use crate::keys::KeyRing;
 use crate::remote::{MAX_PUSH_BYTES, MAX_PUSH_ENVELOPES, PulledEnvelope, Remote};
 use crate::settings::SyncSettings;
-use crate::team::receive_keys;
+use crate::signed_envelope::{self, ChainHash, SignedError};
+use crate::team::{connect_team, local_state};
+use crate::team_log::TeamState;
 use qorgau_domain::DeviceId;
 use qorgau_store::{
     ApplyReport, ChangeSet, EnvelopePosition, PendingEnvelope, PreparedSets, SealedPosition, Store,
     StoreError,
 };
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Largest plaintext of one envelope (the server takes envelopes up to 1 MiB).
 pub const ENVELOPE_BUDGET: usize = 900 * 1024;
@@ -64,17 +68,21 @@ pub struct SyncReport {
     pub identity_changed: Vec<qorgau_domain::WorkerId>,
 }
 
-/// A workspace's link to its team: the server, the team id and the team keys.
+/// A workspace's link to its team: the server, the team id, the team keys, the team as its
+/// verified log describes it, and this device's keys.
 #[derive(Debug)]
 pub struct TeamLink {
     pub remote: Remote,
     pub team: TeamId,
     pub ring: KeyRing,
+    pub state: TeamState,
+    pub secrets: DeviceSecrets,
 }
 
 impl TeamLink {
-    /// Reads the workspace's sync settings and fetches any team key rotated since the last
-    /// round; returns the link and how many keys were new.
+    /// Reads the workspace's sync settings, verifies the team log's new entries (completing
+    /// a join an admin approved) and fetches any team key sealed to this device since the
+    /// last round; returns the link and how many keys were new.
     pub fn connect(store: &mut Store) -> Result<(TeamLink, u64), SyncError> {
         let mut settings = SyncSettings::load(store)?;
         let remote = Remote::new(
@@ -82,23 +90,32 @@ impl TeamLink {
             settings.fingerprint.as_deref(),
             Some(&settings.token),
         )?;
-        let received = receive_keys(store, &mut settings, &remote)? as u64;
+        let (state, received) = connect_team(store, &mut settings, &remote)?;
         Ok((
             TeamLink {
                 remote,
                 team: settings.team_id()?,
                 ring: settings.ring()?,
+                state,
+                secrets: settings.secrets()?,
             },
-            received,
+            received as u64,
         ))
     }
 }
 
-/// Seals this device's unsealed changes with the team key (no network): the first half of a
-/// round, e.g. before a laptop goes offline. Returns how many change sets were sealed.
+/// Seals this device's unsealed changes (no network): the first half of a round, e.g.
+/// before a laptop goes offline. Returns how many change sets were sealed.
 pub fn seal_changes(store: &mut Store) -> Result<u64, SyncError> {
     let settings = SyncSettings::load(store)?;
-    seal(store, settings.team_id()?, &settings.ring()?)
+    if settings.pending.is_some() {
+        // Not a member yet: the changes stay in the outbox until the join completes.
+        return Ok(0);
+    }
+    let state = local_state(store, &settings)?;
+    let ring = settings.ring()?;
+    let secrets = settings.secrets()?;
+    seal_with(store, settings.team_id()?, &ring, &state, &secrets)
 }
 
 /// Runs one round with the workspace's team.
@@ -113,8 +130,8 @@ pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
         store.set_clock_offset_ms(offset)?;
         report.clock_offset_ms = Some(offset);
     }
-    push(store, &link.remote, link.team, &link.ring, &mut report)?;
-    pull(store, &link.remote, link.team, &link.ring, &mut report)?;
+    push(store, &link, &mut report)?;
+    pull(store, &link, &mut report)?;
     // Changes held for a clock far ahead apply once this clock has caught up; one that no
     // longer applies stays held (and listed) rather than failing every round.
     match store.release_held_changes() {
@@ -156,30 +173,38 @@ pub fn stock_registry_numbers(store: &mut Store, remote: &Remote) -> Result<u64,
 }
 
 /// Seals every change not yet sealed, then sends the sealed envelopes not yet acknowledged.
-pub fn push(
-    store: &mut Store,
-    remote: &Remote,
-    team: TeamId,
-    ring: &KeyRing,
-    report: &mut SyncReport,
-) -> Result<(), SyncError> {
-    report.sealed_changes += seal(store, team, ring)?;
-    report.pushed_envelopes += send_sealed(store, remote)?;
+pub fn push(store: &mut Store, link: &TeamLink, report: &mut SyncReport) -> Result<(), SyncError> {
+    report.sealed_changes += seal(store, link)?;
+    report.pushed_envelopes += send_sealed(store, &link.remote)?;
     Ok(())
 }
 
 /// Seals this device's changes not sealed yet into envelopes kept in the workspace until the
 /// server acknowledges them; returns how many change sets were sealed. Needs no network.
-pub fn seal(store: &mut Store, team: TeamId, ring: &KeyRing) -> Result<u64, SyncError> {
-    let (epoch, key) = ring
-        .current()
-        .ok_or_else(|| SyncError::Settings("no team key".into()))?;
+pub fn seal(store: &mut Store, link: &TeamLink) -> Result<u64, SyncError> {
+    seal_with(store, link.team, &link.ring, &link.state, &link.secrets)
+}
+
+/// Seals under the newest key epoch that the team log started and this device holds; each
+/// envelope is signed with this device's key and names the hash of the one before.
+fn seal_with(
+    store: &mut Store,
+    team: TeamId,
+    ring: &KeyRing,
+    state: &TeamState,
+    secrets: &DeviceSecrets,
+) -> Result<u64, SyncError> {
+    // Never under an older key than the log's newest: a device that has not received the
+    // newest key (its box was lost, or the server made one up) keeps its changes unsealed
+    // rather than sealing them under a key a revoked device may hold.
+    let epoch = state.epochs.keys().next_back().copied().unwrap_or(0);
     let mut sealed = 0;
     loop {
         let from = store.sealed_position()?;
         let Some((payload, through, count)) = pack(store, from)? else {
             return Ok(sealed);
         };
+        let key = ring.get(epoch).ok_or(SyncError::MissingTeamKey { epoch })?;
         let header = EnvelopeHeader {
             team,
             device: store.device_id(),
@@ -187,8 +212,14 @@ pub fn seal(store: &mut Store, team: TeamId, ring: &KeyRing) -> Result<u64, Sync
             key_epoch: epoch,
         };
         let envelope = Envelope::seal(key, header, &payload)?;
-        let mut blob = envelope.nonce.to_vec();
-        blob.extend_from_slice(&envelope.ciphertext);
+        let prev = store.sealed_chain_hash()?;
+        let (blob, hash) = signed_envelope::sign(
+            secrets,
+            &header,
+            &prev,
+            &envelope.nonce,
+            &envelope.ciphertext,
+        );
         store.stage_envelope(
             &PendingEnvelope {
                 device_seq: header.device_seq,
@@ -199,6 +230,7 @@ pub fn seal(store: &mut Store, team: TeamId, ring: &KeyRing) -> Result<u64, Sync
                 device_seq: header.device_seq,
                 ..through
             },
+            &hash,
         )?;
         sealed += count;
     }
@@ -306,14 +338,8 @@ fn pack(
 }
 
 /// Pulls and applies every envelope after the cursor.
-pub fn pull(
-    store: &mut Store,
-    remote: &Remote,
-    team: TeamId,
-    ring: &KeyRing,
-    report: &mut SyncReport,
-) -> Result<(), SyncError> {
-    pull_at_most(store, remote, team, ring, u64::MAX, report)
+pub fn pull(store: &mut Store, link: &TeamLink, report: &mut SyncReport) -> Result<(), SyncError> {
+    pull_at_most(store, link, u64::MAX, report)
 }
 
 /// Pulls and applies at most `limit` envelopes after the cursor (a round cut short).
@@ -322,14 +348,18 @@ pub fn pull(
 /// this one applies the previous; each batch is applied in one transaction with the cursor.
 pub fn pull_at_most(
     store: &mut Store,
-    remote: &Remote,
-    team: TeamId,
-    ring: &KeyRing,
+    link: &TeamLink,
     limit: u64,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     type Batch = Vec<Pulled>;
+    let remote = &link.remote;
     let me = store.device_id();
+    let mut chains: HashMap<DeviceId, (u64, ChainHash)> = store
+        .peer_chains()?
+        .into_iter()
+        .map(|(d, s, h)| (d, (s, h)))
+        .collect();
     let sealed = store.sealed_position()?.device_seq;
     let cursor = store.sync_cursor()?;
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Batch, SyncError>>(2);
@@ -346,10 +376,10 @@ pub fn pull_at_most(
                         after = envelope.global_seq;
                         let at = position_of(&envelope);
                         let blob = envelope.blob.clone();
-                        match open(me, sealed, team, ring, envelope) {
-                            Ok((at, sets)) => {
+                        match open(me, sealed, link, &mut chains, envelope) {
+                            Ok((at, sets, chained)) => {
                                 let prepared = PreparedSets::prepare(&sets);
-                                batch.push(Pulled::Opened(at, sets, prepared));
+                                batch.push(Pulled::Opened(at, sets, prepared, chained));
                             }
                             // An older copy of this very workspace: going on would fork it.
                             Err(e) if at.device == me => return Err(e),
@@ -399,11 +429,24 @@ pub fn pull_at_most(
                 let group: Vec<(EnvelopePosition, &[ChangeSet], &PreparedSets)> = rest[..run]
                     .iter()
                     .filter_map(|p| match p {
-                        Pulled::Opened(at, sets, prepared) => Some((*at, &sets[..], prepared)),
+                        Pulled::Opened(at, sets, prepared, _) => Some((*at, &sets[..], prepared)),
                         Pulled::Unopened(..) => None,
                     })
                     .collect();
                 apply_or_quarantine(store, &group, report)?;
+                // The verified envelopes' hashes, which their devices' next ones must name.
+                let links: Vec<(DeviceId, u64, ChainHash)> = rest[..run]
+                    .iter()
+                    .filter_map(|p| match p {
+                        Pulled::Opened(at, _, _, Some(hash)) => {
+                            Some((at.device, at.device_seq, *hash))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if !links.is_empty() {
+                    store.record_peer_chains(&links)?;
+                }
                 rest = &rest[run..];
             }
         }
@@ -447,7 +490,12 @@ fn check_positions(
 
 /// A pulled envelope: opened (its change sets, prepared), or not (why, and its bytes).
 enum Pulled {
-    Opened(EnvelopePosition, Vec<ChangeSet>, PreparedSets),
+    Opened(
+        EnvelopePosition,
+        Vec<ChangeSet>,
+        PreparedSets,
+        Option<ChainHash>,
+    ),
     Unopened(EnvelopePosition, String, Vec<u8>),
 }
 
@@ -499,19 +547,23 @@ fn apply_or_quarantine(
     Ok(())
 }
 
-/// Authenticates and decrypts a pulled envelope. This device's own envelopes are not opened:
-/// their changes are already here.
+/// Verifies, authenticates and decrypts a pulled envelope. This device's own envelopes are
+/// not opened: their changes are already here. Another device's envelope must come from a
+/// member of the verified team log (and not after the envelope at which the log removed it),
+/// under a key epoch the log started, signed with that member's key, and name the hash of the
+/// envelope of that device verified before it; it comes back with its own hash.
 fn open(
     me: DeviceId,
     sealed: u64,
-    team: TeamId,
-    ring: &KeyRing,
+    link: &TeamLink,
+    chains: &mut HashMap<DeviceId, (u64, ChainHash)>,
     pulled: PulledEnvelope,
-) -> Result<(EnvelopePosition, Vec<ChangeSet>), SyncError> {
+) -> Result<(EnvelopePosition, Vec<ChangeSet>, Option<ChainHash>), SyncError> {
     let device = DeviceId::from_bytes(pulled.device);
+    let seq = pulled.device_seq;
     let at = EnvelopePosition {
         device,
-        device_seq: pulled.device_seq,
+        device_seq: seq,
         global_seq: pulled.global_seq,
         key_epoch: pulled.key_epoch,
     };
@@ -519,39 +571,92 @@ fn open(
         // Its changes are here, unless the server holds envelopes this workspace never
         // sealed: then it is an older copy of itself (restored from a backup, or copied to a
         // second computer), and going on would lose or fork those changes.
-        if pulled.device_seq > sealed {
+        if seq > sealed {
             return Err(SyncError::Settings(format!(
-                "the server holds envelope {} of this device, which this workspace never sealed: \
+                "the server holds envelope {seq} of this device, which this workspace never sealed: \
                  it is an older copy (restored from a backup, or copied to another computer). \
-                 Enroll it as a new device instead",
-                pulled.device_seq
+                 Enroll it as a new device instead"
             )));
         }
-        return Ok((at, Vec::new()));
+        return Ok((at, Vec::new(), None));
     }
-    if pulled.blob.len() < 24 {
-        return Err(SyncError::Payload {
-            device: device.to_string(),
-            reason: format!("envelope {} is too short", pulled.device_seq),
-        });
-    }
-    let mut nonce = [0u8; 24];
-    nonce.copy_from_slice(&pulled.blob[..24]);
-    let envelope = Envelope {
-        header: EnvelopeHeader {
-            team,
-            device,
-            device_seq: pulled.device_seq,
-            key_epoch: pulled.key_epoch,
-        },
-        nonce,
-        ciphertext: pulled.blob[24..].to_vec(),
+    let refused = |reason: String| SyncError::Refused {
+        device: device.to_string(),
+        seq,
+        reason,
     };
-    let plaintext = envelope.open(ring, team)?;
+    let member = link
+        .state
+        .members
+        .get(&device)
+        .ok_or_else(|| refused("not_in_team_log: the team log lists no such device".into()))?;
+    if let Some(last) = member.removed_after
+        && seq > last
+    {
+        return Err(refused(format!(
+            "removed: the team log removed this device after its envelope {last}"
+        )));
+    }
+    if !link.state.epochs.contains_key(&pulled.key_epoch) {
+        return Err(refused(format!(
+            "unknown_epoch: key epoch {} was never started in the team log",
+            pulled.key_epoch
+        )));
+    }
+    if link.ring.get(pulled.key_epoch).is_none() {
+        return Err(crate::envelope::EnvelopeError::UnknownKeyEpoch {
+            device,
+            seq,
+            epoch: pulled.key_epoch,
+        }
+        .into());
+    }
+    let header = EnvelopeHeader {
+        team: link.team,
+        device,
+        device_seq: seq,
+        key_epoch: pulled.key_epoch,
+    };
+    let verified = signed_envelope::verify_blob(&member.keys.sign, &header, &pulled.blob).map_err(
+        |e| match e {
+            SignedError::Malformed => refused("unsigned: not a signed envelope".into()),
+            SignedError::BadSignature => refused(
+                "bad_signature: not signed with the key the team log lists for this device".into(),
+            ),
+        },
+    )?;
+    match chains.get(&device) {
+        Some((last, hash)) if *last + 1 == seq && verified.prev != *hash => {
+            return Err(refused(format!(
+                "fork: it does not follow envelope {last} of this device as verified here \
+                 (the device or the server rewrote its history)"
+            )));
+        }
+        Some((last, hash)) if *last == seq && verified.hash != *hash => {
+            return Err(refused(
+                "fork: another envelope with this number was verified here before".into(),
+            ));
+        }
+        None if seq == 1 && verified.prev != [0; 32] => {
+            return Err(refused(
+                "fork: a first envelope that names one before it".into(),
+            ));
+        }
+        _ => {}
+    }
+    let envelope = Envelope {
+        header,
+        nonce: verified.nonce,
+        ciphertext: verified.ciphertext.to_vec(),
+    };
+    let plaintext = envelope.open(&link.ring, link.team)?;
     let sets: Vec<ChangeSet> =
         serde_json::from_slice(&plaintext).map_err(|e| SyncError::Payload {
             device: device.to_string(),
-            reason: format!("envelope {}: {e}", pulled.device_seq),
+            reason: format!("envelope {seq}: {e}"),
         })?;
-    Ok((at, sets))
+    if chains.get(&device).is_none_or(|(last, _)| *last < seq) {
+        chains.insert(device, (seq, verified.hash));
+    }
+    Ok((at, sets, Some(verified.hash)))
 }

@@ -52,6 +52,31 @@ pub enum SyncError {
          envelopes; nothing more was applied. Tell the server's operator before syncing again"
     )]
     ServerWentBack { what: String },
+    #[error("envelope {seq} of device {device} refused: {reason}")]
+    Refused {
+        device: String,
+        seq: u64,
+        reason: String,
+    },
+    #[error(
+        "the team key of epoch {epoch} (started in the team log) has not reached this device: \
+         nothing is sealed under an older key. Ask an admin to revoke the same device again, \
+         which seals the key for every member once more"
+    )]
+    MissingTeamKey { epoch: u32 },
+    #[error("team log: {0}")]
+    TeamLog(String),
+    #[error(
+        "this device waits for an admin's approval: read its code ({sas}) to an admin, who runs \
+         `qorgau device approve {device} --sas {sas}`; then sync again"
+    )]
+    AwaitingApproval { device: String, sas: String },
+    #[error(
+        "the short authentication string does not match ({0}): nothing was approved. Ask the caseworker to read it again from their screen; if it still differs, someone else used the code"
+    )]
+    SasMismatch(String),
+    #[error("the team log removed this device: it can no longer sync with the team")]
+    RemovedFromTeam,
     #[error("the system random generator failed")]
     Random,
 }

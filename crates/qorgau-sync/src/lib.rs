@@ -11,10 +11,14 @@
 pub mod engine;
 pub mod envelope;
 mod error;
+pub mod identity;
 pub mod keys;
+pub mod recovery;
 pub mod remote;
 mod settings;
+pub mod signed_envelope;
 pub mod team;
+pub mod team_log;
 mod tls;
 
 pub use engine::{SyncReport, sync_once};
@@ -22,4 +26,5 @@ pub use envelope::{Envelope, EnvelopeError, EnvelopeHeader, SequenceCheck, TeamI
 pub use error::SyncError;
 pub use keys::{KeyRing, TeamKey};
 pub use qorgau_domain::merge::{FieldVersion, FieldWrite, MergeOutcome, merge_field};
-pub use settings::SyncSettings;
+pub use settings::{PendingJoin, SyncSettings};
+pub use team_log::{Member, Role, TeamState};

@@ -37,6 +37,12 @@ pub struct RemoteDevice {
     pub enrollment_id: Option<String>,
 }
 
+/// A join request as the server lists it: `(enrollment, device, sealed request)`.
+pub type PendingRequest = ([u8; 16], [u8; 16], Vec<u8>);
+
+/// A key box to upload: `(device, epoch, sealed key)`.
+pub type KeyBoxOut = ([u8; 16], u32, Vec<u8>);
+
 #[derive(Clone)]
 pub struct Remote {
     agent: ureq::Agent,
@@ -198,7 +204,6 @@ impl Remote {
         &self,
         id: &[u8; 16],
         auth_hash: &[u8; 32],
-        wrapped: &[u8],
         expires_in_seconds: i64,
     ) -> Result<(), SyncError> {
         self.call_empty(
@@ -207,19 +212,20 @@ impl Remote {
             Some(wire::NewEnrollment {
                 enrollment_id: hex::encode(id),
                 auth_hash: hex::encode(auth_hash),
-                wrapped: BASE64.encode(wrapped),
                 expires_in_seconds,
             }),
         )
     }
 
-    /// Redeems an enrollment; returns the token, the team id and the wrapped payload.
+    /// Redeems an enrollment with a sealed join request; returns the token (good once an
+    /// admin approved the request) and the team id.
     pub fn redeem_enrollment(
         &self,
         id: &[u8; 16],
         auth: &[u8; 32],
         device: &[u8; 16],
-    ) -> Result<(String, String, Vec<u8>), SyncError> {
+        request: &[u8],
+    ) -> Result<(String, String), SyncError> {
         let reply: wire::RedeemReply = self.call(
             "POST",
             "/enrollments/redeem",
@@ -227,12 +233,77 @@ impl Remote {
                 enrollment_id: hex::encode(id),
                 auth: hex::encode(auth),
                 device_id: hex::encode(device),
+                request: BASE64.encode(request),
             }),
         )?;
-        let wrapped = BASE64
-            .decode(&reply.wrapped)
-            .map_err(|_| bad_reply("wrapped"))?;
-        Ok((reply.token, reply.team_id, wrapped))
+        Ok((reply.token, reply.team_id))
+    }
+
+    /// Admin: join requests waiting for approval `(enrollment, device, sealed request)`.
+    pub fn pending_enrollments(&self) -> Result<Vec<PendingRequest>, SyncError> {
+        let reply: wire::PendingReply = self.call("GET", "/enrollments/pending", NO_BODY)?;
+        reply
+            .enrollments
+            .into_iter()
+            .map(|e| {
+                Ok((
+                    id16(&e.enrollment_id).ok_or_else(|| bad_reply("enrollment_id"))?,
+                    id16(&e.device_id).ok_or_else(|| bad_reply("device_id"))?,
+                    BASE64
+                        .decode(&e.request)
+                        .map_err(|_| bad_reply("request"))?,
+                ))
+            })
+            .collect()
+    }
+
+    pub fn approve_enrollment(&self, enrollment: &[u8; 16]) -> Result<(), SyncError> {
+        self.call_empty(
+            "POST",
+            &format!("/enrollments/{}/approve", hex::encode(enrollment)),
+            NO_BODY,
+        )
+    }
+
+    /// The team log's entries after `after` `(seq, json)` and its head.
+    pub fn log(&self, after: u64) -> Result<(Vec<(u64, String)>, u64), SyncError> {
+        let reply: wire::LogReply = self.call("GET", &format!("/log?after={after}"), NO_BODY)?;
+        Ok((
+            reply
+                .entries
+                .into_iter()
+                .map(|e| (e.seq, e.entry))
+                .collect(),
+            reply.head,
+        ))
+    }
+
+    /// Appends entries to the team log from `first_seq`; returns the new head.
+    pub fn append_log(&self, first_seq: u64, entries: Vec<String>) -> Result<u64, SyncError> {
+        let reply: wire::LogReply =
+            self.call("POST", "/log", Some(wire::LogAppend { first_seq, entries }))?;
+        Ok(reply.head)
+    }
+
+    /// Lets a device call the server's admin routes (or no longer).
+    pub fn set_admin(&self, device: &[u8; 16], admin: bool) -> Result<(), SyncError> {
+        self.call_empty(
+            "POST",
+            &format!("/devices/{}/admin", hex::encode(device)),
+            Some(wire::SetAdmin { admin }),
+        )
+    }
+
+    /// Adds a device directly (admin), e.g. the recovery kit's; returns its token.
+    pub fn add_device(&self, device: &[u8; 16]) -> Result<String, SyncError> {
+        let reply: wire::TokenReply = self.call(
+            "POST",
+            "/devices",
+            Some(wire::NewDevice {
+                device_id: hex::encode(device),
+            }),
+        )?;
+        Ok(reply.token)
     }
 
     pub fn devices(&self) -> Result<Vec<RemoteDevice>, SyncError> {
@@ -258,7 +329,7 @@ impl Remote {
         )
     }
 
-    pub fn put_key_boxes(&self, boxes: &[([u8; 16], u32, Vec<u8>)]) -> Result<(), SyncError> {
+    pub fn put_key_boxes(&self, boxes: &[KeyBoxOut]) -> Result<(), SyncError> {
         let boxes = boxes
             .iter()
             .map(|(device, epoch, blob)| wire::KeyBoxUpload {
@@ -362,6 +433,10 @@ fn bad_reply(field: &str) -> SyncError {
         code: "bad_reply".into(),
         message: format!("the reply has no valid {field}"),
     }
+}
+
+fn id16(text: &str) -> Option<[u8; 16]> {
+    hex::decode(text).ok().and_then(|b| b.try_into().ok())
 }
 
 fn local_ms() -> i64 {

@@ -3,6 +3,7 @@
 
 use crate::envelope::TeamId;
 use crate::error::SyncError;
+use crate::identity::DeviceSecrets;
 use crate::keys::{KeyRing, TeamKey};
 use qorgau_store::Store;
 use serde::{Deserialize, Serialize};
@@ -20,15 +21,36 @@ pub struct SyncSettings {
     pub team: String,
     /// This device's bearer token.
     pub token: String,
-    /// Whether this is the team's admin device (invites, revokes, rotates keys).
+    /// Whether the team log lists this device as an admin (as of the last round).
     pub admin: bool,
     /// The team keys by epoch (hex).
     pub keys: BTreeMap<u32, String>,
-    /// This device's own key: later team keys reach it wrapped under this one.
-    pub device_key: String,
-    /// Admin only: the key of each invited device, by enrollment id (hex).
+    /// This device's Ed25519 signing key (hex, secret).
+    #[serde(default)]
+    pub signing_key: String,
+    /// This device's X25519 key-agreement key (hex, secret): team keys reach it sealed to
+    /// its public half.
+    #[serde(default)]
+    pub agreement_key: String,
+    /// The hash of the team log's genesis, pinned when this device created or joined the
+    /// team (hex); the log is verified from it.
+    #[serde(default)]
+    pub genesis: String,
+    /// Set between `device enroll` and the round that finds this device approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<PendingJoin>,
+    /// Admin only: the secret of each outstanding invitation, by enrollment id (hex), to
+    /// open the join request and check its short authentication string.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub invited: BTreeMap<String, String>,
+}
+
+/// A join that waits for an admin's approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingJoin {
+    pub enrollment: String,
+    /// The short authentication string the admin compares before approving.
+    pub sas: String,
 }
 
 impl std::fmt::Debug for SyncSettings {
@@ -37,6 +59,7 @@ impl std::fmt::Debug for SyncSettings {
             .field("server", &self.server)
             .field("team", &self.team)
             .field("admin", &self.admin)
+            .field("pending", &self.pending.is_some())
             .field("epochs", &self.keys.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
@@ -66,11 +89,24 @@ impl SyncSettings {
         Ok(ring)
     }
 
-    pub fn device_key(&self) -> Result<TeamKey, SyncError> {
-        Ok(TeamKey::from_bytes(parse_32(
-            "device_key",
-            &self.device_key,
-        )?))
+    /// This device's secret keys.
+    pub fn secrets(&self) -> Result<DeviceSecrets, SyncError> {
+        if self.signing_key.is_empty() {
+            return Err(SyncError::Settings(
+                "this workspace joined its team before devices had signing keys and the team \
+                 log: create a new team (or enroll this workspace again into one)"
+                    .into(),
+            ));
+        }
+        Ok(DeviceSecrets::from_bytes(
+            parse_32("signing_key", &self.signing_key)?,
+            parse_32("agreement_key", &self.agreement_key)?,
+        ))
+    }
+
+    /// The pinned genesis hash.
+    pub fn genesis(&self) -> Result<[u8; 32], SyncError> {
+        parse_32("genesis", &self.genesis)
     }
 }
 

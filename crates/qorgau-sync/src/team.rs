@@ -10,9 +10,11 @@
 
 use crate::envelope::TeamId;
 use crate::error::SyncError;
+use crate::identity::{DeviceSecrets, seal_to};
 use crate::keys::TeamKey;
-use crate::remote::{Remote, RemoteDevice};
-use crate::settings::{SyncSettings, parse_16, parse_32};
+use crate::remote::{KeyBoxOut, Remote};
+use crate::settings::{PendingJoin, SyncSettings, parse_16, parse_32};
+use crate::team_log::{self, LogBody, Member, Role, SignedEntry, TeamState};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as BASE64URL;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -28,15 +30,12 @@ pub const CODE_PREFIX: &str = "QRG1-";
 /// How long an invitation stays valid by default.
 pub const DEFAULT_INVITE_SECONDS: i64 = 24 * 3600;
 
-fn random<const N: usize>() -> Result<[u8; N], SyncError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|_| SyncError::Random)?;
-    Ok(bytes)
-}
+use crate::identity::random;
 
-/// Creates a team on the server with this workspace as its admin device. The server's
-/// operator gives `operator_token` (the server keeps it in `operator-token` in its data
-/// directory); without it the server refuses.
+/// Creates a team on the server with this workspace as its admin device: the team log's
+/// genesis, signed with this device's new key, names it and commits to the first team key.
+/// The server's operator gives `operator_token` (the server keeps it in `operator-token` in
+/// its data directory); without it the server refuses.
 pub fn create_team(
     store: &mut Store,
     server: &str,
@@ -47,10 +46,15 @@ pub fn create_team(
         return Err(SyncError::AlreadyInTeam);
     }
     let team: [u8; 16] = random()?;
+    let team_id = TeamId(team);
+    let me = store.device_id();
     let remote = Remote::new(server, fingerprint, Some(operator_token.trim()))?;
-    let token = remote.create_team(&team, store.device_id().as_bytes())?;
+    let token = remote.create_team(&team, me.as_bytes())?;
     let key = TeamKey::generate().map_err(|_| SyncError::Random)?;
-    let device_key = TeamKey::generate().map_err(|_| SyncError::Random)?;
+    let secrets = DeviceSecrets::generate()?;
+    let genesis = team_log::genesis_entry(&team_id, me, &default_name(me), &secrets, &key)?;
+    let genesis_hash = team_log::entry_hash(&team_id, &genesis);
+    let (signing_key, agreement_key) = secrets.to_hex();
     let settings = SyncSettings {
         server: server.trim_end_matches('/').to_string(),
         fingerprint: fingerprint.map(str::to_string),
@@ -58,25 +62,147 @@ pub fn create_team(
         token,
         admin: true,
         keys: BTreeMap::from([(0, hex::encode(key.as_bytes()))]),
-        device_key: hex::encode(device_key.as_bytes()),
+        signing_key: signing_key.to_string(),
+        agreement_key: agreement_key.to_string(),
+        genesis: hex::encode(genesis_hash),
+        pending: None,
         invited: BTreeMap::new(),
     };
+    let json = entry_json(&genesis)?;
+    let remote = remote_of(&settings)?;
+    remote.append_log(1, vec![json.clone()])?;
+    store.append_team_log(&[(1, json)])?;
     settings.save(store, "team created")?;
     store.use_leased_registry_numbers()?;
-    crate::engine::stock_registry_numbers(
-        store,
-        &Remote::new(server, fingerprint, Some(&settings.token))?,
-    )?;
+    crate::engine::stock_registry_numbers(store, &remote)?;
     Ok(settings)
 }
 
-/// What the code's secret unlocks on the server.
-#[derive(Serialize, Deserialize)]
-struct Enrollment {
-    /// The team, inside the encryption: the server cannot send a device to another team.
-    team: String,
-    keys: BTreeMap<u32, String>,
-    device_key: String,
+/// A device's name in the log until someone names it.
+fn default_name(device: DeviceId) -> String {
+    format!("device {}", &hex::encode(device.as_bytes())[..8])
+}
+
+pub(crate) fn entry_json(entry: &SignedEntry) -> Result<String, SyncError> {
+    serde_json::to_string(entry).map_err(|e| SyncError::Settings(e.to_string()))
+}
+
+/// The team log as this device verified and kept it, verified again from the pinned genesis.
+pub fn local_state(store: &Store, settings: &SyncSettings) -> Result<TeamState, SyncError> {
+    let entries = store
+        .team_log_entries()?
+        .iter()
+        .map(|e| {
+            serde_json::from_str::<SignedEntry>(e)
+                .map_err(|e| SyncError::TeamLog(format!("a kept entry is unreadable: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    TeamState::verify(settings.team_id()?, &settings.genesis()?, &entries)
+}
+
+/// Fetches the team log's new entries, verifies each and keeps them; returns the team as the
+/// log now describes it. A server that shows fewer entries than this device already verified
+/// went back (or hides some).
+pub fn refresh_log(
+    store: &mut Store,
+    settings: &SyncSettings,
+    remote: &Remote,
+) -> Result<TeamState, SyncError> {
+    let kept = store.team_log_entries()?;
+    let mut state = if kept.is_empty() {
+        None
+    } else {
+        Some(local_state(store, settings)?)
+    };
+    let after = state.as_ref().map_or(0, |s| s.seq);
+    let (entries, head) = remote.log(after)?;
+    if head < after {
+        return Err(SyncError::ServerWentBack {
+            what: format!(
+                "its team log ends at entry {head}, but this device verified {after} entries"
+            ),
+        });
+    }
+    let mut fresh = Vec::new();
+    for (seq, json) in entries {
+        let entry: SignedEntry = serde_json::from_str(&json)
+            .map_err(|e| SyncError::TeamLog(format!("entry {seq} is unreadable: {e}")))?;
+        if entry.seq != seq {
+            return Err(SyncError::TeamLog(format!(
+                "the server filed entry {} under number {seq}",
+                entry.seq
+            )));
+        }
+        match &mut state {
+            Some(s) => s.apply(&entry)?,
+            None => {
+                state = Some(TeamState::verify(
+                    settings.team_id()?,
+                    &settings.genesis()?,
+                    std::slice::from_ref(&entry),
+                )?)
+            }
+        }
+        fresh.push((seq, json));
+    }
+    let state = state.ok_or_else(|| SyncError::TeamLog("the server holds no team log".into()))?;
+    if state.seq < head {
+        return Err(SyncError::ServerWentBack {
+            what: format!(
+                "it says its team log has {head} entries but handed out {}",
+                state.seq
+            ),
+        });
+    }
+    if !fresh.is_empty() {
+        store.append_team_log(&fresh)?;
+    }
+    Ok(state)
+}
+
+/// Signs `bodies` as the log's next entries with this (admin) device's key, appends them on
+/// the server and keeps them; retries once when another admin appended first.
+pub(crate) fn append_entries(
+    store: &mut Store,
+    settings: &SyncSettings,
+    remote: &Remote,
+    bodies: &[LogBody],
+) -> Result<TeamState, SyncError> {
+    let me = store.device_id();
+    let secrets = settings.secrets()?;
+    append_entries_as(store, settings, remote, me, &secrets, bodies)
+}
+
+/// [`append_entries`] signed by `me` with `secrets` (the recovery kit signs as itself).
+pub(crate) fn append_entries_as(
+    store: &mut Store,
+    settings: &SyncSettings,
+    remote: &Remote,
+    me: DeviceId,
+    secrets: &DeviceSecrets,
+    bodies: &[LogBody],
+) -> Result<TeamState, SyncError> {
+    for attempt in 0..2 {
+        let mut state = refresh_log(store, settings, remote)?;
+        let first = state.seq + 1;
+        let mut signed = Vec::new();
+        for body in bodies {
+            let entry = state.next_entry(me, secrets, body)?;
+            state.apply(&entry)?;
+            signed.push((entry.seq, entry_json(&entry)?));
+        }
+        match remote.append_log(first, signed.iter().map(|(_, j)| j.clone()).collect()) {
+            Ok(_) => {
+                store.append_team_log(&signed)?;
+                return Ok(state);
+            }
+            Err(SyncError::Server { code, .. }) if code == "log_conflict" && attempt == 0 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Err(SyncError::TeamLog(
+        "another admin keeps appending to the team log: try again".into(),
+    ))
 }
 
 /// The parts of an enrollment code.
@@ -90,6 +216,9 @@ pub struct EnrollmentCode {
     /// the team inside the wrapped payload.
     #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
+    /// The hash of the team log's genesis, which the new device pins.
+    #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
+    pub genesis: Option<String>,
     #[serde(rename = "e")]
     pub enrollment: String,
     #[serde(rename = "s")]
@@ -103,6 +232,7 @@ impl std::fmt::Debug for EnrollmentCode {
             .field("server", &self.server)
             .field("fingerprint", &self.fingerprint)
             .field("team", &self.team)
+            .field("genesis", &self.genesis)
             .field("enrollment", &self.enrollment)
             .field("secret", &"***")
             .finish()
@@ -181,54 +311,91 @@ fn unwrap(key: &[u8; 32], aad: &[u8], blob: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Admin: invites a device. Returns the one-time code to give to its caseworker (valid for
-/// `seconds`).
+/// `seconds`). Nothing is wrapped for the code: the new device's keys reach it only after
+/// this admin approved it (see [`approve`]).
 pub fn invite(store: &mut Store, seconds: i64) -> Result<String, SyncError> {
     let mut settings = SyncSettings::load(store)?;
-    if !settings.admin {
+    let remote = remote_of(&settings)?;
+    let state = refresh_log(store, &settings, &remote)?;
+    if !state.is_admin(store.device_id()) {
         return Err(SyncError::NotAdmin("invite devices"));
     }
     let enrollment: [u8; 16] = random()?;
     let secret: [u8; 32] = random()?;
-    let device_key: [u8; 32] = random()?;
-    let payload = serde_json::to_vec(&Enrollment {
-        team: settings.team.clone(),
-        keys: settings.keys.clone(),
-        device_key: hex::encode(device_key),
-    })
-    .map_err(|e| SyncError::Settings(e.to_string()))?;
-    let wrapped = wrap(&derive(&secret, "wrap"), &enrollment, &payload)?;
     let auth = derive(&secret, "auth");
     let auth_hash: [u8; 32] = Sha256::digest(auth).into();
-    let remote = Remote::new(
-        &settings.server,
-        settings.fingerprint.as_deref(),
-        Some(&settings.token),
-    )?;
-    remote.create_enrollment(&enrollment, &auth_hash, &wrapped, seconds)?;
+    remote.create_enrollment(&enrollment, &auth_hash, seconds)?;
     settings
         .invited
-        .insert(hex::encode(enrollment), hex::encode(device_key));
+        .insert(hex::encode(enrollment), hex::encode(secret));
     settings.save(store, "device invited")?;
     Ok(EnrollmentCode {
         server: settings.server.clone(),
         fingerprint: settings.fingerprint.clone(),
         team: Some(settings.team.clone()),
+        genesis: Some(settings.genesis.clone()),
         enrollment: hex::encode(enrollment),
         secret: hex::encode(secret),
     }
     .encode())
 }
 
-/// Joins the team of an enrollment code with this workspace. A workspace that already holds
-/// workers, cases or letters is refused unless `merge_existing`: joining sends every record it
-/// holds, and all its history, to whoever made the code, so the refusal names the server, its
-/// certificate and the team for the caseworker to check first. It is refused before the code
-/// is used, so the code stays good for a second, deliberate attempt.
+/// What a new device asks for, sealed under a key from the code's secret.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinRequest {
+    team: String,
+    device: String,
+    name: String,
+    sign_key: String,
+    agree_key: String,
+}
+
+/// A join waiting for an admin's approval, as `device enroll` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JoinPending {
+    pub device_id: String,
+    /// The short authentication string the caseworker reads to the admin.
+    pub sas: String,
+    /// Always `pending_approval`.
+    pub status: String,
+}
+
+/// The short authentication string of a join request: six digits from the code's secret and
+/// the keys the device sent. The server knows neither the secret nor can it change the keys
+/// without the string changing, and whoever else used the code shows another string.
+fn sas(secret: &[u8; 32], team: &str, device: &str, sign_key: &str, agree_key: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"qorgau/sas/v1");
+    h.update(secret);
+    for part in [team, device, sign_key, agree_key] {
+        h.update((part.len() as u32).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    let d: [u8; 32] = h.finalize().into();
+    let n = u32::from_be_bytes([d[0], d[1], d[2], d[3]]) % 1_000_000;
+    format!("{n:06}")
+}
+
+fn normalize_sas(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Asks to join the team of an enrollment code with this workspace: generates this device's
+/// signing and key-agreement keys, sends their public halves (sealed under the code) and
+/// returns the short authentication string for the caseworker to read to the admin. The
+/// device joins at its first sync after the admin approved it.
+///
+/// A workspace that already holds workers, cases or letters is refused unless
+/// `merge_existing`: joining sends every record it holds, and all its history, to whoever
+/// made the code, so the refusal names the server, its certificate and the team for the
+/// caseworker to check first. It is refused before the code is used, so the code stays good
+/// for a second, deliberate attempt.
 pub fn enroll(
     store: &mut Store,
     code: &str,
     merge_existing: bool,
-) -> Result<SyncSettings, SyncError> {
+) -> Result<JoinPending, SyncError> {
     if store.sync_settings()?.is_some() {
         return Err(SyncError::AlreadyInTeam);
     }
@@ -258,43 +425,274 @@ pub fn enroll(
         ));
     }
     let code = parsed;
+    let (Some(team), Some(genesis)) = (code.team.clone(), code.genesis.clone()) else {
+        return Err(SyncError::BadCode(
+            "it was made by an older build (it names no team log): ask for a new code".into(),
+        ));
+    };
+    parse_32("genesis", &genesis).map_err(|_| SyncError::BadCode("damaged team log".into()))?;
     let secret = code.secret()?;
     let enrollment = parse_16("enrollment", &code.enrollment)
         .map_err(|_| SyncError::BadCode("damaged enrollment id".into()))?;
+    let me = store.device_id();
+    let secrets = DeviceSecrets::generate()?;
+    let public = secrets.public();
+    let request = JoinRequest {
+        team: team.clone(),
+        device: hex::encode(me.as_bytes()),
+        name: default_name(me),
+        sign_key: hex::encode(public.sign),
+        agree_key: hex::encode(public.agree),
+    };
+    let shown = sas(
+        &secret,
+        &request.team,
+        &request.device,
+        &request.sign_key,
+        &request.agree_key,
+    );
+    let sealed = wrap(
+        &derive(&secret, "request"),
+        &enrollment,
+        &serde_json::to_vec(&request).map_err(|e| SyncError::Settings(e.to_string()))?,
+    )?;
     let remote = Remote::new(&code.server, code.fingerprint.as_deref(), None)?;
-    let (token, team, wrapped) = remote.redeem_enrollment(
+    let (token, named) = remote.redeem_enrollment(
         &enrollment,
         &derive(&secret, "auth"),
-        store.device_id().as_bytes(),
+        me.as_bytes(),
+        &sealed,
     )?;
-    let payload = unwrap(&derive(&secret, "wrap"), &enrollment, &wrapped).ok_or_else(|| {
-        SyncError::BadCode("the server's copy does not open with this code".into())
-    })?;
-    let payload: Enrollment =
-        serde_json::from_slice(&payload).map_err(|e| SyncError::BadCode(e.to_string()))?;
-    if payload.team != team || code.team.as_ref().is_some_and(|t| *t != team) {
+    if named != team {
         return Err(SyncError::BadCode(
             "the server named another team than the one this code belongs to".into(),
         ));
     }
+    let (signing_key, agreement_key) = secrets.to_hex();
     let settings = SyncSettings {
         server: code.server.clone(),
         fingerprint: code.fingerprint.clone(),
         team,
         token,
         admin: false,
-        keys: payload.keys,
-        device_key: payload.device_key,
+        keys: BTreeMap::new(),
+        signing_key: signing_key.to_string(),
+        agreement_key: agreement_key.to_string(),
+        genesis,
+        pending: Some(PendingJoin {
+            enrollment: code.enrollment.clone(),
+            sas: shown.clone(),
+        }),
         invited: BTreeMap::new(),
     };
     settings.team_id()?;
-    settings.ring()?;
-    settings.save(store, "device enrolled")?;
+    settings.save(store, "device asked to join; awaiting approval")?;
     store.use_leased_registry_numbers()?;
-    Ok(settings)
+    Ok(JoinPending {
+        device_id: me.to_string(),
+        sas: shown,
+        status: "pending_approval".into(),
+    })
 }
 
-fn remote_of(settings: &SyncSettings) -> Result<Remote, SyncError> {
+/// A join request as an admin sees it before approving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingDevice {
+    pub device_id: String,
+    pub name: String,
+    pub enrollment_id: String,
+    /// Whether this admin can check it: the request opens with the secret of an invitation
+    /// this workspace made, and names the device the server says sent it.
+    pub verifiable: bool,
+}
+
+/// An opened join request: the enrollment, the secret of its invitation and what it asks.
+struct OpenedRequest {
+    enrollment: [u8; 16],
+    secret: [u8; 32],
+    request: JoinRequest,
+}
+
+fn open_requests(
+    settings: &SyncSettings,
+    remote: &Remote,
+) -> Result<Vec<(PendingDevice, Option<OpenedRequest>)>, SyncError> {
+    let mut out = Vec::new();
+    for (enrollment, device, sealed) in remote.pending_enrollments()? {
+        let device_hex = hex::encode(device);
+        let opened = settings
+            .invited
+            .get(&hex::encode(enrollment))
+            .and_then(|s| parse_32("secret", s).ok())
+            .and_then(|secret| {
+                let plain = unwrap(&derive(&secret, "request"), &enrollment, &sealed)?;
+                let request: JoinRequest = serde_json::from_slice(&plain).ok()?;
+                (request.device == device_hex && request.team == settings.team).then_some(
+                    OpenedRequest {
+                        enrollment,
+                        secret,
+                        request,
+                    },
+                )
+            });
+        out.push((
+            PendingDevice {
+                device_id: DeviceId::from_bytes(device).to_string(),
+                name: opened
+                    .as_ref()
+                    .map_or_else(String::new, |o| o.request.name.clone()),
+                enrollment_id: hex::encode(enrollment),
+                verifiable: opened.is_some(),
+            },
+            opened,
+        ));
+    }
+    Ok(out)
+}
+
+/// Admin: the devices that asked to join and wait for approval.
+pub fn pending(store: &mut Store) -> Result<Vec<PendingDevice>, SyncError> {
+    let settings = SyncSettings::load(store)?;
+    let remote = remote_of(&settings)?;
+    let state = refresh_log(store, &settings, &remote)?;
+    if !state.is_admin(store.device_id()) {
+        return Err(SyncError::NotAdmin("list devices waiting for approval"));
+    }
+    Ok(open_requests(&settings, &remote)?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect())
+}
+
+pub(crate) fn key_box_aad(team: &TeamId, device: &[u8; 16], epoch: u32) -> Vec<u8> {
+    let mut aad = b"qorgau/keybox/v2".to_vec();
+    aad.extend_from_slice(&team.0);
+    aad.extend_from_slice(device);
+    aad.extend_from_slice(&epoch.to_be_bytes());
+    aad
+}
+
+/// Seals each of `epochs`' keys to each member's key-agreement key (from the log).
+pub(crate) fn key_boxes_for(
+    team: &TeamId,
+    settings: &SyncSettings,
+    members: &[&Member],
+    epochs: &[u32],
+) -> Result<Vec<KeyBoxOut>, SyncError> {
+    let ring = settings.ring()?;
+    let mut boxes = Vec::new();
+    for member in members {
+        for &epoch in epochs {
+            let key = ring.get(epoch).ok_or_else(|| {
+                SyncError::Settings(format!("this device does not hold team key epoch {epoch}"))
+            })?;
+            let device = *member.device.as_bytes();
+            let blob = seal_to(
+                &member.keys.agree,
+                &key_box_aad(team, &device, epoch),
+                key.as_bytes(),
+            )?;
+            boxes.push((device, epoch, blob));
+        }
+    }
+    Ok(boxes)
+}
+
+/// Uploads key boxes; a box for a device the server does not know (a log member it lost or
+/// never had) is skipped rather than failing the others.
+pub(crate) fn upload_boxes(
+    remote: &Remote,
+    boxes: &[([u8; 16], u32, Vec<u8>)],
+) -> Result<(), SyncError> {
+    match remote.put_key_boxes(boxes) {
+        Err(SyncError::Server { status: 404, .. }) => {
+            for one in boxes {
+                match remote.put_key_boxes(std::slice::from_ref(one)) {
+                    Ok(()) | Err(SyncError::Server { status: 404, .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// Admin: approves a device that asked to join, after comparing the short authentication
+/// string the device shows (`sas`, read by its caseworker) with the one its request yields
+/// here. A wrong string approves nothing. Signs the device into the team log with `role`,
+/// lets the server accept its token and seals every team key to the key-agreement key the
+/// request carried.
+pub fn approve(
+    store: &mut Store,
+    device: DeviceId,
+    sas_given: &str,
+    role: Role,
+) -> Result<Member, SyncError> {
+    let mut settings = SyncSettings::load(store)?;
+    let remote = remote_of(&settings)?;
+    let state = refresh_log(store, &settings, &remote)?;
+    if !state.is_admin(store.device_id()) {
+        return Err(SyncError::NotAdmin("approve devices"));
+    }
+    let wanted = device.to_string();
+    let (listed, opened) = open_requests(&settings, &remote)?
+        .into_iter()
+        .find(|(p, _)| p.device_id == wanted)
+        .ok_or_else(|| {
+            SyncError::Settings(format!(
+                "device {device} has not asked to join (or its request expired)"
+            ))
+        })?;
+    let opened = opened.ok_or_else(|| {
+        SyncError::Settings(format!(
+            "the join request of device {device} does not open with an invitation of this \
+             workspace (enrollment {}): the admin who made its code approves it",
+            listed.enrollment_id
+        ))
+    })?;
+    let r = &opened.request;
+    let expected = sas(
+        &opened.secret,
+        &r.team,
+        &r.device,
+        &r.sign_key,
+        &r.agree_key,
+    );
+    if normalize_sas(sas_given) != expected {
+        return Err(SyncError::SasMismatch(format!("device {device}")));
+    }
+    let body = LogBody::DeviceAdded {
+        device: r.device.clone(),
+        name: r.name.clone(),
+        role,
+        sign_key: r.sign_key.clone(),
+        agree_key: r.agree_key.clone(),
+    };
+    let state = append_entries(store, &settings, &remote, &[body])?;
+    remote.approve_enrollment(&opened.enrollment)?;
+    if role == Role::Admin {
+        remote.set_admin(device.as_bytes(), true)?;
+    }
+    let member = state
+        .members
+        .get(&device)
+        .cloned()
+        .ok_or_else(|| SyncError::TeamLog("the approved device is not in the log".into()))?;
+    let epochs: Vec<u32> = state
+        .epochs
+        .keys()
+        .copied()
+        .filter(|e| settings.keys.contains_key(e))
+        .collect();
+    let boxes = key_boxes_for(&state.team, &settings, &[&member], &epochs)?;
+    upload_boxes(&remote, &boxes)?;
+    settings.invited.remove(&hex::encode(opened.enrollment));
+    settings.save(store, "device approved")?;
+    Ok(member)
+}
+
+pub(crate) fn remote_of(settings: &SyncSettings) -> Result<Remote, SyncError> {
     Remote::new(
         &settings.server,
         settings.fingerprint.as_deref(),
@@ -302,120 +700,228 @@ fn remote_of(settings: &SyncSettings) -> Result<Remote, SyncError> {
     )
 }
 
-/// Admin: the team's devices.
-pub fn devices(store: &Store) -> Result<Vec<RemoteDevice>, SyncError> {
+/// The team's members as the verified team log lists them (roles, and removals).
+pub fn devices(store: &mut Store) -> Result<Vec<Member>, SyncError> {
     let settings = SyncSettings::load(store)?;
-    if !settings.admin {
-        return Err(SyncError::NotAdmin("list devices"));
-    }
-    remote_of(&settings)?.devices()
-}
-
-fn key_box_aad(team: &TeamId, device: &[u8; 16], epoch: u32) -> Vec<u8> {
-    let mut aad = b"qorgau/keybox/v1".to_vec();
-    aad.extend_from_slice(&team.0);
-    aad.extend_from_slice(device);
-    aad.extend_from_slice(&epoch.to_be_bytes());
-    aad
-}
-
-/// Admin: revokes a device and rotates the team key, so the revoked device can read none of
-/// the changes made from now on. Every remaining invited device receives the new key wrapped
-/// under its own key. Returns the new key epoch.
-pub fn revoke(store: &mut Store, device: DeviceId) -> Result<u32, SyncError> {
-    let mut settings = SyncSettings::load(store)?;
-    if !settings.admin {
-        return Err(SyncError::NotAdmin("revoke devices"));
-    }
-    if device == store.device_id() {
-        return Err(SyncError::Settings(
-            "the admin device cannot revoke itself".into(),
-        ));
+    if settings.pending.is_some() {
+        return Err(awaiting(store, &settings));
     }
     let remote = remote_of(&settings)?;
-    let team = settings.team_id()?;
-    let revoked_hex = hex::encode(device.as_bytes());
-    // Who receives the new key is decided here, not by the server's word: never the device
-    // being revoked, and every other member must have a key this admin gave it.
-    let members = remote.devices()?;
-    let target = members
-        .iter()
-        .find(|d| d.device_id == revoked_hex)
-        .ok_or_else(|| SyncError::Settings(format!("device {device} is not in this team")))?;
-    let revoked_enrollment = target.enrollment_id.clone();
-    let mut recipients = Vec::new();
-    for d in &members {
-        if d.revoked || d.admin || d.device_id == revoked_hex {
-            continue;
-        }
-        let key = d
-            .enrollment_id
+    Ok(refresh_log(store, &settings, &remote)?
+        .members
+        .into_values()
+        .collect())
+}
+
+fn awaiting(store: &Store, settings: &SyncSettings) -> SyncError {
+    SyncError::AwaitingApproval {
+        device: store.device_id().to_string(),
+        sas: settings
+            .pending
             .as_ref()
-            .filter(|e| Some(*e) != revoked_enrollment.as_ref())
-            .and_then(|e| settings.invited.get(e))
-            .ok_or_else(|| {
-                SyncError::Settings(format!(
-                    "device {} was not invited from this workspace, so it could not receive \
-                     the new team key; nothing was revoked",
-                    d.device_id
-                ))
-            })?;
-        recipients.push((
-            parse_16("device_id", &d.device_id)?,
-            parse_32("device key", key)?,
+            .map(|p| p.sas.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// Admin: removes a device from the team log and rotates the team key, so the revoked device
+/// can read none of the changes made from now on, and its envelopes after the last one this
+/// admin applied (after pulling what the server holds) are refused by every member. The new key is sealed to every remaining
+/// member's key-agreement key as the log lists it — never to the server's list of devices.
+/// Any admin can remove another admin (a lost or stolen admin laptop), not the last one.
+/// Repeating a revocation whose key boxes did not all reach the server re-seals them under
+/// the same epoch. Returns the new key epoch.
+pub fn revoke(store: &mut Store, device: DeviceId) -> Result<u32, SyncError> {
+    // Apply what the server holds first: the device's envelopes this admin has applied are
+    // the last ones members accept from it.
+    {
+        let (link, _) = crate::engine::TeamLink::connect(store)?;
+        crate::engine::pull(store, &link, &mut crate::engine::SyncReport::default())?;
+    }
+    let mut settings = SyncSettings::load(store)?;
+    let me = store.device_id();
+    let remote = remote_of(&settings)?;
+    let mut state = refresh_log(store, &settings, &remote)?;
+    if !state.is_admin(me) {
+        return Err(SyncError::NotAdmin("revoke devices"));
+    }
+    if device == me {
+        return Err(SyncError::Settings(
+            "an admin device cannot revoke itself: another admin revokes it".into(),
         ));
     }
-    remote.revoke(device.as_bytes())?;
-    let epoch = settings.keys.keys().next_back().map_or(0, |e| e + 1);
-    let key = TeamKey::generate().map_err(|_| SyncError::Random)?;
-    // The new key is kept before anyone gets it, so a failure below can be repeated with
-    // the same key rather than a second one under the same epoch.
-    settings.keys.insert(epoch, hex::encode(key.as_bytes()));
-    if let Some(e) = &revoked_enrollment {
-        settings.invited.remove(e);
+    let member =
+        state.members.get(&device).cloned().ok_or_else(|| {
+            SyncError::Settings(format!("device {device} is not in the team log"))
+        })?;
+    let epoch = if member.is_current() {
+        let epoch = state.epochs.keys().next_back().map_or(0, |e| e + 1);
+        // The key is kept before anyone gets it; a revocation that failed before its log
+        // entries reached the server takes the same key again.
+        let key = match settings.keys.get(&epoch) {
+            Some(hex) => TeamKey::from_bytes(parse_32("keys", hex)?),
+            None => {
+                let key = TeamKey::generate().map_err(|_| SyncError::Random)?;
+                settings.keys.insert(epoch, hex::encode(key.as_bytes()));
+                settings.save(store, "team key rotated")?;
+                key
+            }
+        };
+        let last_seq = store.peer_position(device)?;
+        state = append_entries(
+            store,
+            &settings,
+            &remote,
+            &[
+                LogBody::DeviceRemoved {
+                    device: hex::encode(device.as_bytes()),
+                    last_seq,
+                },
+                LogBody::KeyEpochStarted {
+                    epoch,
+                    commitment: hex::encode(team_log::epoch_commitment(&state.team, epoch, &key)),
+                },
+            ],
+        )?;
+        epoch
+    } else {
+        *state.epochs.keys().next_back().unwrap_or(&0)
+    };
+    match remote.revoke(device.as_bytes()) {
+        Ok(()) | Err(SyncError::Server { status: 404, .. }) => {}
+        Err(e) => return Err(e),
     }
+    let recipients: Vec<&Member> = state.current_members().filter(|m| m.device != me).collect();
+    let boxes = key_boxes_for(&state.team, &settings, &recipients, &[epoch])?;
+    upload_boxes(&remote, &boxes)?;
+    settings.admin = state.is_admin(me);
     settings.save(store, "device revoked; team key rotated")?;
-    let mut boxes = Vec::new();
-    for (id, device_key) in recipients {
-        let blob = wrap(&device_key, &key_box_aad(&team, &id, epoch), key.as_bytes())?;
-        boxes.push((id, epoch, blob));
-    }
-    remote.put_key_boxes(&boxes)?;
     Ok(epoch)
 }
 
-/// Fetches team keys rotated since this device last looked; returns how many were new.
+/// Admin: makes a current member an admin (`add`) or takes it back to caseworker; signed
+/// into the team log, and the server lets it call the admin routes (or no longer).
+pub fn set_admin(store: &mut Store, device: DeviceId, add: bool) -> Result<Member, SyncError> {
+    let settings = SyncSettings::load(store)?;
+    let remote = remote_of(&settings)?;
+    let state = refresh_log(store, &settings, &remote)?;
+    if !state.is_admin(store.device_id()) {
+        return Err(SyncError::NotAdmin("change who is an admin"));
+    }
+    let body = if add {
+        LogBody::AdminAdded {
+            device: hex::encode(device.as_bytes()),
+        }
+    } else {
+        LogBody::AdminRemoved {
+            device: hex::encode(device.as_bytes()),
+            role: Role::Caseworker,
+        }
+    };
+    let state = append_entries(store, &settings, &remote, &[body])?;
+    remote.set_admin(device.as_bytes(), add)?;
+    state
+        .members
+        .get(&device)
+        .cloned()
+        .ok_or_else(|| SyncError::TeamLog("the device is not in the log".into()))
+}
+
+/// Completes a join once an admin approved it: the team log, verified from the genesis the
+/// code pinned, lists this device with the keys it generated, and the team keys sealed to
+/// it open and match the log's commitments.
+fn complete_join(
+    store: &mut Store,
+    settings: &mut SyncSettings,
+    remote: &Remote,
+) -> Result<TeamState, SyncError> {
+    let state = match refresh_log(store, settings, remote) {
+        Err(SyncError::Server { status: 401, .. }) => return Err(awaiting(store, settings)),
+        other => other?,
+    };
+    let me = store.device_id();
+    let mine = settings.secrets()?.public();
+    match state.members.get(&me) {
+        Some(m) if m.keys == mine && m.is_current() => {}
+        Some(_) => {
+            return Err(SyncError::TeamLog(
+                "the team log lists this device with other keys than it generated: someone \
+                 else used its code; ask the admin for a new one"
+                    .into(),
+            ));
+        }
+        None => return Err(awaiting(store, settings)),
+    }
+    receive_keys(store, settings, remote, &state)?;
+    let newest = state.epochs.keys().next_back().copied().unwrap_or(0);
+    if !settings.keys.contains_key(&newest) {
+        return Err(awaiting(store, settings));
+    }
+    settings.pending = None;
+    settings.admin = state.is_admin(me);
+    settings.save(store, "device enrolled")?;
+    Ok(state)
+}
+
+/// Fetches the team keys sealed to this device that it does not hold yet, and keeps those
+/// whose key matches the team log's commitment for their epoch (a box the server made up is
+/// ignored); returns how many were new.
 pub(crate) fn receive_keys(
     store: &mut Store,
     settings: &mut SyncSettings,
     remote: &Remote,
+    state: &TeamState,
 ) -> Result<usize, SyncError> {
-    if settings.admin {
-        return Ok(0);
-    }
     let team = settings.team_id()?;
-    let device_key = settings.device_key()?;
+    let secrets = settings.secrets()?;
     let own = *store.device_id().as_bytes();
     let mut new = 0;
     for (epoch, blob) in remote.key_boxes()? {
         if settings.keys.contains_key(&epoch) {
             continue;
         }
-        let key = unwrap(
-            device_key.as_bytes(),
-            &key_box_aad(&team, &own, epoch),
-            &blob,
-        )
-        .filter(|k| k.len() == 32)
-        .ok_or_else(|| SyncError::Payload {
-            device: "admin".into(),
-            reason: format!("the team key of epoch {epoch} does not open with this device's key"),
-        })?;
-        settings.keys.insert(epoch, hex::encode(key));
+        let Some(key) = secrets
+            .open_sealed(&key_box_aad(&team, &own, epoch), &blob)
+            .and_then(|k| <[u8; 32]>::try_from(k).ok())
+            .map(TeamKey::from_bytes)
+        else {
+            continue;
+        };
+        if !state.key_matches(epoch, &key) {
+            continue;
+        }
+        settings.keys.insert(epoch, hex::encode(key.as_bytes()));
         new += 1;
     }
     if new > 0 {
         settings.save(store, "team key received")?;
     }
     Ok(new)
+}
+
+/// The link of a round: the verified team, after completing a pending join and fetching
+/// keys. Returns the state and how many keys were new.
+pub(crate) fn connect_team(
+    store: &mut Store,
+    settings: &mut SyncSettings,
+    remote: &Remote,
+) -> Result<(TeamState, usize), SyncError> {
+    // A team joined before the team log has no device keys: say so first.
+    settings.secrets()?;
+    let before = settings.keys.len();
+    let state = if settings.pending.is_some() {
+        complete_join(store, settings, remote)?
+    } else {
+        refresh_log(store, settings, remote)?
+    };
+    let me = store.device_id();
+    if !state.members.get(&me).is_some_and(Member::is_current) {
+        return Err(SyncError::RemovedFromTeam);
+    }
+    receive_keys(store, settings, remote, &state)?;
+    if settings.admin != state.is_admin(me) {
+        settings.admin = state.is_admin(me);
+        settings.save(store, "admin role changed in the team log")?;
+    }
+    Ok((state, settings.keys.len() - before))
 }

@@ -140,17 +140,18 @@ pub struct DevicesReply {
     pub devices: Vec<DeviceRow>,
 }
 
-/// `POST /v1/enrollments` (admin).
+/// `POST /v1/enrollments` (admin). Nothing is wrapped for the code: keys reach the new
+/// device only after an admin approved it, sealed to the key the team log lists for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewEnrollment {
     pub enrollment_id: String,
     pub auth_hash: String,
-    pub wrapped: String,
     pub expires_in_seconds: i64,
 }
 
-/// `POST /v1/enrollments/redeem`.
+/// `POST /v1/enrollments/redeem`: a new device asks to join. Its token is good only once an
+/// admin approved the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedeemRequest {
@@ -158,6 +159,9 @@ pub struct RedeemRequest {
     /// The proof of possession of the code; the server keeps only its SHA-256.
     pub auth: String,
     pub device_id: String,
+    /// Base64 of the join request (the device's public keys and name), sealed under a key
+    /// derived from the code's secret: the server can neither read nor replace it.
+    pub request: String,
 }
 
 /// The reply to a redemption.
@@ -165,8 +169,66 @@ pub struct RedeemRequest {
 pub struct RedeemReply {
     pub token: String,
     pub team_id: String,
-    pub wrapped: String,
 }
+
+/// A join request waiting for an admin, as `GET /v1/enrollments/pending` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEnrollment {
+    pub enrollment_id: String,
+    pub device_id: String,
+    pub request: String,
+    pub expires_at: i64,
+}
+
+/// The reply to `GET /v1/enrollments/pending` (admin).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingReply {
+    pub enrollments: Vec<PendingEnrollment>,
+}
+
+/// One entry of the team log: its number and its JSON, opaque to the server (signed by an
+/// admin; members verify it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub seq: u64,
+    pub entry: String,
+}
+
+/// `POST /v1/log` (admin): entries to append, the first numbered `first_seq`, which must
+/// be the log's next number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogAppend {
+    pub first_seq: u64,
+    pub entries: Vec<String>,
+}
+
+/// The reply to `GET /v1/log?after=N`, and to an append (the entries then are empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogReply {
+    pub entries: Vec<LogEntry>,
+    /// The log's last number.
+    pub head: u64,
+}
+
+/// `GET /v1/log?after=N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogQuery {
+    #[serde(default)]
+    pub after: u64,
+}
+
+/// `POST /v1/devices/{id}/admin` (admin): whether the device may call the admin routes
+/// (the team log is what members trust; this only lets the server route the calls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetAdmin {
+    pub admin: bool,
+}
+
+/// Longest team log entry the server stores.
+pub const MAX_LOG_ENTRY_BYTES: usize = 16 * 1024;
 
 impl std::fmt::Debug for RedeemReply {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -233,7 +295,7 @@ mod tests {
     #[test]
     fn a_reply_missing_a_field_is_an_error_not_a_default() {
         assert!(serde_json::from_str::<PushReply>("{}").is_err());
-        assert!(serde_json::from_str::<RedeemReply>(r#"{"token": "t", "team_id": "x"}"#).is_err());
+        assert!(serde_json::from_str::<RedeemReply>(r#"{"token": "t"}"#).is_err());
         assert!(
             serde_json::from_str::<DeviceRow>(
                 r#"{"device_id": "d", "admin": true, "last_seq": 1, "enrollment_id": null}"#

@@ -19,7 +19,12 @@ pub async fn enroll_device(
     state: State<'_, AppState>,
     code: String,
 ) -> Result<SyncStatus, CoreError> {
-    state.run(move |ws| ws.enroll_device(code.trim())).await
+    state
+        .run(move |ws| {
+            ws.enroll_device(code.trim())?;
+            ws.sync_status()
+        })
+        .await
 }
 
 #[tauri::command]

@@ -31,8 +31,50 @@ fn team() -> (tempfile::TempDir, Ws, Ws) {
         .unwrap()
         .to_string();
     assert!(code.starts_with("QRG1-"), "{code}");
-    let status = b.json(&["device", "enroll", &code]);
+    let pending = b.json(&["device", "enroll", &code]);
+    assert_eq!(pending["status"], json!("pending_approval"), "{pending}");
+    let device = pending["device_id"].as_str().unwrap().to_string();
+    let sas = pending["sas"].as_str().unwrap().to_string();
+    assert_eq!(sas.len(), 6, "{sas}");
+    // Until the admin approves, the new laptop says what to do, and nothing syncs.
+    let early = b.run(&["sync"]);
+    assert_ne!(early.status.code(), Some(0));
+    assert!(
+        text(&early.stderr).contains(&sas),
+        "{}",
+        text(&early.stderr)
+    );
+    let listed = a.json(&["device", "pending"]);
+    assert_eq!(listed[0]["device_id"], json!(device), "{listed}");
+    assert_eq!(listed[0]["verifiable"], json!(true), "{listed}");
+    // A wrong string approves nothing.
+    let wrong = if sas == "000000" { "111111" } else { "000000" };
+    let refused = a.run(&["device", "approve", &device, "--sas", wrong]);
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(
+        text(&refused.stderr).contains("does not match"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let approved = a.json(&["device", "approve", &device, "--sas", &sas]);
+    assert_eq!(approved["role"], json!("caseworker"), "{approved}");
+    b.json(&["sync"]);
+    let status = b.json(&["sync", "--status"]);
     assert_eq!(status["admin"], json!(false));
+    assert_eq!(status["in_team"], json!(true));
+    assert!(status.get("pending_approval").is_none(), "{status}");
+    let roles = a.json(&["device", "list"]);
+    let roles: Vec<&str> = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles.len(), 2);
+    assert!(
+        roles.contains(&"admin") && roles.contains(&"caseworker"),
+        "{roles:?}"
+    );
     // The code is single-use.
     let c = Ws::new();
     let again = c.run(&["device", "enroll", &code]);
@@ -266,9 +308,17 @@ fn enrolling_a_workspace_with_workers_needs_merge_existing_and_names_the_server(
         text(&out.stderr)
     );
     assert_eq!(b.json(&["sync", "--status"])["in_team"], json!(false));
-    let status = b.json(&["device", "enroll", &code, "--merge-existing"]);
-    assert_eq!(status["in_team"], json!(true));
+    let pending = b.json(&["device", "enroll", &code, "--merge-existing"]);
+    assert_eq!(pending["status"], json!("pending_approval"));
+    a.json(&[
+        "device",
+        "approve",
+        pending["device_id"].as_str().unwrap(),
+        "--sas",
+        pending["sas"].as_str().unwrap(),
+    ]);
     let status = b.json(&["sync", "--status"]);
+    assert_eq!(status["in_team"], json!(true));
     assert_eq!(status["quarantined"], json!([]), "{status}");
     assert_eq!(status["held_changes"], json!(0), "{status}");
     assert_eq!(status["clock_offset_ms"], Value::Null, "no round yet");
@@ -276,4 +326,73 @@ fn enrolling_a_workspace_with_workers_needs_merge_existing_and_names_the_server(
     let status = b.json(&["sync", "--status"]);
     let offset = status["clock_offset_ms"].as_i64().unwrap();
     assert!(offset.abs() < 5_000, "one machine, one clock: {offset}");
+}
+
+#[test]
+fn a_second_admin_and_a_recovery_kit_replace_a_lost_admin_laptop() {
+    let (server_dir, url, operator_token) = server();
+    let a = Ws::new();
+    let kit = server_dir.path().join("recovery-kit.txt");
+    a.json(&[
+        "team",
+        "create",
+        "--server",
+        &url,
+        "--operator-token",
+        &operator_token,
+        "--recovery-kit",
+        kit.to_str().unwrap(),
+    ]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&kit).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let document = std::fs::read_to_string(&kit).unwrap();
+    assert!(document.contains("QRK1-"), "{document}");
+    assert!(document.contains("team recover"), "{document}");
+    // A second laptop joins and becomes an admin, then a caseworker again.
+    let b = Ws::new();
+    let code = a.json(&["device", "invite"])["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pending = b.json(&["device", "enroll", &code]);
+    let b_id = pending["device_id"].as_str().unwrap().to_string();
+    a.json(&[
+        "device",
+        "approve",
+        &b_id,
+        "--sas",
+        pending["sas"].as_str().unwrap(),
+    ]);
+    b.json(&["sync"]);
+    let promoted = a.json(&["team", "admins", "add", &b_id]);
+    assert_eq!(promoted["role"], json!("admin"), "{promoted}");
+    b.json(&["sync"]);
+    assert_eq!(b.json(&["sync", "--status"])["admin"], json!(true));
+    let demoted = b.json(&["team", "admins", "remove", &b_id]);
+    assert_eq!(demoted["role"], json!("caseworker"), "{demoted}");
+    // The admin laptop is lost: a new workspace recovers with the kit and revokes it.
+    let c = Ws::new();
+    let status = c.json(&["team", "recover", "--kit", kit.to_str().unwrap()]);
+    assert_eq!(status["admin"], json!(true), "{status}");
+    let a_id = a.json(&["sync", "--status"])["device"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let revoked = c.json(&["device", "revoke", &a_id]);
+    assert_eq!(revoked["key_epoch"], json!(1), "{revoked}");
+    let listed = c.json(&["device", "list"]);
+    let a_row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["device_id"].as_str().unwrap().replace('-', "") == a_id.replace('-', ""))
+        .unwrap()
+        .clone();
+    assert!(a_row["removed_after"].is_u64(), "{a_row}");
+    let refused = a.run(&["sync"]);
+    assert_eq!(refused.status.code(), Some(6), "{}", text(&refused.stderr));
 }

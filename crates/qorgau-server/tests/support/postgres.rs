@@ -154,6 +154,11 @@ impl Postgres {
 
     /// Runs one statement with `psql` and returns its unaligned output.
     pub fn psql(&self, sql: &str) -> String {
+        self.psql_in("postgres", sql)
+    }
+
+    /// Runs one statement with `psql` in `database` and returns its unaligned output.
+    pub fn psql_in(&self, database: &str, sql: &str) -> String {
         let port = self.port.to_string();
         let out = Command::new(self.bin.join("psql"))
             .args([
@@ -164,7 +169,7 @@ impl Postgres {
                 "-U",
                 "qorgau",
                 "-d",
-                "postgres",
+                database,
             ])
             .args(["-At", "-c", sql])
             .output()

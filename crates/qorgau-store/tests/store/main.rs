@@ -12,4 +12,5 @@ mod letters;
 mod replica;
 mod search;
 mod support;
+mod team_log;
 mod workers;

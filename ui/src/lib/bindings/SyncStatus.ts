@@ -4,7 +4,12 @@ import type { QuarantinedEnvelope } from "./QuarantinedEnvelope";
 /**
  * Where this workspace stands with its team.
  */
-export type SyncStatus = { in_team: boolean, server: string | null, team: string | null, device: string, admin: boolean, key_epoch: number | null, 
+export type SyncStatus = { in_team: boolean, server: string | null, team: string | null, device: string, admin: boolean, 
+/**
+ * Between `device enroll` and the round after the admin's approval: the short
+ * authentication string to read to the admin.
+ */
+pending_approval?: string | null, key_epoch: number | null, 
 /**
  * Local changes the server does not hold yet.
  */
