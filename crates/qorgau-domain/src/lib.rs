@@ -13,6 +13,7 @@ pub mod merge;
 pub mod mission;
 pub mod names;
 pub mod validation;
+pub mod wages;
 pub mod worker;
 
 pub use agency::{Agency, AgencyKind};
