@@ -134,6 +134,11 @@ pub enum Command {
         #[command(flatten)]
         out: Out,
     },
+    /// Calculators that need no workspace: `calc wages --json FILE` computes a wage claim.
+    Calc {
+        #[command(subcommand)]
+        what: CalcWhat,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -282,6 +287,13 @@ pub enum WorkerAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum CalcWhat {
+    /// The wage claim: unpaid wages, minimum-wage shortfall, weekly holiday allowance,
+    /// severance, 20 % delay interest and prescription, each line with its statute.
+    Wages(JsonInput),
+}
+
+#[derive(Debug, Subcommand)]
 pub enum CaseAction {
     /// Open a case; prints the new id.
     Add(JsonInput),
@@ -326,6 +338,27 @@ pub enum CaseAction {
         /// When it happened (YYYY-MM-DD); today by default.
         #[arg(long)]
         date: Option<String>,
+    },
+    /// Compute the wage claim for the case; `--save` stores it on the case (it syncs) and
+    /// writes the total to amount_claimed_krw.
+    Calc {
+        id: String,
+        #[command(flatten)]
+        input: JsonInput,
+        #[arg(long)]
+        save: bool,
+    },
+    /// The case's legal deadlines (from its facts and its latest saved wage computation).
+    Deadlines {
+        #[command(flatten)]
+        out: Out,
+        id: String,
+        /// Mark this deadline (its key) done.
+        #[arg(long, value_name = "KEY")]
+        done: Option<String>,
+        /// Mark this deadline (its key) open again.
+        #[arg(long, value_name = "KEY", conflicts_with = "done")]
+        reopen: Option<String>,
     },
     /// Move the case through its workflow.
     Status {

@@ -5,7 +5,7 @@ use crate::args::{
     WorkerAction,
 };
 use crate::output::{Failure, emit};
-use crate::{agencies, letters, sync};
+use crate::{agencies, casework, letters, sync};
 use crate::{bench, bench_letters, bench_sync};
 use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
@@ -66,6 +66,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             cases,
             seed,
         } => demo_workspace(cli, cli.json || out.json, *workers, *cases, *seed),
+        Command::Calc { what } => casework::calc(cli, what),
         Command::Letter { action } => letters::letter(cli, action),
         Command::Mission { action } => letters::mission(cli, action),
         Command::Agency { action } => agencies::agency(cli, action),
@@ -470,6 +471,21 @@ fn case(cli: &Cli, action: &CaseAction) -> Result<()> {
                 entry_id.to_string()
             });
         }
+        CaseAction::Calc { id, input, save } => {
+            casework::case_calc(cli, &id_arg("case id", id)?, input, *save)?
+        }
+        CaseAction::Deadlines {
+            out,
+            id,
+            done,
+            reopen,
+        } => casework::deadlines(
+            cli,
+            cli.json || out.json,
+            id_arg("case id", id)?,
+            done.as_deref(),
+            reopen.as_deref(),
+        )?,
         CaseAction::Status {
             out,
             id,

@@ -5,6 +5,7 @@
 pub mod agency;
 pub mod attachment;
 pub mod case;
+pub mod deadlines;
 pub mod hlc;
 pub mod ids;
 pub mod issues;
@@ -23,7 +24,8 @@ pub use case::{
 };
 pub use hlc::{Hlc, HlcClock, MAX_REMOTE_SKEW_MS};
 pub use ids::{
-    AgencyId, AttachmentId, CaseId, DeviceId, LetterId, TaskId, TimelineEntryId, WorkerId,
+    AgencyId, AttachmentId, CaseId, DeviceId, LetterId, TaskId, TimelineEntryId, WageCalcId,
+    WorkerId,
 };
 pub use issues::{IssueCode, Severity, ValidationIssue, ValidationReport};
 pub use letter::{LetterRecord, LetterStatus, RegistryNumber};

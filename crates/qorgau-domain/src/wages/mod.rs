@@ -226,7 +226,12 @@ pub fn compute(input: &WageClaimInput) -> Result<WageClaim, ValidationReport> {
             year: m.ym.year,
             note: String::new(),
         };
-        if let Some((_, earned, paid)) = c.months.iter().find(|(ym, _, _)| *ym == m.ym) {
+        // The claim covers the months the caseworker entered: for those the wages earned
+        // and paid are known, so the shortfall and the holiday allowance can be told too.
+        let Some((_, earned, paid)) = c.months.iter().find(|(ym, _, _)| *ym == m.ym) else {
+            continue;
+        };
+        {
             if earned > paid {
                 let mut o = base(ClaimItem::UnpaidWages, earned - paid);
                 o.note = format!("{}: earned KRW {earned}, paid KRW {paid}", m.ym);

@@ -195,6 +195,11 @@ fn a_year_missing_from_the_table_is_a_warning_and_no_shortfall() {
         last_day: None,
         hourly_wage: Some(8_000),
         as_of: d("2020-02-20"),
+        months: vec![
+            month("2019-11", 1_672_000, 1_672_000),
+            month("2019-12", 1_672_000, 1_672_000),
+            month("2020-01", 1_672_000, 1_672_000),
+        ],
         ..base()
     };
     let claim = compute(&input).unwrap();
@@ -205,8 +210,8 @@ fn a_year_missing_from_the_table_is_a_warning_and_no_shortfall() {
         .collect();
     assert_eq!(missing.len(), 1);
     assert!(missing[0].message.contains("2019"));
-    // Only January 2020 (payday 2020-02-10) is due: (8,590 − 8,000) × 2,880 × 31 ÷ 420 =
-    // 125,417.14 → 125,417; November and December 2019 have no figure.
+    // January 2020 (payday 2020-02-10): (8,590 − 8,000) × 2,880 × 31 ÷ 420 = 125,417.14 →
+    // 125,417; November and December 2019 have no figure.
     assert_eq!(claim.min_wage_shortfall_krw, 125_417);
 }
 
