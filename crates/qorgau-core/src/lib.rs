@@ -9,6 +9,7 @@ pub mod identifiers;
 pub mod jurisdiction;
 pub mod letter_data;
 mod letters;
+pub mod safeguards;
 mod sync;
 mod views;
 mod workspace;

@@ -180,7 +180,7 @@ pub fn for_case(case: &CaseRecord, unpaid_paydays: &[NaiveDate]) -> Vec<Deadline
         }
     }
     for d in &mut out {
-        if case.deadlines_done.iter().any(|k| *k == d.key) {
+        if case.deadlines_done.contains(&d.key) {
             d.done = true;
         }
     }

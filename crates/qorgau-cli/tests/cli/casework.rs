@@ -204,3 +204,55 @@ fn a_saved_computation_syncs_with_its_deadlines_and_shows_on_the_dashboard() {
         a.json(&["case", "deadlines", &case])
     );
 }
+
+#[test]
+fn a_letter_shows_the_channel_notice_and_records_the_stay_status_choice() {
+    let ws = Ws::new();
+    let case = wage_case(&ws);
+    assert_ok(&ws.run(&["agency", "import"]));
+    super::letters::set_mission(&ws);
+    let agency = super::letters::labour_office(&ws);
+    // The saved computation gives the letter its amount.
+    assert_ok(&ws.with_file(&["case", "calc", &case, "--save"], &example()));
+    let spec = [
+        "--case",
+        case.as_str(),
+        "--template",
+        "wage_arrears",
+        "--agency",
+        agency.as_str(),
+    ];
+    let register = |extra: &[&str]| {
+        let mut args = vec!["--json", "letter", "register"];
+        args.extend(spec);
+        args.extend(extra);
+        let out = ws.run(&args);
+        assert_ok(&out);
+        let notice = text(&out.stderr);
+        let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+        (notice, record)
+    };
+    let (notice, withheld) = register(&[]);
+    assert!(notice.contains("notice (labour_office)"), "{notice}");
+    assert!(notice.contains("6 November 2025"), "{notice}");
+    assert!(notice.contains("Stay status: withheld"), "{notice}");
+    assert_eq!(withheld["data"]["safeguard.stay_status"], json!("withheld"));
+    assert_eq!(
+        withheld["data"]["safeguard.reporting_duty"],
+        json!("exempt_for_wage_victims")
+    );
+    let amount = withheld["data"]["case.amount_claimed_krw"]
+        .as_str()
+        .unwrap();
+    assert!(amount.contains("9,309,631"), "{amount}");
+    let (notice, stated) = register(&["--state-stay-status"]);
+    assert!(notice.contains("Stay status: stated"), "{notice}");
+    assert_eq!(stated["data"]["safeguard.stay_status"], json!("stated"));
+
+    // The registry shows the choice per letter.
+    let list = ws.run(&["letter", "list", "--case", &case]);
+    assert_ok(&list);
+    let lines = text(&list.stdout);
+    assert!(lines.contains("stay status: withheld"), "{lines}");
+    assert!(lines.contains("stay status: stated"), "{lines}");
+}
