@@ -347,6 +347,12 @@ pub enum CaseAction {
         input: JsonInput,
         #[arg(long)]
         save: bool,
+        /// Also write the breakdown as a PDF enclosure (붙임) to this file.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// The enclosure's language: `ko` or `en`.
+        #[arg(long, default_value = "ko")]
+        lang: String,
     },
     /// The case's legal deadlines (from its facts and its latest saved wage computation).
     Deadlines {

@@ -6,7 +6,10 @@ use crate::output::{Failure, emit};
 use qorgau_core::casework::{calc_wages, wage_input};
 use qorgau_core::domain::CaseId;
 use qorgau_core::domain::wages::WageClaim;
+use qorgau_core::wage_enclosure::EnclosureLanguage;
+use qorgau_core::{CoreError, ErrorCode};
 use serde_json::{Value, json};
+use std::path::Path;
 
 type Result<T> = std::result::Result<T, Failure>;
 
@@ -21,10 +24,31 @@ pub fn calc(cli: &Cli, what: &CalcWhat) -> Result<()> {
     }
 }
 
-pub fn case_calc(cli: &Cli, case: &CaseId, input: &JsonInput, save: bool) -> Result<()> {
+pub fn case_calc(
+    cli: &Cli,
+    case: &CaseId,
+    input: &JsonInput,
+    save: bool,
+    pdf: Option<(&Path, &str)>,
+) -> Result<()> {
+    let lang = pdf
+        .map(|(_, lang)| {
+            EnclosureLanguage::parse(lang)
+                .ok_or_else(|| Failure::Usage(format!("--lang: {lang:?} is not `ko` or `en`")))
+        })
+        .transpose()?;
     let input = wage_input(read_json(input)?)?;
     let mut ws = open(cli)?;
     let (id, claim) = ws.case_wage_calc(*case, &input, save)?;
+    if let (Some((path, _)), Some(lang)) = (pdf, lang) {
+        let bytes = ws.wage_breakdown_pdf(*case, &input, &claim, lang)?;
+        std::fs::write(path, bytes).map_err(|e| {
+            Failure::Core(CoreError::new(
+                ErrorCode::Storage,
+                format!("cannot write {}: {e}", path.display()),
+            ))
+        })?;
+    }
     let mut value = serde_json::to_value(&claim).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {
         map.insert("calc_id".into(), json!(id));

@@ -471,9 +471,19 @@ fn case(cli: &Cli, action: &CaseAction) -> Result<()> {
                 entry_id.to_string()
             });
         }
-        CaseAction::Calc { id, input, save } => {
-            casework::case_calc(cli, &id_arg("case id", id)?, input, *save)?
-        }
+        CaseAction::Calc {
+            id,
+            input,
+            save,
+            pdf,
+            lang,
+        } => casework::case_calc(
+            cli,
+            &id_arg("case id", id)?,
+            input,
+            *save,
+            pdf.as_deref().map(|p| (p, lang.as_str())),
+        )?,
         CaseAction::Deadlines {
             out,
             id,

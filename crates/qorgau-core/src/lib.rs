@@ -12,6 +12,7 @@ mod letters;
 pub mod safeguards;
 mod sync;
 mod views;
+pub mod wage_enclosure;
 mod workspace;
 
 pub use error::{CoreError, ErrorCode};

@@ -256,3 +256,52 @@ fn a_letter_shows_the_channel_notice_and_records_the_stay_status_choice() {
     assert!(lines.contains("stay status: withheld"), "{lines}");
     assert!(lines.contains("stay status: stated"), "{lines}");
 }
+
+#[test]
+fn the_breakdown_is_written_as_a_pdf_enclosure_in_korean_and_english() {
+    let ws = Ws::new();
+    let case = wage_case(&ws);
+    let dir = ws.path.parent().unwrap().to_path_buf();
+    for (lang, words) in [
+        ("ko", ["붙임 임금 등 체불 내역", "퇴직금", "9,309,631원"]),
+        (
+            "en",
+            [
+                "breakdown of the wage claim",
+                "Severance pay",
+                "KRW 9,309,631",
+            ],
+        ),
+    ] {
+        let pdf = dir.join(format!("breakdown-{lang}.pdf"));
+        let out = ws.with_file(
+            &[
+                "case",
+                "calc",
+                &case,
+                "--pdf",
+                pdf.to_str().unwrap(),
+                "--lang",
+                lang,
+            ],
+            &example(),
+        );
+        assert_ok(&out);
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        let extracted = Command::new("pdftotext")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils) is installed on the project's machines");
+        let page = text(&extracted.stdout);
+        for w in words {
+            assert!(page.contains(w), "{lang}: {w:?} missing in {page}");
+        }
+    }
+    let out = ws.with_file(
+        &["case", "calc", &case, "--pdf", "/dev/null", "--lang", "kk"],
+        &example(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
