@@ -36,12 +36,12 @@ pub fn calc_wages(input: &WageClaimInput) -> Result<WageClaim> {
     wages::compute(input).map_err(|report| CoreError::invalid(report.issues))
 }
 
-/// A computation saved on a case.
+/// A computation on a case: its result and, when saved, its id.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct SavedWageCalc {
-    pub id: WageCalcId,
-    pub result: WageClaim,
+pub struct CaseWageCalc {
+    pub calc_id: Option<WageCalcId>,
+    pub claim: WageClaim,
 }
 
 impl Workspace {

@@ -15,6 +15,7 @@ mod views;
 pub mod wage_enclosure;
 mod workspace;
 
+pub use casework::CaseWageCalc;
 pub use error::{CoreError, ErrorCode};
 pub use letter_data::LetterExtras;
 pub use letters::{

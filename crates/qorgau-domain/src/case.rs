@@ -161,7 +161,7 @@ pub struct CaseRecord {
     pub moel_confirmed_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detained_on: Option<NaiveDate>,
-    /// When the detaining authority notified the mission (VCCR Art. 36(1)(b)).
+    /// When the detaining authority notified the mission (VCCR Art. 36).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consular_notified_on: Option<NaiveDate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -41,7 +41,7 @@ const SIMPLIFIED: Rule = Rule {
     source: "easylaw.go.kr csmSeq=1753",
 };
 const CONSULAR: Rule = Rule {
-    rule: "the detaining authorities must inform the consular post without delay and the national may be visited (VCCR Art. 36(1)(b), (c)): confirm the notification and request access at once",
+    rule: "the detaining authorities must inform the consular post without delay and the national may be visited (VCCR Art. 36): confirm the notification and request access at once",
     source: "VCCR 1963 Art. 36, text at bits.de/ac-archive/voelkerrecht/on/consul.htm",
 };
 const RECORDED: Rule = Rule {

@@ -270,7 +270,7 @@ pub fn compute(input: &WageClaimInput) -> Result<WageClaim, ValidationReport> {
     if c.weekly_minutes < rules::FIFTEEN_HOURS {
         warnings.push(ClaimWarning {
             code: "under_15_hours".into(),
-            message: "under 15 contractual hours a week: no weekly paid holiday (LSA Art. 18(3)) and no severance (ERBSA Art. 4)".into(),
+            message: "under 15 contractual hours a week: no weekly paid holiday (LSA Art. 18(3)) and no severance (ERBSA; askkorealaw.com 2024/09/12)".into(),
         });
     }
     match severance::severance(&c, &months, &owed) {

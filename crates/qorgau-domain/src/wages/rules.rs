@@ -29,7 +29,7 @@ pub const WEEKLY_HOLIDAY: Rule = Rule {
 
 pub const SEVERANCE: Rule = Rule {
     rule: "≥ 1 year of service and ≥ 15 contractual hours a week: average daily wage (wages of the 3 calendar months before the termination date ÷ the days of that period, at least the ordinary daily wage) × 30 × days of service ÷ 365, less severance paid; due 14 days after leaving",
-    statute: "근로자퇴직급여 보장법 제4조, 제8조제1항, 제9조 (Employee Retirement Benefit Security Act Arts. 4, 8(1), 9)",
+    statute: "근로자퇴직급여 보장법 제8조제1항, 제9조 (Employee Retirement Benefit Security Act Arts. 8(1), 9)",
     source: "easylaw.go.kr csmSeq=1111 ccfNo=3; askkorealaw.com/2024/09/12/korea-severance-pay",
 };
 
@@ -47,7 +47,7 @@ pub const INTEREST_IN_SERVICE: Rule = Rule {
 
 pub const PRESCRIPTION: Rule = Rule {
     rule: "a wage claim lapses 3 years after its payday (severance: after the termination date); left out of the total. A labour-office petition does not stop prescription; a civil action does",
-    statute: "근로기준법 제49조 (LSA Art. 49); 근로자퇴직급여 보장법 제10조",
+    statute: "근로기준법 제49조 (LSA Art. 49)",
     source: "k-labor.co.kr items_idx=5621 and 6934; k-labor.com notice idx1=200",
 };
 

@@ -1,4 +1,4 @@
-//! Severance pay (퇴직금): ERBSA Arts. 4, 8(1), 9 (REFERENCE §2.2).
+//! Severance pay (퇴직금): ERBSA Arts. 8(1), 9 (REFERENCE §2.2).
 
 use super::input::{Checked, Pay};
 use super::{ClaimItem, ClaimWarning, EmployedMonth, Owed, floor_div, rules};
@@ -72,7 +72,7 @@ pub(super) fn severance(c: &Checked, months: &[EmployedMonth], owed: &[Owed]) ->
     if c.weekly_minutes < rules::FIFTEEN_HOURS {
         return not_owed(
             "severance_under_15_hours",
-            "no severance: under 15 contractual hours a week (ERBSA Art. 4)".into(),
+            "no severance: under 15 contractual hours a week".into(),
         );
     }
     // The termination date is the day after the last day worked.
@@ -82,7 +82,7 @@ pub(super) fn severance(c: &Checked, months: &[EmployedMonth], owed: &[Owed]) ->
         return not_owed(
             "severance_under_one_year",
             format!(
-                "no severance: {} days of service from {} to {last}, less than 1 year (ERBSA Art. 4)",
+                "no severance: {} days of service from {} to {last}, less than 1 year",
                 (termination - c.start).num_days(),
                 c.start
             ),
