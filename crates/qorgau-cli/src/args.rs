@@ -366,6 +366,28 @@ pub enum CaseAction {
         #[arg(long, value_name = "KEY", conflicts_with = "done")]
         reopen: Option<String>,
     },
+    /// Add a checklist or log entry: a repatriation item's status, a detention visit, a
+    /// contact with the next of kin (`{"kind": "kin_contact", …}`).
+    Log {
+        id: String,
+        #[command(flatten)]
+        input: JsonInput,
+    },
+    /// The case's checklist and log entries, oldest first.
+    Logs {
+        #[command(flatten)]
+        out: Out,
+        id: String,
+        /// `repatriation_item`, `detention_visit` or `kin_contact`.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// The repatriation checklist: every document and cost with its status.
+    Checklist {
+        #[command(flatten)]
+        out: Out,
+        id: String,
+    },
     /// Move the case through its workflow.
     Status {
         #[command(flatten)]

@@ -2,10 +2,11 @@
 
 use crate::error::{CoreError, ErrorCode};
 use crate::workspace::Workspace;
+use qorgau_domain::caselog::{CaseLogEntry, ChecklistItem};
 use qorgau_domain::deadlines::Deadline;
 use qorgau_domain::wages::{self, WageClaim, WageClaimInput};
-use qorgau_domain::{CaseId, IssueCode, ValidationIssue, WageCalcId};
-use qorgau_store::WageCalcRecord;
+use qorgau_domain::{CaseId, IssueCode, TimelineEntryId, ValidationIssue, WageCalcId};
+use qorgau_store::{CaseLogRecord, WageCalcRecord};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -89,5 +90,37 @@ impl Workspace {
         }
         self.update_case(case, serde_json::json!({ "deadlines_done": keys }))?;
         Ok(())
+    }
+}
+
+impl Workspace {
+    /// Adds a checklist or log entry (`{"kind": "repatriation_item" | "detention_visit" |
+    /// "kin_contact", …}`) to the case; the case's deadlines follow.
+    pub fn add_case_log(&mut self, case: CaseId, entry: Value) -> Result<TimelineEntryId> {
+        let entry: CaseLogEntry = serde_json::from_value(entry).map_err(|e| {
+            let text = e.to_string();
+            let field = text
+                .split('`')
+                .nth(1)
+                .filter(|f| !f.contains(' '))
+                .unwrap_or("entry")
+                .to_string();
+            CoreError::invalid(vec![ValidationIssue::error(
+                field,
+                IssueCode::OutOfRange,
+                text,
+            )])
+        })?;
+        Ok(self.store.add_case_log(case, &entry)?)
+    }
+
+    /// The case's checklist and log entries, oldest first; only `kind`'s when given.
+    pub fn case_logs(&self, case: CaseId, kind: Option<&str>) -> Result<Vec<CaseLogRecord>> {
+        Ok(self.store.case_logs(case, kind)?)
+    }
+
+    /// The repatriation checklist: every item with its status, cost and payer.
+    pub fn repatriation_checklist(&self, case: CaseId) -> Result<Vec<ChecklistItem>> {
+        Ok(self.store.repatriation_checklist(case)?)
     }
 }

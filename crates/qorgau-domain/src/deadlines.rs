@@ -53,6 +53,11 @@ const DEATH: Rule = Rule {
     source: "Qorgau issue 14 (death and repatriation checklist)",
 };
 
+const KIN: Rule = Rule {
+    rule: "the date the caseworker set at the last contact with the next of kin",
+    source: "the case's next-of-kin contact log",
+};
+
 /// The death and repatriation steps, each a deadline on the day of death.
 pub const DEATH_STEPS: &[(&str, &str)] = &[
     (
@@ -89,11 +94,22 @@ fn deadline(key: String, title: String, due_on: NaiveDate, rule: &Rule) -> Deadl
     }
 }
 
-/// The deadlines of a case from its facts and the paydays its latest wage calculation found
-/// unpaid (and not yet prescribed), earliest first.
-pub fn for_case(case: &CaseRecord, unpaid_paydays: &[NaiveDate]) -> Vec<Deadline> {
+/// Facts kept outside the case record: from its latest saved wage calculation and from its
+/// checklists and logs (`crate::caselog`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecordedFacts {
+    /// Unpaid, unprescribed paydays (and the termination date for severance).
+    pub unpaid_paydays: Vec<NaiveDate>,
+    /// The next update the family is due, from the newest next-of-kin contact.
+    pub next_kin_update: Option<NaiveDate>,
+    /// Deadline keys the repatriation checklist has settled (received or not needed).
+    pub settled: Vec<String>,
+}
+
+/// The deadlines of a case from its facts and its recorded facts, earliest first.
+pub fn for_case(case: &CaseRecord, recorded: &RecordedFacts) -> Vec<Deadline> {
     let mut out = Vec::new();
-    for payday in unpaid_paydays {
+    for payday in &recorded.unpaid_paydays {
         if let Some(lapse) = payday.checked_add_months(Months::new(36)) {
             out.push(deadline(
                 format!("prescription:{payday}"),
@@ -179,8 +195,16 @@ pub fn for_case(case: &CaseRecord, unpaid_paydays: &[NaiveDate]) -> Vec<Deadline
             ));
         }
     }
+    if let Some(on) = recorded.next_kin_update {
+        out.push(deadline(
+            "kin_update".into(),
+            "Next update due to the family".into(),
+            on,
+            &KIN,
+        ));
+    }
     for d in &mut out {
-        if case.deadlines_done.contains(&d.key) {
+        if case.deadlines_done.contains(&d.key) || recorded.settled.contains(&d.key) {
             d.done = true;
         }
     }
@@ -205,7 +229,10 @@ mod tests {
             moel_confirmed_on: Some(d("2025-12-01")),
             ..CaseRecord::default()
         };
-        let paydays = [d("2025-09-10"), d("2025-10-10")];
+        let paydays = RecordedFacts {
+            unpaid_paydays: vec![d("2025-09-10"), d("2025-10-10")],
+            ..RecordedFacts::default()
+        };
         let list = for_case(&case, &paydays);
         let due =
             |list: &[Deadline], key: &str| list.iter().find(|x| x.key == key).map(|x| x.due_on);
@@ -223,7 +250,11 @@ mod tests {
 
         case.last_day_worked = Some(d("2025-10-31"));
         case.deadlines_done = vec!["daejigeup_moel".into()];
-        let list = for_case(&case, &paydays[..1]);
+        let first = RecordedFacts {
+            unpaid_paydays: vec![d("2025-09-10")],
+            ..RecordedFacts::default()
+        };
+        let list = for_case(&case, &first);
         assert_eq!(due(&list, "final_pay"), Some(d("2025-11-14")));
         assert_eq!(due(&list, "prescription:2025-10-10"), None);
         assert!(
@@ -242,7 +273,7 @@ mod tests {
             hearing_on: Some(d("2026-02-01")),
             ..CaseRecord::default()
         };
-        let list = for_case(&case, &[]);
+        let list = for_case(&case, &RecordedFacts::default());
         let notice = list
             .iter()
             .find(|x| x.key == "consular_notification")
@@ -256,7 +287,7 @@ mod tests {
         );
         case.consular_notified_on = Some(d("2026-01-06"));
         assert!(
-            for_case(&case, &[])
+            for_case(&case, &RecordedFacts::default())
                 .iter()
                 .find(|x| x.key == "consular_notification")
                 .unwrap()
@@ -268,8 +299,27 @@ mod tests {
             occurred_on: Some(d("2026-01-10")),
             ..CaseRecord::default()
         };
-        let list = for_case(&death, &[]);
+        let list = for_case(&death, &RecordedFacts::default());
         assert_eq!(list.len(), DEATH_STEPS.len());
         assert!(list.iter().any(|x| x.key == "death:consular_certificate"));
+        // The checklist settles its steps; a contact with the family sets the next update.
+        let recorded = RecordedFacts {
+            next_kin_update: Some(d("2026-01-20")),
+            settled: vec!["death:death_certificate".into()],
+            ..RecordedFacts::default()
+        };
+        let list = for_case(&death, &recorded);
+        assert!(
+            list.iter()
+                .find(|x| x.key == "death:death_certificate")
+                .unwrap()
+                .done
+        );
+        assert_eq!(
+            list.iter()
+                .find(|x| x.key == "kin_update")
+                .map(|x| x.due_on),
+            Some(d("2026-01-20"))
+        );
     }
 }

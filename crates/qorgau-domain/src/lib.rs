@@ -5,6 +5,7 @@
 pub mod agency;
 pub mod attachment;
 pub mod case;
+pub mod caselog;
 pub mod deadlines;
 pub mod hlc;
 pub mod ids;

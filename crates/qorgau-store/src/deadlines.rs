@@ -5,7 +5,8 @@
 
 use crate::error::StoreResult;
 use crate::store::Store;
-use qorgau_domain::deadlines::{self, Deadline};
+use qorgau_domain::caselog::{self, CaseLogEntry};
+use qorgau_domain::deadlines::{self, Deadline, RecordedFacts};
 use qorgau_domain::{CaseId, CaseRecord};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -27,6 +28,29 @@ fn unpaid_paydays(conn: &Connection, case_rowid: i64) -> StoreResult<Vec<chrono:
         .unwrap_or_default())
 }
 
+/// What the case's latest computation and its checklists and logs contribute.
+fn recorded_facts(conn: &Connection, case_rowid: i64) -> StoreResult<RecordedFacts> {
+    let entries = crate::case_logs::entries_of(conn, case_rowid)?;
+    let next_kin_update = entries
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            CaseLogEntry::KinContact { next_update_on, .. } => Some(*next_update_on),
+            _ => None,
+        })
+        .flatten();
+    let settled = caselog::checklist(&entries)
+        .into_iter()
+        .filter(|i| i.status.is_settled())
+        .filter_map(|i| i.item.deadline_key().map(str::to_string))
+        .collect();
+    Ok(RecordedFacts {
+        unpaid_paydays: unpaid_paydays(conn, case_rowid)?,
+        next_kin_update,
+        settled,
+    })
+}
+
 /// Recomputes the case's deadlines. A `new` case has no stored ones (nor calculations).
 pub(crate) fn refresh(
     conn: &Connection,
@@ -34,14 +58,14 @@ pub(crate) fn refresh(
     case: &CaseRecord,
     new: bool,
 ) -> StoreResult<()> {
-    let paydays = if new {
-        Vec::new()
+    let recorded = if new {
+        RecordedFacts::default()
     } else {
         conn.prepare_cached("DELETE FROM case_deadlines WHERE case_rowid = ?1")?
             .execute([case_rowid])?;
-        unpaid_paydays(conn, case_rowid)?
+        recorded_facts(conn, case_rowid)?
     };
-    let list = deadlines::for_case(case, &paydays);
+    let list = deadlines::for_case(case, &recorded);
     if list.is_empty() {
         return Ok(());
     }

@@ -9,6 +9,7 @@
 mod agencies;
 mod attachments;
 mod audit;
+mod case_logs;
 mod cases;
 mod changes;
 mod connection;
@@ -33,6 +34,7 @@ mod workers;
 
 pub use attachments::{ATTACHMENT_CHUNK_BYTES, NewAttachment};
 pub use audit::{AuditEntry, AuditVerification};
+pub use case_logs::CaseLogRecord;
 pub use cases::{CaseFilter, CaseSummary, CaseTitle, NewTimelineEntry};
 pub use changes::ChangeRecord;
 pub use dashboard::{CaseCount, Dashboard, OverdueTask, RecentActivity, deadline_task_id};

@@ -466,7 +466,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE INDEX cases_assignee ON cases(assignee) WHERE assignee IS NOT NULL;
     "#,
     // 8: casework tools. Saved wage-claim computations (entity `wage_calc`, written once and
-    // replicated), and each case's deadlines derived from its facts and latest computation
+    // replicated), the checklists and logs of the hard cases (entity `case_log`, likewise),
+    // and each case's deadlines derived from its facts and latest computation
     // (like the search index: recomputed on every write, never synced) for the dashboard.
     r#"
     CREATE TABLE wage_calcs (
@@ -494,6 +495,21 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (case_rowid, key)
     ) WITHOUT ROWID;
     CREATE INDEX case_deadlines_open_due ON case_deadlines(due_on) WHERE done = 0;
+    -- Checklists and logs of the hard cases (entity `case_log`, written once, replicated):
+    -- repatriation items, detention visits, next-of-kin contacts, as JSON documents.
+    CREATE TABLE case_logs (
+        id          BLOB PRIMARY KEY,
+        case_rowid  INTEGER NOT NULL REFERENCES cases(rowid),
+        kind        TEXT NOT NULL,
+        doc         TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        hlc         INTEGER NOT NULL
+    );
+    CREATE INDEX case_logs_case ON case_logs(case_rowid, hlc);
+    CREATE TRIGGER case_logs_no_update BEFORE UPDATE ON case_logs
+        BEGIN SELECT RAISE(ABORT, 'case log entries are written once'); END;
+    CREATE TRIGGER case_logs_no_delete BEFORE DELETE ON case_logs
+        BEGIN SELECT RAISE(ABORT, 'case log entries are written once'); END;
     "#,
 ];
 

@@ -249,6 +249,7 @@ pub const REPLICATED_ENTITIES: &[&str] = &[
     "attachment",
     "worker_merge",
     "wage_calc",
+    "case_log",
 ];
 
 impl Store {
@@ -707,6 +708,11 @@ impl Store {
                 "SELECT w.id, json_array(hex(c.id), w.input, w.result, w.author)
                  FROM wage_calcs w JOIN cases c ON c.rowid = w.case_rowid ORDER BY w.id",
             ),
+            (
+                "case_log",
+                "SELECT l.id, json_array(hex(c.id), l.doc, l.author)
+                 FROM case_logs l JOIN cases c ON c.rowid = l.case_rowid ORDER BY l.id",
+            ),
         ];
         for (entity, sql) in queries {
             let mut stmt = self.conn.prepare(sql)?;
@@ -907,6 +913,7 @@ fn apply_set(
         "attachment_chunk" => return attachments::receive_chunk(w, &id, set),
         "worker_merge" => return merges::apply_merge(w, &id, set),
         "wage_calc" => return crate::wage_calcs::apply_remote(w, &id, set),
+        "case_log" => return crate::case_logs::apply_remote(w, &id, set),
         "worker" | "case" | "agency" | "mission" | "task" | "letter" => {}
         other => {
             return Err(StoreError::NewerBuild(format!(

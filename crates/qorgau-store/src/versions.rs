@@ -15,7 +15,7 @@ pub(crate) const CREATION: &str = "*";
 pub(crate) fn is_append_only(entity: &str) -> bool {
     matches!(
         entity,
-        "timeline" | "attachment" | "worker_merge" | "wage_calc"
+        "timeline" | "attachment" | "worker_merge" | "wage_calc" | "case_log"
     )
 }
 

@@ -190,6 +190,9 @@ fn a_saved_computation_syncs_with_its_deadlines_and_shows_on_the_dashboard() {
     let case = wage_case(&a);
     let out = a.with_file(&["case", "calc", &case, "--save"], &example());
     assert_ok(&out);
+    let contact = json!({"kind": "kin_contact", "on": "2026-01-12", "contact": "brother",
+        "summary": "told of the claim", "next_update_on": "2026-01-20"});
+    assert_ok(&a.with_file(&["case", "log", &case], &contact));
     a.json(&["sync"]);
     let pulled = b.json(&["sync"]);
     assert!(pulled["applied"].as_u64().unwrap() >= 3, "{pulled}");
@@ -202,6 +205,17 @@ fn a_saved_computation_syncs_with_its_deadlines_and_shows_on_the_dashboard() {
     assert_eq!(
         b.json(&["case", "deadlines", &case]),
         a.json(&["case", "deadlines", &case])
+    );
+    assert_eq!(
+        b.json(&["case", "logs", &case]),
+        a.json(&["case", "logs", &case])
+    );
+    assert!(
+        b.json(&["case", "deadlines", &case])
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["key"] == json!("kin_update"))
     );
 }
 
@@ -304,4 +318,92 @@ fn the_breakdown_is_written_as_a_pdf_enclosure_in_korean_and_english() {
         &example(),
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn repatriation_checklist_detention_visits_and_kin_contacts() {
+    let ws = Ws::new();
+    let worker = add_worker(&ws, &nurlan());
+    let out = ws.with_file(
+        &["case", "add"],
+        &json!({"workers": [worker], "case_type": "death_repatriation", "occurred_on": "2026-01-10"}),
+    );
+    assert_ok(&out);
+    let case = text(&out.stdout).trim().to_string();
+    let keys = |ws: &Ws| -> Vec<(String, bool)> {
+        ws.json(&["case", "deadlines", &case])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["key"].as_str().unwrap().to_string(),
+                    d["done"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert!(keys(&ws).contains(&("death:death_certificate".into(), false)));
+
+    for entry in [
+        json!({"kind": "repatriation_item", "item": "death_certificate", "status": "requested", "on": "2026-01-11"}),
+        json!({"kind": "repatriation_item", "item": "death_certificate", "status": "received", "on": "2026-01-12", "note": "시체검안서 No. 12"}),
+        json!({"kind": "repatriation_item", "item": "transport_costs", "status": "requested", "on": "2026-01-12", "cost_krw": 4500000, "payer": "employer"}),
+        json!({"kind": "kin_contact", "on": "2026-01-12", "contact": "brother Аскар", "channel": "WhatsApp", "summary": "told of the documents", "next_update_on": "2026-01-15"}),
+    ] {
+        assert_ok(&ws.with_file(&["case", "log", &case], &entry));
+    }
+    let checklist = ws.json(&["case", "checklist", &case]);
+    let item = |name: &str| {
+        checklist
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["item"] == json!(name))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(item("death_certificate")["status"], json!("received"));
+    assert_eq!(
+        item("death_certificate")["note"],
+        json!("시체검안서 No. 12")
+    );
+    assert_eq!(item("transport_costs")["cost_krw"], json!(4_500_000));
+    assert_eq!(item("transport_costs")["payer"], json!("employer"));
+    assert_eq!(item("embalming_certificate")["status"], json!("pending"));
+    // The received certificate settles its step; the contact sets the family's next update.
+    let list = keys(&ws);
+    assert!(
+        list.contains(&("death:death_certificate".into(), true)),
+        "{list:?}"
+    );
+    assert!(list.contains(&("kin_update".into(), false)), "{list:?}");
+
+    let visit = json!({"kind": "detention_visit", "on": "2026-01-13", "place": "화성외국인보호소",
+        "who": "consul; met the worker", "asked": "contact the family", "promised": "call by Friday",
+        "wishes": "stay to claim the wages", "pending_claims": "wage petition at 안산지청"});
+    assert_ok(&ws.with_file(&["case", "log", &case], &visit));
+    let visits = ws.json(&["case", "logs", &case, "--kind", "detention_visit"]);
+    assert_eq!(visits.as_array().unwrap().len(), 1);
+    assert_eq!(visits[0]["promised"], json!("call by Friday"));
+    assert_eq!(visits[0]["author"], json!("test caseworker"));
+    assert_eq!(
+        ws.json(&["case", "logs", &case]).as_array().unwrap().len(),
+        5
+    );
+
+    // Refused with the field named.
+    let out = ws.with_file(
+        &["--json", "case", "log", &case],
+        &json!({"kind": "kin_contact", "on": "2026-01-12", "contact": "brother", "summary": "x", "next_update_on": "2026-01-01"}),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["issues"][0]["field"], json!("next_update_on"));
+    let out = ws.with_file(
+        &["--json", "case", "log", &case],
+        &json!({"kind": "repatriation_item", "item": "death_certificate", "status": "received", "on": "2026-01-12", "cost_krw": -1}),
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["issues"][0]["field"], json!("cost_krw"));
 }

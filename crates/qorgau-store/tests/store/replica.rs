@@ -501,7 +501,7 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
     // Turn the workspace back into one written before migrations 3 to 8.
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
-        "DROP TABLE wage_calcs; DROP TABLE case_deadlines;
+        "DROP TABLE wage_calcs; DROP TABLE case_deadlines; DROP TABLE case_logs;
          DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
          DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
          DROP INDEX timeline_hlc; DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
@@ -719,7 +719,7 @@ fn a_workspace_of_schema_four_with_a_stamp_past_2_63_opens_with_its_data_and_ord
     // clock had a ceiling (stored as -1).
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
-        "DROP TABLE wage_calcs; DROP TABLE case_deadlines;
+        "DROP TABLE wage_calcs; DROP TABLE case_deadlines; DROP TABLE case_logs;
          DROP TABLE held_changes; DROP TABLE quarantined_envelopes;
          DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
          DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
