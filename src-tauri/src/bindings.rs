@@ -37,6 +37,11 @@ fn export_roots(dir: &Path) -> Result<(), ts_rs::ExportError> {
     SyncStatus::export_all_to(dir)?;
     SyncReport::export_all_to(dir)?;
     ConflictForReview::export_all_to(dir)?;
+    qorgau_core::domain::wages::WageClaimInput::export_all_to(dir)?;
+    CaseWageCalc::export_all_to(dir)?;
+    qorgau_core::domain::deadlines::Deadline::export_all_to(dir)?;
+    qorgau_core::wage_enclosure::EnclosureLanguage::export_all_to(dir)?;
+    qorgau_core::safeguards::LetterSafeguard::export_all_to(dir)?;
     Ok(())
 }
 

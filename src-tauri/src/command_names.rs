@@ -44,4 +44,9 @@ pub const COMMANDS: &[&str] = &[
     "enroll_device",
     "conflicts",
     "resolve_conflict",
+    "calc_case_wages",
+    "wage_breakdown_pdf",
+    "case_deadlines",
+    "set_deadline_done",
+    "letter_safeguard",
 ];

@@ -641,3 +641,74 @@ fn a_laptop_joins_a_team_with_a_code_syncs_and_reviews_conflicts() {
     );
     assert_eq!(app.ok("conflicts", json!({"all": false})), json!([]));
 }
+
+/// Issue 14 on the case page: the calculator (saved to the case), its PDF enclosure, the
+/// deadlines, and the safeguard the letter composer shows.
+#[test]
+fn the_case_page_computes_a_wage_claim_and_shows_deadlines_and_the_letter_safeguard() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = created(dir.path());
+    let worker = app.ok(
+        "add_worker",
+        json!({"worker": {"surname": "Ахметов", "given_name": "Нұрлан", "hangul_name": "아흐메토프 누를란"}}),
+    )["id"]
+        .clone();
+    let case = app.ok(
+        "add_case",
+        json!({"case": {"workers": [worker], "case_type": "unpaid_wages"}}),
+    );
+    let case = case.as_str().unwrap();
+    let input = json!({"start_date": "2024-03-04", "last_day": "2025-09-30", "weekly_hours": 40,
+        "hourly_wage": 12000, "monthly_pay": null, "payday": 10, "as_of": "2026-03-31",
+        "months": [{"month": "2025-08", "earned": 3500000, "paid": 0}], "severance_paid": 0});
+    let bad = app.err(
+        "calc_case_wages",
+        json!({"caseId": case, "input": {"start_date": "2024-03-04", "last_day": "2024-01-01",
+            "weekly_hours": 40, "hourly_wage": 12000, "monthly_pay": null, "payday": 10,
+            "as_of": "2026-03-31", "months": [], "severance_paid": 0}, "save": false}),
+    );
+    assert_eq!(bad["issues"][0]["field"], "last_day");
+    let calc = app.ok(
+        "calc_case_wages",
+        json!({"caseId": case, "input": input, "save": true}),
+    );
+    assert_eq!(calc["claim"]["total_krw"], 9_309_631);
+    assert!(calc["calc_id"].is_string());
+    let detail = app.ok("case_detail", json!({"id": case}));
+    assert_eq!(detail["case"]["amount_claimed_krw"], 9_309_631);
+    let pdf = app.bytes(
+        "wage_breakdown_pdf",
+        json!({"caseId": case, "input": input, "lang": "en"}),
+    );
+    assert!(pdf.starts_with(b"%PDF-"));
+    let deadlines = app.ok("case_deadlines", json!({"caseId": case}));
+    assert!(
+        deadlines
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["key"] == "final_pay" && d["due_on"] == "2025-10-14")
+    );
+    // Overdue on the test machine's clock (long after 2025-10-14), until marked done.
+    let overdue = |app: &TestApp| {
+        app.ok("dashboard", json!({}))["overdue_tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["deadline"] == "final_pay")
+    };
+    assert!(overdue(&app));
+    app.ok(
+        "set_deadline_done",
+        json!({"caseId": case, "key": "final_pay", "done": true}),
+    );
+    assert!(!overdue(&app));
+    let safeguard = app.ok(
+        "letter_safeguard",
+        json!({"request": {"case_id": case, "template": "wage_arrears", "agency_id": null,
+            "worker_id": null, "letter_date": null}}),
+    );
+    assert_eq!(safeguard["channel"], "labour_office");
+    assert_eq!(safeguard["reporting_duty"], "exempt_for_wage_victims");
+    assert_eq!(safeguard["stay_status"], "withheld");
+}

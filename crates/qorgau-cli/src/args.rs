@@ -134,6 +134,11 @@ pub enum Command {
         #[command(flatten)]
         out: Out,
     },
+    /// Calculators that need no workspace: `calc wages --json FILE` computes a wage claim.
+    Calc {
+        #[command(subcommand)]
+        what: CalcWhat,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -336,6 +341,13 @@ pub enum WorkerAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum CalcWhat {
+    /// The wage claim: unpaid wages, minimum-wage shortfall, weekly holiday allowance,
+    /// severance, 20 % delay interest and prescription, each line with its statute.
+    Wages(JsonInput),
+}
+
+#[derive(Debug, Subcommand)]
 pub enum CaseAction {
     /// Open a case; prints the new id.
     Add(JsonInput),
@@ -380,6 +392,55 @@ pub enum CaseAction {
         /// When it happened (YYYY-MM-DD); today by default.
         #[arg(long)]
         date: Option<String>,
+    },
+    /// Compute the wage claim for the case; `--save` stores it on the case (it syncs) and
+    /// writes the total to amount_claimed_krw.
+    Calc {
+        id: String,
+        #[command(flatten)]
+        input: JsonInput,
+        #[arg(long)]
+        save: bool,
+        /// Also write the breakdown as a PDF enclosure (붙임) to this file.
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<PathBuf>,
+        /// The enclosure's language: `ko` or `en`.
+        #[arg(long, default_value = "ko")]
+        lang: String,
+    },
+    /// The case's legal deadlines (from its facts and its latest saved wage computation).
+    Deadlines {
+        #[command(flatten)]
+        out: Out,
+        id: String,
+        /// Mark this deadline (its key) done.
+        #[arg(long, value_name = "KEY")]
+        done: Option<String>,
+        /// Mark this deadline (its key) open again.
+        #[arg(long, value_name = "KEY", conflicts_with = "done")]
+        reopen: Option<String>,
+    },
+    /// Add a checklist or log entry: a repatriation item's status, a detention visit, a
+    /// contact with the next of kin (`{"kind": "kin_contact", …}`).
+    Log {
+        id: String,
+        #[command(flatten)]
+        input: JsonInput,
+    },
+    /// The case's checklist and log entries, oldest first.
+    Logs {
+        #[command(flatten)]
+        out: Out,
+        id: String,
+        /// `repatriation_item`, `detention_visit` or `kin_contact`.
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// The repatriation checklist: every document and cost with its status.
+    Checklist {
+        #[command(flatten)]
+        out: Out,
+        id: String,
     },
     /// Move the case through its workflow.
     Status {

@@ -5,7 +5,7 @@ use crate::args::{
     WorkerAction,
 };
 use crate::output::{Failure, emit};
-use crate::{agencies, letters, sync};
+use crate::{agencies, casework, letters, sync};
 use crate::{bench, bench_letters, bench_sync};
 use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
@@ -66,6 +66,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             cases,
             seed,
         } => demo_workspace(cli, cli.json || out.json, *workers, *cases, *seed),
+        Command::Calc { what } => casework::calc(cli, what),
         Command::Letter { action } => letters::letter(cli, action),
         Command::Mission { action } => letters::mission(cli, action),
         Command::Agency { action } => agencies::agency(cli, action),
@@ -470,6 +471,65 @@ fn case(cli: &Cli, action: &CaseAction) -> Result<()> {
                 entry_id.to_string()
             });
         }
+        CaseAction::Calc {
+            id,
+            input,
+            save,
+            pdf,
+            lang,
+        } => casework::case_calc(
+            cli,
+            &id_arg("case id", id)?,
+            input,
+            *save,
+            pdf.as_deref().map(|p| (p, lang.as_str())),
+        )?,
+        CaseAction::Log { id, input } => {
+            let json = read_json(input)?;
+            let mut ws = open(cli)?;
+            let entry = ws.add_case_log(id_arg("case id", id)?, json)?;
+            emit(cli.json, &json!({ "id": entry }), || entry.to_string());
+        }
+        CaseAction::Logs { out, id, kind } => {
+            let ws = open(cli)?;
+            let list = ws.case_logs(id_arg("case id", id)?, kind.as_deref())?;
+            emit(cli.json || out.json, &list, || {
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            });
+        }
+        CaseAction::Checklist { out, id } => {
+            let ws = open(cli)?;
+            let list = ws.repatriation_checklist(id_arg("case id", id)?)?;
+            emit(cli.json || out.json, &list, || {
+                list.iter()
+                    .map(|i| {
+                        format!(
+                            "{:<24} {:<10} {}{}{}",
+                            enum_name(&i.item),
+                            enum_name(&i.status),
+                            i.cost_krw.map(|c| format!("KRW {c} ")).unwrap_or_default(),
+                            i.payer
+                                .map(|p| format!("paid by {} ", enum_name(&p)))
+                                .unwrap_or_default(),
+                            i.note.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        CaseAction::Deadlines {
+            out,
+            id,
+            done,
+            reopen,
+        } => casework::deadlines(
+            cli,
+            cli.json || out.json,
+            id_arg("case id", id)?,
+            done.as_deref(),
+            reopen.as_deref(),
+        )?,
         CaseAction::Status {
             out,
             id,
@@ -572,4 +632,12 @@ fn audit(cli: &Cli, action: &AuditAction) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The snake_case name of a serialised enum value.
+fn enum_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(name)) => name,
+        _ => String::new(),
+    }
 }

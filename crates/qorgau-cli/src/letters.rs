@@ -57,6 +57,14 @@ fn request(spec: &LetterSpec) -> Result<LetterRequest> {
 /// verbale).
 fn warned(ws: &Workspace, spec: &LetterSpec) -> Result<LetterRequest> {
     let request = request(spec)?;
+    let safeguard = ws.letter_safeguard(&request)?;
+    if let Some(notice) = &safeguard.notice {
+        eprintln!(
+            "notice ({}): {notice} Stay status: {} (recorded with the letter).",
+            safeguard.channel.as_deref().unwrap_or("this channel"),
+            safeguard.stay_status.code()
+        );
+    }
     for warning in ws.letter_warnings(&request)? {
         eprintln!("warning: {warning}");
     }
@@ -83,7 +91,7 @@ fn status_name(s: LetterStatus) -> &'static str {
 
 fn letter_line(l: &LetterRecord) -> String {
     format!(
-        "{}  {:<16} {:<10} {}  {}  {}",
+        "{}  {:<16} {:<10} {}  {}  {}  stay status: {}",
         l.id,
         l.number
             .as_ref()
@@ -92,7 +100,8 @@ fn letter_line(l: &LetterRecord) -> String {
         status_name(l.status),
         l.letter_date,
         l.template,
-        l.subject
+        l.subject,
+        qorgau_core::safeguards::recorded_stay_status(l).unwrap_or("not recorded")
     )
 }
 

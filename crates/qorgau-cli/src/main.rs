@@ -6,6 +6,7 @@ mod args;
 mod bench;
 mod bench_letters;
 mod bench_sync;
+mod casework;
 mod commands;
 mod letters;
 mod output;

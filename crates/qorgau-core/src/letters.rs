@@ -359,6 +359,20 @@ impl Workspace {
         ))
     }
 
+    /// The channel `request`'s letter goes to and whether its template may print the stay
+    /// status to it (for the safeguard, `crate::safeguards`).
+    pub(crate) fn channel_of(
+        &self,
+        request: &LetterRequest,
+    ) -> Result<(Option<&'static str>, bool)> {
+        let set = self.template_set()?;
+        let template = find_template(&set, &request.template)?;
+        let agency = request.agency_id.map(|id| self.agency(id)).transpose()?;
+        let channel = recipient_kind(template, agency.as_ref().map(|a| &a.agency));
+        let may_state = template.may_print(channel).contains(&"worker.stay_status");
+        Ok((channel, may_state))
+    }
+
     /// The recipient kind `request`'s letter goes to ([`recipient_kind`]).
     fn request_recipient(&self, request: &LetterRequest) -> Result<Option<&'static str>> {
         self.recipient_of(&request.template, request.agency_id)
@@ -469,17 +483,20 @@ impl Workspace {
             keys.contains(&k)
                 && (!qorgau_letters::SENSITIVE_KEYS.contains(&k) || allowed.contains(&k))
         };
+        let mut data: std::collections::BTreeMap<String, String> = ctx
+            .iter()
+            .filter(|(k, _)| used(k))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        // The caseworker's choice about the stay status, recorded with the letter.
+        self.letter_safeguard(request)?.record(&mut data);
         Ok(NewLetter {
             case_id: request.case_id,
             agency_id: request.agency_id,
             template: request.template.clone(),
             subject: info.title_ko.clone(),
             letter_date: request.letter_date.unwrap_or_else(today),
-            data: ctx
-                .iter()
-                .filter(|(k, _)| used(k))
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect(),
+            data,
         })
     }
 
@@ -513,7 +530,7 @@ impl Workspace {
         }
         let ctx = self.letter_context(request)?;
         let new = self.new_letter(request, &ctx)?;
-        let ctx: LetterContext = new.data.clone().into_iter().collect();
+        let ctx: LetterContext = crate::safeguards::template_data(&new.data).collect();
         self.register(&new, &ctx, draft)
     }
 
@@ -531,7 +548,7 @@ impl Workspace {
                 data.insert(key.to_owned(), value);
             }
         }
-        let ctx: LetterContext = data.clone().into_iter().collect();
+        let ctx: LetterContext = crate::safeguards::template_data(&data).collect();
         let new = NewLetter {
             case_id: saved.case_id,
             agency_id: saved.agency_id,
@@ -574,7 +591,7 @@ impl Workspace {
                 format!("letter {id} is a draft: it has no number"),
             )
         })?;
-        let ctx: LetterContext = saved.data.clone().into_iter().collect();
+        let ctx: LetterContext = crate::safeguards::template_data(&saved.data).collect();
         let set = self.template_set()?;
         let recipient = self.recipient_of(&saved.template, saved.agency_id)?;
         let pdf = final_pdf(

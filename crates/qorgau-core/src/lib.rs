@@ -1,6 +1,7 @@
 //! Qorgau's application API: the use cases the command line and the desktop shell call. Shells
 //! convert their input, call one function here and show the result or the `CoreError`.
 
+pub mod casework;
 pub mod demo;
 pub mod directory;
 mod disclosure;
@@ -9,10 +10,13 @@ pub mod identifiers;
 pub mod jurisdiction;
 pub mod letter_data;
 mod letters;
+pub mod safeguards;
 mod sync;
 mod views;
+pub mod wage_enclosure;
 mod workspace;
 
+pub use casework::CaseWageCalc;
 pub use disclosure::DocumentUse;
 pub use error::{CoreError, ErrorCode};
 pub use letter_data::LetterExtras;
@@ -34,5 +38,5 @@ pub use qorgau_store::{
     AddedWorker, AuditEntry, AuditVerification, CaseCount, CaseFilter, CaseSummary, CaseTitle,
     ChangeRecord, Dashboard, KdfParams, LOCAL_BLOCK_SIZE, NewAttachment, NewTimelineEntry,
     OverdueTask, Passphrase, RecentActivity, RegistryBlock, SearchHit, SearchKind, StoreStats,
-    WorkerFacts, WorkerFilter, WorkerSummary,
+    WageCalcRecord, WorkerFacts, WorkerFilter, WorkerSummary, deadline_task_id,
 };

@@ -710,3 +710,86 @@ fn every_template_reads_right_for_every_case_type() {
     }
     assert!(rendered >= 40, "{rendered} letters checked");
 }
+
+/// Issue 14: before a letter goes out the composer gives the channel's reporting duty, and
+/// the choice about the stay status is recorded with the letter (and synced with it).
+#[test]
+fn the_channel_safeguard_is_shown_and_the_stay_status_choice_recorded() {
+    use qorgau_core::safeguards::{ReportingDuty, StayStatusChoice, recorded_stay_status};
+    let (_dir, mut ws) = demo_workspace();
+    let cases = all_cases(&ws);
+    let police = ws
+        .add_agency(&Agency {
+            name_en: Some("Ansan Danwon Police Station".into()),
+            recipient_ko: Some("안산단원경찰서장".into()),
+            source: Some("added by the test".into()),
+            ..Agency::named("안산단원경찰서", AgencyKind::Police)
+        })
+        .unwrap();
+    let mut request = complete_request(&ws, "consular_access", Some(police), &cases);
+    exposed_worker(&mut ws, &request);
+
+    // Shown whatever the choice: the police are exempt only for listed crimes.
+    let safeguard = ws.letter_safeguard(&request).unwrap();
+    assert_eq!(safeguard.channel.as_deref(), Some("police"));
+    assert_eq!(safeguard.reporting_duty, ReportingDuty::ListedCrimesOnly);
+    assert!(
+        safeguard
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("listed crime")
+    );
+    assert!(safeguard.may_state_stay_status);
+    assert_eq!(safeguard.stay_status, StayStatusChoice::Withheld);
+
+    let withheld = ws.register_letter(&request, None).unwrap().record.unwrap();
+    assert_eq!(recorded_stay_status(&withheld), Some("withheld"));
+    assert_eq!(
+        withheld
+            .data
+            .get("safeguard.reporting_duty")
+            .map(String::as_str),
+        Some("listed_crimes_only")
+    );
+    request.extras.state_stay_status = true;
+    assert_eq!(
+        ws.letter_safeguard(&request).unwrap().stay_status,
+        StayStatusChoice::Stated
+    );
+    let stated = ws.register_letter(&request, None).unwrap().record.unwrap();
+    assert_eq!(recorded_stay_status(&stated), Some("stated"));
+    // Visible in the registry, and the recorded keys do not change what is printed: the
+    // stored letters re-render to their registered bytes.
+    let registry = ws.letters(Some(request.case_id)).unwrap();
+    for letter in [&withheld, &stated] {
+        let listed = registry.iter().find(|l| l.id == letter.id).unwrap();
+        assert_eq!(recorded_stay_status(listed), recorded_stay_status(letter));
+        assert!(
+            ws.rerender_letter(letter.id).unwrap().1,
+            "re-renders the same"
+        );
+    }
+
+    // A labour office: exempt for wage victims since 2025-11-06; the death letter to the
+    // police cannot print the status at all.
+    let labour = agency_for(&mut ws, &["labour_office".into()]).unwrap();
+    let wage = complete_request(&ws, "wage_arrears", Some(labour), &cases);
+    let safeguard = ws.letter_safeguard(&wage).unwrap();
+    assert_eq!(
+        safeguard.reporting_duty,
+        ReportingDuty::ExemptForWageVictims
+    );
+    assert!(
+        safeguard
+            .notice
+            .as_deref()
+            .unwrap()
+            .contains("6 November 2025")
+    );
+    let death = complete_request(&ws, "death_police", Some(police), &cases);
+    assert_eq!(
+        ws.letter_safeguard(&death).unwrap().stay_status,
+        StayStatusChoice::NotPrintable
+    );
+}

@@ -154,6 +154,33 @@ pub struct CaseRecord {
     pub amount_claimed_krw: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_recovered_krw: Option<i64>,
+    // Facts the deadline engine (`crate::deadlines`) turns into dated tasks. Each is its own
+    // field so that sync merges them one by one.
+    /// The worker's last day of work (final pay and severance fall due 14 days later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_day_worked: Option<NaiveDate>,
+    /// Bankruptcy or rehabilitation decision, or recognition of de-facto insolvency
+    /// (도산 대지급금: claim within 2 years).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insolvency_decided_on: Option<NaiveDate>,
+    /// Judgment or payment order on the wages (간이 대지급금: claim within 1 year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judgment_on: Option<NaiveDate>,
+    /// MOEL's confirmation of the arrears (체불임금등 사업주 확인서; 간이 대지급금: 1 year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moel_confirmed_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detained_on: Option<NaiveDate>,
+    /// When the detaining authority notified the mission (VCCR Art. 36).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consular_notified_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hearing_on: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removal_order_on: Option<NaiveDate>,
+    /// Keys of the computed deadlines the caseworker has marked done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deadlines_done: Vec<String>,
 }
 
 /// A stored case with its id.

@@ -88,6 +88,10 @@ uuid_id!(
     /// One laptop (device) holding a replica of the workspace.
     DeviceId
 );
+uuid_id!(
+    /// A saved wage-claim computation on a case (written once).
+    WageCalcId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,8 @@
 pub mod agency;
 pub mod attachment;
 pub mod case;
+pub mod caselog;
+pub mod deadlines;
 pub mod hlc;
 pub mod ids;
 pub mod issues;
@@ -13,6 +15,7 @@ pub mod merge;
 pub mod mission;
 pub mod names;
 pub mod validation;
+pub mod wages;
 pub mod worker;
 
 pub use agency::{Agency, AgencyKind};
@@ -22,7 +25,8 @@ pub use case::{
 };
 pub use hlc::{Hlc, HlcClock, MAX_REMOTE_SKEW_MS};
 pub use ids::{
-    AgencyId, AttachmentId, CaseId, DeviceId, LetterId, TaskId, TimelineEntryId, WorkerId,
+    AgencyId, AttachmentId, CaseId, DeviceId, LetterId, TaskId, TimelineEntryId, WageCalcId,
+    WorkerId,
 };
 pub use issues::{IssueCode, Severity, ValidationIssue, ValidationReport};
 pub use letter::{LetterRecord, LetterStatus, RegistryNumber};

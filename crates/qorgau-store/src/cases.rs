@@ -116,10 +116,13 @@ struct PreparedCase {
     occurred_on: Option<String>,
     /// The search index's text (summary and place).
     body: String,
+    /// The record, for the deadline engine (`deadlines::refresh`).
+    record: CaseRecord,
 }
 
 impl PreparedCase {
     fn new(c: CaseRecord) -> StoreResult<Self> {
+        let record = c.clone();
         let kind = c.case_type.map(|t| enum_text(&t)).transpose()?;
         let summary: String = c
             .summary
@@ -152,6 +155,7 @@ impl PreparedCase {
             assignee: c.assignee,
             workers: c.workers,
             agencies: c.agencies,
+            record,
         })
     }
 }
@@ -794,7 +798,41 @@ fn write_case_row(
         .query_row(args, |r| r.get(0))?
     };
     search::index_case(&w.tx, rowid, &p.body, !new)?;
+    crate::deadlines::refresh(&w.tx, rowid, &p.record, new)?;
     Ok(rowid)
+}
+
+/// Writes a changed case document inside a mutation that also writes records of its own (a
+/// saved wage calculation sets `amount_claimed_krw`): change set, row, links and audit entry,
+/// as [`Store::update_case`] does. Returns the changed fields.
+pub(crate) fn update_case_in(
+    w: &Writer<'_>,
+    id: CaseId,
+    old: &CaseRecord,
+    new: CaseRecord,
+    hlc: Hlc,
+) -> StoreResult<Vec<String>> {
+    let (record, report) = validate_case(&new, today());
+    if report.has_errors() {
+        return Err(StoreError::Invalid(report));
+    }
+    let old_map = patch::to_map(old)?;
+    let new_map = patch::to_map(&record)?;
+    let prepared = PreparedCase::new(record)?;
+    let links = resolve_links(&w.tx, &prepared)?;
+    let changed = w.record_fields(ENTITY, id.as_bytes(), hlc, Some(&old_map), &new_map)?;
+    if !changed.is_empty() {
+        let rowid = write_case_row(w, id, &prepared, &links.first_name, hlc, false)?;
+        link_workers(w, rowid, &links.worker_rows, false)?;
+        w.audit(
+            hlc,
+            "update",
+            ENTITY,
+            Some(&id.to_string()),
+            Some(&changed.join(",")),
+        )?;
+    }
+    Ok(changed)
 }
 
 /// Links the case to its workers; `new` cases have no links to replace.

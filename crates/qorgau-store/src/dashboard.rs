@@ -17,7 +17,9 @@ pub struct CaseCount {
     pub count: i64,
 }
 
-/// An unfinished task with its due date and its case (overdue, or due this week).
+/// An unfinished task with its due date and its case (overdue, or due this week): a task the
+/// caseworker added, or a deadline the case's facts imply (`deadline` set; its `task_id` is
+/// derived from the case and the deadline's key, and it is marked done on the case).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OverdueTask {
@@ -27,6 +29,28 @@ pub struct OverdueTask {
     pub case_id: CaseId,
     pub case_title: String,
     pub case_title_parts: CaseTitle,
+    /// The computed deadline's key (`final_pay`, `prescription:2025-09-10`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub deadline: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub source: Option<String>,
+}
+
+/// A stable task id for a computed deadline: the first 16 bytes of SHA-256(case id ‖ key).
+pub fn deadline_task_id(case: CaseId, key: &str) -> TaskId {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(case.as_bytes());
+    h.update(key.as_bytes());
+    let digest = h.finalize();
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    TaskId(uuid::Uuid::from_bytes(bytes))
 }
 
 /// A recent timeline entry, with its case.
@@ -160,9 +184,16 @@ impl Store {
         to: &str,
         limit: i64,
     ) -> StoreResult<(Vec<OverdueTask>, i64)> {
+        // Tasks and computed deadlines together; the window applies to both.
         let tasks_from = format!(
-            "FROM tasks t JOIN cases c ON c.rowid = t.case_rowid
-             WHERE t.done = 0 AND {window} AND {OPEN}"
+            "FROM (SELECT id, title, due_on, case_rowid, rowid AS ord, NULL AS dkey,
+                          NULL AS rule, NULL AS source
+                   FROM tasks WHERE done = 0
+                   UNION ALL
+                   SELECT NULL, title, due_on, case_rowid, 0, key, rule, source
+                   FROM case_deadlines WHERE done = 0) t
+             JOIN cases c ON c.rowid = t.case_rowid
+             WHERE {window} AND {OPEN}"
         );
         let total: i64 = self.conn.query_row(
             &format!("SELECT count(*) {tasks_from} AND ?2 IS NOT NULL"),
@@ -170,19 +201,29 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT t.id, t.title, t.due_on, c.id, c.title, c.case_type {tasks_from}
-             AND ?2 IS NOT NULL ORDER BY t.due_on, t.rowid LIMIT ?3"
+            "SELECT t.id, t.title, t.due_on, c.id, c.title, c.case_type, t.dkey, t.rule, t.source
+             {tasks_from} AND ?2 IS NOT NULL ORDER BY t.due_on, t.dkey IS NOT NULL, t.ord, t.dkey
+             LIMIT ?3"
         ))?;
         let tasks = stmt
             .query_map(rusqlite::params![from, to, limit], |r| {
                 let case_title: String = r.get(4)?;
+                let case_id = CaseId(uuid_of(r.get(3)?)?);
+                let deadline: Option<String> = r.get(6)?;
+                let task_id = match &deadline {
+                    Some(key) => deadline_task_id(case_id, key),
+                    None => TaskId(uuid_of(r.get(0)?)?),
+                };
                 Ok(OverdueTask {
-                    task_id: TaskId(uuid_of(r.get(0)?)?),
+                    task_id,
                     title: r.get(1)?,
                     due_on: date(r.get(2)?)?,
-                    case_id: CaseId(uuid_of(r.get(3)?)?),
+                    case_id,
                     case_title_parts: title_parts(&case_title, r.get(5)?)?,
                     case_title,
+                    deadline,
+                    rule: r.get(7)?,
+                    source: r.get(8)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

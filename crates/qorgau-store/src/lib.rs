@@ -9,10 +9,12 @@
 mod agencies;
 mod attachments;
 mod audit;
+mod case_logs;
 mod cases;
 mod changes;
 mod connection;
 mod dashboard;
+mod deadlines;
 mod error;
 mod header;
 mod letters;
@@ -28,14 +30,16 @@ mod store;
 mod sync_state;
 mod team_log;
 mod versions;
+mod wage_calcs;
 mod workers;
 
 pub use attachments::{ATTACHMENT_CHUNK_BYTES, NewAttachment};
 pub use audit::{AuditEntry, AuditVerification};
+pub use case_logs::CaseLogRecord;
 pub use cases::{CaseFilter, CaseSummary, CaseTitle, NewTimelineEntry};
 pub use changes::ChangeRecord;
 pub use connection::BULK_PAGE_CACHE_MIB;
-pub use dashboard::{CaseCount, Dashboard, OverdueTask, RecentActivity};
+pub use dashboard::{CaseCount, Dashboard, OverdueTask, RecentActivity, deadline_task_id};
 pub use error::{StoreError, StoreResult};
 pub use header::{KdfParams, WorkspaceHeader};
 pub use letters::{LOCAL_BLOCK_SIZE, NewLetter, RegistryBlock};
@@ -48,6 +52,7 @@ pub use search::{SearchHit, SearchKind, WorkerFacts};
 pub use secret::Passphrase;
 pub use store::{Store, StoreStats};
 pub use sync_state::{CaseRecords, PendingEnvelope, SealedPosition};
+pub use wage_calcs::WageCalcRecord;
 pub use workers::{AddedWorker, WorkerFilter, WorkerSummary};
 
 /// File names inside a workspace directory.

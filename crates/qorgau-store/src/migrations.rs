@@ -488,6 +488,52 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         hash        BLOB NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 10: casework tools. Saved wage-claim computations (entity `wage_calc`, written once and
+    // replicated), the checklists and logs of the hard cases (entity `case_log`, likewise),
+    // and each case's deadlines derived from its facts and latest computation
+    // (like the search index: recomputed on every write, never synced) for the dashboard.
+    r#"
+    CREATE TABLE wage_calcs (
+        id          BLOB PRIMARY KEY,
+        case_rowid  INTEGER NOT NULL REFERENCES cases(rowid),
+        input       TEXT NOT NULL,
+        result      TEXT NOT NULL,
+        total_krw   INTEGER NOT NULL,
+        author      TEXT NOT NULL,
+        hlc         INTEGER NOT NULL
+    );
+    CREATE INDEX wage_calcs_case ON wage_calcs(case_rowid, hlc);
+    CREATE TRIGGER wage_calcs_no_update BEFORE UPDATE ON wage_calcs
+        BEGIN SELECT RAISE(ABORT, 'wage calculations are written once'); END;
+    CREATE TRIGGER wage_calcs_no_delete BEFORE DELETE ON wage_calcs
+        BEGIN SELECT RAISE(ABORT, 'wage calculations are written once'); END;
+    CREATE TABLE case_deadlines (
+        case_rowid  INTEGER NOT NULL REFERENCES cases(rowid),
+        key         TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        due_on      TEXT NOT NULL,
+        rule        TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        done        INTEGER NOT NULL,
+        PRIMARY KEY (case_rowid, key)
+    ) WITHOUT ROWID;
+    CREATE INDEX case_deadlines_open_due ON case_deadlines(due_on) WHERE done = 0;
+    -- Checklists and logs of the hard cases (entity `case_log`, written once, replicated):
+    -- repatriation items, detention visits, next-of-kin contacts, as JSON documents.
+    CREATE TABLE case_logs (
+        id          BLOB PRIMARY KEY,
+        case_rowid  INTEGER NOT NULL REFERENCES cases(rowid),
+        kind        TEXT NOT NULL,
+        doc         TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        hlc         INTEGER NOT NULL
+    );
+    CREATE INDEX case_logs_case ON case_logs(case_rowid, hlc);
+    CREATE TRIGGER case_logs_no_update BEFORE UPDATE ON case_logs
+        BEGIN SELECT RAISE(ABORT, 'case log entries are written once'); END;
+    CREATE TRIGGER case_logs_no_delete BEFORE DELETE ON case_logs
+        BEGIN SELECT RAISE(ABORT, 'case log entries are written once'); END;
+    "#,
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {

@@ -248,6 +248,8 @@ pub const REPLICATED_ENTITIES: &[&str] = &[
     "letter",
     "attachment",
     "worker_merge",
+    "wage_calc",
+    "case_log",
 ];
 
 impl Store {
@@ -701,6 +703,16 @@ impl Store {
                 "worker_merge",
                 "SELECT merged, hex(into_id) FROM worker_merges ORDER BY merged",
             ),
+            (
+                "wage_calc",
+                "SELECT w.id, json_array(hex(c.id), w.input, w.result, w.author)
+                 FROM wage_calcs w JOIN cases c ON c.rowid = w.case_rowid ORDER BY w.id",
+            ),
+            (
+                "case_log",
+                "SELECT l.id, json_array(hex(c.id), l.doc, l.author)
+                 FROM case_logs l JOIN cases c ON c.rowid = l.case_rowid ORDER BY l.id",
+            ),
         ];
         for (entity, sql) in queries {
             let mut stmt = self.conn.prepare(sql)?;
@@ -900,6 +912,8 @@ fn apply_set(
         "attachment" => return attachments::stage_remote_attachment(w, &id, set),
         "attachment_chunk" => return attachments::receive_chunk(w, &id, set),
         "worker_merge" => return merges::apply_merge(w, &id, set),
+        "wage_calc" => return crate::wage_calcs::apply_remote(w, &id, set),
+        "case_log" => return crate::case_logs::apply_remote(w, &id, set),
         "worker" | "case" | "agency" | "mission" | "task" | "letter" => {}
         other => {
             return Err(StoreError::NewerBuild(format!(

@@ -13,7 +13,10 @@ pub(crate) const CREATION: &str = "*";
 
 /// Entities that are written once and never change: they need no field versions.
 pub(crate) fn is_append_only(entity: &str) -> bool {
-    matches!(entity, "timeline" | "attachment" | "worker_merge")
+    matches!(
+        entity,
+        "timeline" | "attachment" | "worker_merge" | "wage_calc" | "case_log"
+    )
 }
 
 /// The current write of `field` (its own row, else the record's creation), if any.

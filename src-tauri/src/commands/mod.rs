@@ -3,6 +3,7 @@
 //! result or its `CoreError` (`{code, message, issues}`), which the UI shows.
 
 pub mod cases;
+pub mod casework;
 pub mod directory;
 pub mod files;
 pub mod letters;
@@ -58,5 +59,10 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         sync::enroll_device,
         sync::conflicts,
         sync::resolve_conflict,
+        casework::calc_case_wages,
+        casework::wage_breakdown_pdf,
+        casework::case_deadlines,
+        casework::set_deadline_done,
+        casework::letter_safeguard,
     ]
 }

@@ -11,12 +11,16 @@ import type { CaseProposals } from "./bindings/CaseProposals";
 import type { CaseFilter } from "./bindings/CaseFilter";
 import type { CaseStatus } from "./bindings/CaseStatus";
 import type { CaseSummary } from "./bindings/CaseSummary";
+import type { CaseWageCalc } from "./bindings/CaseWageCalc";
 import type { ConflictForReview } from "./bindings/ConflictForReview";
 import type { CoreError } from "./bindings/CoreError";
 import type { Dashboard } from "./bindings/Dashboard";
+import type { Deadline } from "./bindings/Deadline";
 import type { DesktopSettings } from "./bindings/DesktopSettings";
+import type { EnclosureLanguage } from "./bindings/EnclosureLanguage";
 import type { LetterRecord } from "./bindings/LetterRecord";
 import type { LetterRequest } from "./bindings/LetterRequest";
+import type { LetterSafeguard } from "./bindings/LetterSafeguard";
 import type { LetterStatus } from "./bindings/LetterStatus";
 import type { MissionProfile } from "./bindings/MissionProfile";
 import type { NewTimelineEntry } from "./bindings/NewTimelineEntry";
@@ -25,6 +29,7 @@ import type { StatusTransition } from "./bindings/StatusTransition";
 import type { SyncReport } from "./bindings/SyncReport";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { TemplateSummary } from "./bindings/TemplateSummary";
+import type { WageClaimInput } from "./bindings/WageClaimInput";
 import type { WorkerDetail } from "./bindings/WorkerDetail";
 import type { WorkerFilter } from "./bindings/WorkerFilter";
 import type { WorkerSummary } from "./bindings/WorkerSummary";
@@ -118,4 +123,13 @@ export const api = {
   conflicts: (all: boolean) => call<ConflictForReview[]>("conflicts", { all }),
   resolveConflict: (id: number, takeOther: boolean) =>
     call<void>("resolve_conflict", { id, takeOther }),
+
+  calcCaseWages: (caseId: string, input: WageClaimInput, save: boolean) =>
+    call<CaseWageCalc>("calc_case_wages", { caseId, input, save }),
+  wageBreakdownPdf: (caseId: string, input: WageClaimInput, lang: EnclosureLanguage) =>
+    bytes("wage_breakdown_pdf", { caseId, input, lang }),
+  caseDeadlines: (caseId: string) => call<Deadline[]>("case_deadlines", { caseId }),
+  setDeadlineDone: (caseId: string, key: string, done: boolean) =>
+    call<void>("set_deadline_done", { caseId, key, done }),
+  letterSafeguard: (request: LetterRequest) => call<LetterSafeguard>("letter_safeguard", { request }),
 };

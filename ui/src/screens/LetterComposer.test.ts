@@ -33,6 +33,8 @@ vi.mock("@tauri-apps/api/core", () => ({
         return missing;
       case "letter_warnings":
         return [];
+      case "letter_safeguard":
+        return { channel: "labour_office", reporting_duty: "exempt_for_wage_victims", notice: null, may_state_stay_status: true, stay_status: "withheld" };
       default:
         throw new Error(`unexpected ${cmd}`);
     }

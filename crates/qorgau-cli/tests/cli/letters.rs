@@ -19,7 +19,7 @@ fn wage_case(ws: &Ws, worker: &str) -> String {
 }
 
 /// The Seoul preset with a consul, so letters can be registered.
-fn set_mission(ws: &Ws) {
+pub(super) fn set_mission(ws: &Ws) {
     assert_ok(&ws.run(&[
         "mission",
         "set",
@@ -46,7 +46,7 @@ fn wage_letter<'a>(head: &[&'a str], case: &'a str, agency: &'a str) -> Vec<&'a 
     args
 }
 
-fn labour_office(ws: &Ws) -> String {
+pub(super) fn labour_office(ws: &Ws) -> String {
     let list = ws.json(&["agency", "list", "--kind", "labour_office"]);
     list.as_array()
         .unwrap()

@@ -12,7 +12,7 @@ fn server() -> (tempfile::TempDir, String, String) {
 }
 
 /// Two workspaces in one team: `a` the admin, `b` enrolled with a code.
-fn team() -> (tempfile::TempDir, Ws, Ws) {
+pub(super) fn team() -> (tempfile::TempDir, Ws, Ws) {
     let (server_dir, url, operator_token) = server();
     let a = Ws::new();
     let b = Ws::new();
@@ -87,7 +87,7 @@ fn team() -> (tempfile::TempDir, Ws, Ws) {
     (server_dir, a, b)
 }
 
-fn hash(ws: &Ws) -> String {
+pub(super) fn hash(ws: &Ws) -> String {
     ws.json(&["state-hash"])["state_hash"]
         .as_str()
         .unwrap()

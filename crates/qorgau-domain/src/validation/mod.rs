@@ -163,6 +163,27 @@ pub fn validate_case(input: &CaseRecord, today: NaiveDate) -> (CaseRecord, Valid
     check_not_future(&mut report, "occurred_on", c.occurred_on, today);
     check_not_future(&mut report, "reported_on", c.reported_on, today);
     check_not_future(&mut report, "closed_on", c.closed_on, today);
+    for (field, date) in [
+        ("last_day_worked", c.last_day_worked),
+        ("insolvency_decided_on", c.insolvency_decided_on),
+        ("judgment_on", c.judgment_on),
+        ("moel_confirmed_on", c.moel_confirmed_on),
+        ("detained_on", c.detained_on),
+        ("consular_notified_on", c.consular_notified_on),
+    ] {
+        check_not_future(&mut report, field, date, today);
+    }
+    if let (Some(detained), Some(notified)) = (c.detained_on, c.consular_notified_on)
+        && notified < detained
+    {
+        report.push(ValidationIssue::error(
+            "consular_notified_on",
+            IssueCode::DateOrder,
+            "consular_notified_on is before detained_on",
+        ));
+    }
+    c.deadlines_done.sort();
+    c.deadlines_done.dedup();
     if let (Some(occurred), Some(reported)) = (c.occurred_on, c.reported_on)
         && reported < occurred
     {

@@ -7,6 +7,7 @@ mod attachments;
 mod audit;
 mod cases;
 mod crash;
+mod deadlines;
 mod encryption;
 mod letters;
 mod replica;

@@ -498,10 +498,11 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
     a.update_worker(worker, &patch(&[("address_kr", json!("안산시 2"))]))
         .unwrap();
     drop(a);
-    // Turn the workspace back into one written before migrations 3 to 7.
+    // Turn the workspace back into one written before migrations 3 to 8.
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
-        "DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
+        "DROP TABLE wage_calcs; DROP TABLE case_deadlines; DROP TABLE case_logs;
+         DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
          DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
          DROP INDEX timeline_hlc; DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
          DROP TABLE sync_pending; DROP TABLE attachment_inbox; DROP TABLE attachment_chunk_inbox;
@@ -718,7 +719,8 @@ fn a_workspace_of_schema_four_with_a_stamp_past_2_63_opens_with_its_data_and_ord
     // clock had a ceiling (stored as -1).
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
-        "DROP TABLE held_changes; DROP TABLE quarantined_envelopes;
+        "DROP TABLE wage_calcs; DROP TABLE case_deadlines; DROP TABLE case_logs;
+         DROP TABLE held_changes; DROP TABLE quarantined_envelopes;
          DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
          DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
          UPDATE field_versions SET hlc = -1 WHERE field = 'address_kr';
@@ -727,7 +729,7 @@ fn a_workspace_of_schema_four_with_a_stamp_past_2_63_opens_with_its_data_and_ord
     .unwrap();
     drop(conn);
     let a = reopen(a_dir.path());
-    assert_eq!(a.stats().unwrap().schema_version, 7);
+    assert_eq!(a.stats().unwrap().schema_version, 8);
     assert_eq!(a.held_change_count().unwrap(), 0);
     assert_eq!(
         a.worker(worker).unwrap().worker.address_kr.as_deref(),

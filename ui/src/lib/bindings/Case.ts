@@ -18,4 +18,29 @@ place?: string | null, summary?: string | null,
  * The receiving agency's own number for the matter (진정 사건번호, COMWEL 접수번호,
  * police 사건번호, NHRCK 진정번호): letters quote it once the agency has a file.
  */
-agency_ref?: string | null, assignee?: string | null, agencies?: Array<AgencyId>, amount_claimed_krw?: number | null, amount_recovered_krw?: number | null, };
+agency_ref?: string | null, assignee?: string | null, agencies?: Array<AgencyId>, amount_claimed_krw?: number | null, amount_recovered_krw?: number | null, 
+/**
+ * The worker's last day of work (final pay and severance fall due 14 days later).
+ */
+last_day_worked?: string | null, 
+/**
+ * Bankruptcy or rehabilitation decision, or recognition of de-facto insolvency
+ * (도산 대지급금: claim within 2 years).
+ */
+insolvency_decided_on?: string | null, 
+/**
+ * Judgment or payment order on the wages (간이 대지급금: claim within 1 year).
+ */
+judgment_on?: string | null, 
+/**
+ * MOEL's confirmation of the arrears (체불임금등 사업주 확인서; 간이 대지급금: 1 year).
+ */
+moel_confirmed_on?: string | null, detained_on?: string | null, 
+/**
+ * When the detaining authority notified the mission (VCCR Art. 36).
+ */
+consular_notified_on?: string | null, hearing_on?: string | null, removal_order_on?: string | null, 
+/**
+ * Keys of the computed deadlines the caseworker has marked done.
+ */
+deadlines_done?: Array<string>, };

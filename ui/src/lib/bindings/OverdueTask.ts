@@ -4,6 +4,12 @@ import type { CaseTitle } from "./CaseTitle";
 import type { TaskId } from "./TaskId";
 
 /**
- * An unfinished task with its due date and its case (overdue, or due this week).
+ * An unfinished task with its due date and its case (overdue, or due this week): a task the
+ * caseworker added, or a deadline the case's facts imply (`deadline` set; its `task_id` is
+ * derived from the case and the deadline's key, and it is marked done on the case).
  */
-export type OverdueTask = { task_id: TaskId, title: string, due_on: string, case_id: CaseId, case_title: string, case_title_parts: CaseTitle, };
+export type OverdueTask = { task_id: TaskId, title: string, due_on: string, case_id: CaseId, case_title: string, case_title_parts: CaseTitle, 
+/**
+ * The computed deadline's key (`final_pay`, `prescription:2025-09-10`).
+ */
+deadline?: string, rule?: string, source?: string, };
