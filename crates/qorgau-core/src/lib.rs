@@ -5,6 +5,7 @@ pub mod demo;
 pub mod directory;
 mod error;
 pub mod identifiers;
+pub mod import;
 pub mod jurisdiction;
 pub mod letter_data;
 mod letters;

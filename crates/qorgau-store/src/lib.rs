@@ -15,6 +15,7 @@ mod connection;
 mod dashboard;
 mod error;
 mod header;
+mod imports;
 mod letters;
 mod merges;
 mod migrations;
@@ -36,6 +37,9 @@ pub use changes::ChangeRecord;
 pub use dashboard::{CaseCount, Dashboard, OverdueTask, RecentActivity};
 pub use error::{StoreError, StoreResult};
 pub use header::{KdfParams, WorkspaceHeader};
+pub use imports::{
+    CaseMatchKeys, WorkerMatchKeys, names_are_twins, worker_name_groups, worker_twin_keys,
+};
 pub use letters::{LOCAL_BLOCK_SIZE, NewLetter, RegistryBlock};
 pub use merges::{DuplicateWorkers, MergedWorkers};
 pub use replica::{
