@@ -134,11 +134,41 @@ pub enum Command {
         #[command(flatten)]
         out: Out,
     },
+    /// Import workers or cases from a spreadsheet (XLSX, XLSM, XLSB, XLS, ODS, CSV).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Workers: headers in Russian, Kazakh, English or Korean, or a mapping file.
+    Workers(ImportArgs),
+    /// Cases: each row's worker found by IIN, passport, or name and birth date.
+    Cases(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub out: Out,
+    /// The spreadsheet.
+    pub file: PathBuf,
+    /// Report what would be added, the duplicates and the errors; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// A JSON or TOML object from a column's header (or letter) to a field name.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Leave invalid rows out and commit the rest (otherwise any error commits nothing).
+    #[arg(long)]
+    pub skip_invalid: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,7 +5,7 @@ use crate::args::{
     WorkerAction,
 };
 use crate::output::{Failure, emit};
-use crate::{agencies, letters, sync};
+use crate::{agencies, data, letters, sync};
 use crate::{bench, bench_letters, bench_sync};
 use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
@@ -98,6 +98,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             });
             Ok(())
         }
+        Command::Import { what } => data::import(cli, what),
         Command::Bench {
             what:
                 BenchWhat::Store {

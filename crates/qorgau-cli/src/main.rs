@@ -7,6 +7,7 @@ mod bench;
 mod bench_letters;
 mod bench_sync;
 mod commands;
+mod data;
 mod letters;
 mod output;
 mod sync;

@@ -94,7 +94,11 @@ impl Store {
     /// Adds every worker in one transaction, with one `import` audit entry (`detail` says what
     /// was imported) besides each worker's own. Any refusal (an invalid worker, an IIN or
     /// passport already on file) rolls everything back: nothing is half-imported.
-    pub fn import_workers(&mut self, inputs: &[Worker], detail: &str) -> StoreResult<Vec<WorkerId>> {
+    pub fn import_workers(
+        &mut self,
+        inputs: &[Worker],
+        detail: &str,
+    ) -> StoreResult<Vec<WorkerId>> {
         let today = today();
         prepared_in_background(
             inputs,
@@ -126,7 +130,11 @@ impl Store {
 
     /// Adds every case in one transaction with one `import` audit entry; all or nothing, as
     /// [`import_workers`](Self::import_workers).
-    pub fn import_cases(&mut self, inputs: &[CaseRecord], detail: &str) -> StoreResult<Vec<CaseId>> {
+    pub fn import_cases(
+        &mut self,
+        inputs: &[CaseRecord],
+        detail: &str,
+    ) -> StoreResult<Vec<CaseId>> {
         let today = today();
         prepared_in_background(
             inputs,

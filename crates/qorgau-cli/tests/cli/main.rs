@@ -562,5 +562,6 @@ fn agency_propose_names_the_competent_office_for_the_workplace() {
     assert!(text(&bad.stderr).contains("--kind"));
 }
 
+mod data;
 mod letters;
 mod sync;

@@ -85,7 +85,8 @@ fn parse_date_text(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     for c in t.chars() {
         let boundary = !c.is_alphanumeric()
             || matches!(c, '년' | '월' | '일')
-            || (!token.is_empty() && token.chars().all(|d| d.is_ascii_digit()) != c.is_ascii_digit());
+            || (!token.is_empty()
+                && token.chars().all(|d| d.is_ascii_digit()) != c.is_ascii_digit());
         if boundary {
             flush(&mut token, &mut numbers, &mut month_word).map_err(|_| bad())?;
         }
@@ -215,11 +216,32 @@ pub fn sex(text: &str) -> Option<Sex> {
         &[
             (
                 Sex::Male,
-                &["male", "m", "м", "муж", "мужской", "ер", "еркек", "남", "남성", "남자"],
+                &[
+                    "male",
+                    "m",
+                    "м",
+                    "муж",
+                    "мужской",
+                    "ер",
+                    "еркек",
+                    "남",
+                    "남성",
+                    "남자",
+                ],
             ),
             (
                 Sex::Female,
-                &["female", "f", "ж", "жен", "женский", "әйел", "여", "여성", "여자"],
+                &[
+                    "female",
+                    "f",
+                    "ж",
+                    "жен",
+                    "женский",
+                    "әйел",
+                    "여",
+                    "여성",
+                    "여자",
+                ],
             ),
         ],
     )
@@ -265,7 +287,10 @@ pub fn stay_status(text: &str) -> Option<StayStatus> {
                         "불법 체류",
                     ],
                 ),
-                (StayStatus::Unknown, &["unknown", "неизвестно", "белгісіз", "미상"]),
+                (
+                    StayStatus::Unknown,
+                    &["unknown", "неизвестно", "белгісіз", "미상"],
+                ),
             ],
         )
     })
@@ -284,14 +309,66 @@ pub fn province(text: &str) -> Option<Province> {
         (Daejeon, &["대전", "тэджон", "daejeon"]),
         (Ulsan, &["울산", "ульсан", "ulsan"]),
         (Sejong, &["세종", "седжон", "sejong"]),
-        (Gyeonggi, &["경기", "кёнгидо", "кенгидо", "кёнги", "gyeonggi", "gyeonggi do"]),
+        (
+            Gyeonggi,
+            &[
+                "경기",
+                "кёнгидо",
+                "кенгидо",
+                "кёнги",
+                "gyeonggi",
+                "gyeonggi do",
+            ],
+        ),
         (Gangwon, &["강원", "канвондо", "gangwon", "gangwon do"]),
-        (Chungbuk, &["충북", "충청북도", "чхунчхон пукто", "chungbuk", "chungcheongbuk do"]),
-        (Chungnam, &["충남", "충청남도", "чхунчхон намдо", "chungnam", "chungcheongnam do"]),
-        (Jeonbuk, &["전북", "전라북도", "чолла пукто", "jeonbuk", "jeollabuk do"]),
-        (Jeonnam, &["전남", "전라남도", "чолла намдо", "jeonnam", "jeollanam do"]),
-        (Gyeongbuk, &["경북", "경상북도", "кёнсан пукто", "gyeongbuk", "gyeongsangbuk do"]),
-        (Gyeongnam, &["경남", "경상남도", "кёнсан намдо", "gyeongnam", "gyeongsangnam do"]),
+        (
+            Chungbuk,
+            &[
+                "충북",
+                "충청북도",
+                "чхунчхон пукто",
+                "chungbuk",
+                "chungcheongbuk do",
+            ],
+        ),
+        (
+            Chungnam,
+            &[
+                "충남",
+                "충청남도",
+                "чхунчхон намдо",
+                "chungnam",
+                "chungcheongnam do",
+            ],
+        ),
+        (
+            Jeonbuk,
+            &["전북", "전라북도", "чолла пукто", "jeonbuk", "jeollabuk do"],
+        ),
+        (
+            Jeonnam,
+            &["전남", "전라남도", "чолла намдо", "jeonnam", "jeollanam do"],
+        ),
+        (
+            Gyeongbuk,
+            &[
+                "경북",
+                "경상북도",
+                "кёнсан пукто",
+                "gyeongbuk",
+                "gyeongsangbuk do",
+            ],
+        ),
+        (
+            Gyeongnam,
+            &[
+                "경남",
+                "경상남도",
+                "кёнсан намдо",
+                "gyeongnam",
+                "gyeongsangnam do",
+            ],
+        ),
         (Jeju, &["제주", "чеджу", "jeju"]),
     ];
     if let Some(p) = lookup(text, table) {
@@ -323,40 +400,106 @@ pub fn case_type(text: &str) -> Option<CaseType> {
             &[
                 (
                     UnpaidWages,
-                    &["unpaid wages", "невыплата зарплаты", "зарплата", "жалақы төленбеуі", "임금체불", "임금 체불"],
+                    &[
+                        "unpaid wages",
+                        "невыплата зарплаты",
+                        "зарплата",
+                        "жалақы төленбеуі",
+                        "임금체불",
+                        "임금 체불",
+                    ],
                 ),
                 (
                     WorkplaceInjury,
-                    &["workplace injury", "травма", "производственная травма", "өндірістік жарақат", "산업재해", "산재"],
+                    &[
+                        "workplace injury",
+                        "травма",
+                        "производственная травма",
+                        "өндірістік жарақат",
+                        "산업재해",
+                        "산재",
+                    ],
                 ),
                 (
                     OccupationalDisease,
-                    &["occupational disease", "профзаболевание", "кәсіптік ауру", "직업병"],
+                    &[
+                        "occupational disease",
+                        "профзаболевание",
+                        "кәсіптік ауру",
+                        "직업병",
+                    ],
                 ),
                 (
                     DeathRepatriation,
-                    &["death", "death repatriation", "смерть", "гибель", "репатриация", "қайтыс болу", "사망"],
+                    &[
+                        "death",
+                        "death repatriation",
+                        "смерть",
+                        "гибель",
+                        "репатриация",
+                        "қайтыс болу",
+                        "사망",
+                    ],
                 ),
                 (
                     DetentionDeportation,
-                    &["detention", "deportation", "задержание", "депортация", "ұстау", "구금", "추방", "강제퇴거"],
+                    &[
+                        "detention",
+                        "deportation",
+                        "задержание",
+                        "депортация",
+                        "ұстау",
+                        "구금",
+                        "추방",
+                        "강제퇴거",
+                    ],
                 ),
-                (CrimeVictim, &["crime victim", "потерпевший", "жәбірленуші", "범죄피해"]),
+                (
+                    CrimeVictim,
+                    &["crime victim", "потерпевший", "жәбірленуші", "범죄피해"],
+                ),
                 (
                     DiscriminationAbuse,
-                    &["discrimination", "abuse", "дискриминация", "насилие", "кемсіту", "차별", "폭행"],
+                    &[
+                        "discrimination",
+                        "abuse",
+                        "дискриминация",
+                        "насилие",
+                        "кемсіту",
+                        "차별",
+                        "폭행",
+                    ],
                 ),
                 (
                     MedicalEmergency,
-                    &["medical emergency", "медицинская помощь", "болезнь", "медициналық көмек", "응급의료"],
+                    &[
+                        "medical emergency",
+                        "медицинская помощь",
+                        "болезнь",
+                        "медициналық көмек",
+                        "응급의료",
+                    ],
                 ),
                 (
                     LostDocuments,
-                    &["lost documents", "утеря документов", "құжаттарды жоғалту", "분실"],
+                    &[
+                        "lost documents",
+                        "утеря документов",
+                        "құжаттарды жоғалту",
+                        "분실",
+                    ],
                 ),
                 (
                     TraffickingForcedLabour,
-                    &["trafficking", "forced labour", "торговля людьми", "принудительный труд", "адам саудасы", "인신매매", "강제노동"],
+                    &[
+                        "trafficking",
+                        "forced labour",
+                        "торговля людьми",
+                        "принудительный труд",
+                        "адам саудасы",
+                        "인신매매",
+                        "강제노동",
+                    ],
                 ),
                 (Other, &["other", "другое", "басқа", "기타"]),
             ],
@@ -372,10 +515,21 @@ pub fn case_status(text: &str) -> Option<CaseStatus> {
             text,
             &[
                 (New, &["new", "новое", "новый", "жаңа", "신규", "접수"]),
-                (InProgress, &["in progress", "в работе", "жұмыста", "진행", "진행중"]),
+                (
+                    InProgress,
+                    &["in progress", "в работе", "жұмыста", "진행", "진행중"],
+                ),
                 (
                     WaitingOnAgency,
-                    &["waiting", "waiting on agency", "ожидание", "ждём ответа", "күтуде", "대기", "회신대기"],
+                    &[
+                        "waiting",
+                        "waiting on agency",
+                        "ожидание",
+                        "ждём ответа",
+                        "күтуде",
+                        "대기",
+                        "회신대기",
+                    ],
                 ),
                 (Resolved, &["resolved", "решено", "шешілді", "해결"]),
                 (Closed, &["closed", "закрыто", "жабық", "жабылды", "종결"]),
@@ -432,7 +586,10 @@ mod tests {
         // Excel's serial for 1990-03-12 as a date cell and as a plain number.
         assert_eq!(parse_date(&Cell::Date(32944.0), today()), Ok(d));
         assert_eq!(parse_date(&Cell::Number(32944.0), today()), Ok(d));
-        assert_eq!(date("12.03.05"), Ok(NaiveDate::from_ymd_opt(2005, 3, 12).unwrap()));
+        assert_eq!(
+            date("12.03.05"),
+            Ok(NaiveDate::from_ymd_opt(2005, 3, 12).unwrap())
+        );
         for bad in ["31.02.1990", "soon", "12.13.1990", "1990"] {
             assert!(date(bad).is_err(), "{bad}");
         }
@@ -461,7 +618,10 @@ mod tests {
         assert_eq!(province("Gyeonggi-do"), Some(Province::Gyeonggi));
         assert_eq!(province("Сеул"), Some(Province::Seoul));
         assert_eq!(case_type("임금체불"), Some(CaseType::UnpaidWages));
-        assert_eq!(case_type("death_repatriation"), Some(CaseType::DeathRepatriation));
+        assert_eq!(
+            case_type("death_repatriation"),
+            Some(CaseType::DeathRepatriation)
+        );
         assert_eq!(case_status("Закрыто"), Some(CaseStatus::Closed));
         assert_eq!(amount(&Cell::Text("1 200 000 ₩".into())), Ok(1_200_000));
         assert_eq!(amount(&Cell::Text("350,000원".into())), Ok(350_000));

@@ -28,12 +28,43 @@ pub enum ImportKind {
 /// Worker fields a column can hold. `full_name` is split by script into the name fields;
 /// `employer_phone` is the employer's phone; `phones` may hold several numbers.
 const WORKER_FIELDS: &[(&str, &[&str])] = &[
-    ("surname", &["фамилия", "тегі", "surname", "last name", "family name", "성"]),
-    ("given_name", &["имя", "аты", "given name", "first name", "이름"]),
-    ("patronymic", &["отчество", "әкесінің аты", "patronymic", "middle name", "부칭"]),
+    (
+        "surname",
+        &[
+            "фамилия",
+            "тегі",
+            "surname",
+            "last name",
+            "family name",
+            "성",
+        ],
+    ),
+    (
+        "given_name",
+        &["имя", "аты", "given name", "first name", "이름"],
+    ),
+    (
+        "patronymic",
+        &[
+            "отчество",
+            "әкесінің аты",
+            "patronymic",
+            "middle name",
+            "부칭",
+        ],
+    ),
     (
         "full_name",
-        &["фио", "ф и о", "полное имя", "аты жөні", "толық аты жөні", "name", "full name", "성명"],
+        &[
+            "фио",
+            "ф и о",
+            "полное имя",
+            "аты жөні",
+            "толық аты жөні",
+            "name",
+            "full name",
+            "성명",
+        ],
     ),
     (
         "latin_name",
@@ -112,7 +143,13 @@ const WORKER_FIELDS: &[(&str, &[&str])] = &[
     ),
     (
         "id_card_no",
-        &["удостоверение личности", "номер удостоверения", "жеке куәлік", "id card", "신분증번호"],
+        &[
+            "удостоверение личности",
+            "номер удостоверения",
+            "жеке куәлік",
+            "id card",
+            "신분증번호",
+        ],
     ),
     (
         "arn",
@@ -128,9 +165,20 @@ const WORKER_FIELDS: &[(&str, &[&str])] = &[
     ),
     (
         "stay_status",
-        &["виза", "статус пребывания", "виза түрі", "stay status", "visa", "체류자격", "비자"],
+        &[
+            "виза",
+            "статус пребывания",
+            "виза түрі",
+            "stay status",
+            "visa",
+            "체류자격",
+            "비자",
+        ],
     ),
-    ("entry_date", &["дата въезда", "келген күні", "entry date", "입국일"]),
+    (
+        "entry_date",
+        &["дата въезда", "келген күні", "entry date", "입국일"],
+    ),
     (
         "phones",
         &[
@@ -150,49 +198,168 @@ const WORKER_FIELDS: &[(&str, &[&str])] = &[
     ),
     (
         "address_kr",
-        &["адрес", "адрес в корее", "мекенжай", "кореядағы мекенжай", "address", "주소"],
+        &[
+            "адрес",
+            "адрес в корее",
+            "мекенжай",
+            "кореядағы мекенжай",
+            "address",
+            "주소",
+        ],
     ),
     (
         "province",
-        &["регион", "область", "провинция", "аймақ", "облыс", "province", "region", "시도", "지역"],
+        &[
+            "регион",
+            "область",
+            "провинция",
+            "аймақ",
+            "облыс",
+            "province",
+            "region",
+            "시도",
+            "지역",
+        ],
     ),
     (
         "employer",
-        &["работодатель", "жұмыс беруші", "employer", "company", "사업장", "회사", "고용주"],
+        &[
+            "работодатель",
+            "жұмыс беруші",
+            "employer",
+            "company",
+            "사업장",
+            "회사",
+            "고용주",
+        ],
     ),
     (
         "employer_phone",
-        &["телефон работодателя", "жұмыс берушінің телефоны", "employer phone", "사업장 전화"],
+        &[
+            "телефон работодателя",
+            "жұмыс берушінің телефоны",
+            "employer phone",
+            "사업장 전화",
+        ],
     ),
-    ("occupation", &["профессия", "должность", "кәсібі", "occupation", "job", "직업", "직종"]),
-    ("notes", &["примечание", "примечания", "ескерту", "notes", "note", "comment", "비고", "메모"]),
+    (
+        "occupation",
+        &[
+            "профессия",
+            "должность",
+            "кәсібі",
+            "occupation",
+            "job",
+            "직업",
+            "직종",
+        ],
+    ),
+    (
+        "notes",
+        &[
+            "примечание",
+            "примечания",
+            "ескерту",
+            "notes",
+            "note",
+            "comment",
+            "비고",
+            "메모",
+        ],
+    ),
 ];
 
 /// Case fields besides the worker columns (which find the case's worker).
 const CASE_FIELDS: &[(&str, &[&str])] = &[
     (
         "case_type",
-        &["тип", "тип дела", "вид обращения", "іс түрі", "case type", "type", "유형", "사건 유형"],
+        &[
+            "тип",
+            "тип дела",
+            "вид обращения",
+            "іс түрі",
+            "case type",
+            "type",
+            "유형",
+            "사건 유형",
+        ],
     ),
     ("status", &["статус", "мәртебе", "күйі", "status", "상태"]),
-    ("priority", &["приоритет", "басымдық", "priority", "우선순위"]),
+    (
+        "priority",
+        &["приоритет", "басымдық", "priority", "우선순위"],
+    ),
     (
         "occurred_on",
-        &["дата события", "дата происшествия", "оқиға күні", "occurred on", "date", "발생일"],
+        &[
+            "дата события",
+            "дата происшествия",
+            "оқиға күні",
+            "occurred on",
+            "date",
+            "발생일",
+        ],
     ),
-    ("reported_on", &["дата обращения", "өтініш күні", "reported on", "접수일"]),
-    ("closed_on", &["дата закрытия", "жабылған күні", "closed on", "종결일"]),
+    (
+        "reported_on",
+        &["дата обращения", "өтініш күні", "reported on", "접수일"],
+    ),
+    (
+        "closed_on",
+        &["дата закрытия", "жабылған күні", "closed on", "종결일"],
+    ),
     ("place", &["место", "орны", "place", "장소"]),
-    ("summary", &["описание", "суть", "сипаттама", "summary", "description", "내용", "개요"]),
-    ("agency_ref", &["номер дела в ведомстве", "agency ref", "사건번호", "접수번호"]),
-    ("assignee", &["ответственный", "исполнитель", "жауапты", "assignee", "담당자"]),
+    (
+        "summary",
+        &[
+            "описание",
+            "суть",
+            "сипаттама",
+            "summary",
+            "description",
+            "내용",
+            "개요",
+        ],
+    ),
+    (
+        "agency_ref",
+        &[
+            "номер дела в ведомстве",
+            "agency ref",
+            "사건번호",
+            "접수번호",
+        ],
+    ),
+    (
+        "assignee",
+        &[
+            "ответственный",
+            "исполнитель",
+            "жауапты",
+            "assignee",
+            "담당자",
+        ],
+    ),
     (
         "amount_claimed_krw",
-        &["сумма требования", "заявленная сумма", "талап етілген сома", "amount claimed", "청구액", "체불액"],
+        &[
+            "сумма требования",
+            "заявленная сумма",
+            "талап етілген сома",
+            "amount claimed",
+            "청구액",
+            "체불액",
+        ],
     ),
     (
         "amount_recovered_krw",
-        &["взыскано", "возвращено", "өндірілген сома", "amount recovered", "회수액"],
+        &[
+            "взыскано",
+            "возвращено",
+            "өндірілген сома",
+            "amount recovered",
+            "회수액",
+        ],
     ),
 ];
 
@@ -303,6 +470,7 @@ fn normalise_header(header: &str) -> String {
     let mut depth = 0usize;
     for c in header.chars() {
         match c {
+            '№' if depth == 0 => plain.push_str(" номер "),
             '(' | '[' => depth += 1,
             ')' | ']' => depth = depth.saturating_sub(1),
             _ if depth == 0 => plain.push(c),
@@ -398,25 +566,59 @@ mod tests {
 
     #[test]
     fn headers_in_four_languages_meet_the_same_fields() {
-        let expected: Vec<Option<String>> = ["surname", "given_name", "iin", "birth_date", "phones", "employer"]
-            .iter()
-            .map(|f| Some(f.to_string()))
-            .collect();
+        let expected: Vec<Option<String>> = [
+            "surname",
+            "given_name",
+            "iin",
+            "birth_date",
+            "phones",
+            "employer",
+        ]
+        .iter()
+        .map(|f| Some(f.to_string()))
+        .collect();
         for header in [
-            ["Фамилия", "Имя", "ИИН", "Дата рождения (ДД.ММ.ГГГГ)", "Телефон", "Работодатель"],
-            ["Тегі", "Аты", "ЖСН", "Туған күні", "Телефон", "Жұмыс беруші"],
-            ["Surname", "Given name", "IIN", "Date of birth", "Phone", "Employer"],
+            [
+                "Фамилия",
+                "Имя",
+                "ИИН",
+                "Дата рождения (ДД.ММ.ГГГГ)",
+                "Телефон",
+                "Работодатель",
+            ],
+            [
+                "Тегі",
+                "Аты",
+                "ЖСН",
+                "Туған күні",
+                "Телефон",
+                "Жұмыс беруші",
+            ],
+            [
+                "Surname",
+                "Given name",
+                "IIN",
+                "Date of birth",
+                "Phone",
+                "Employer",
+            ],
             ["성", "이름", "개인식별번호", "생년월일", "전화", "사업장"],
         ] {
-            assert_eq!(fields_of(&header, ImportKind::Workers), expected, "{header:?}");
+            assert_eq!(
+                fields_of(&header, ImportKind::Workers),
+                expected,
+                "{header:?}"
+            );
         }
     }
 
     #[test]
     fn a_mapping_file_overrides_and_names_bad_fields() {
-        let mapping =
-            ColumnMapping::parse("\"Контакт\" = \"phones\"\nB = \"ignore\"", ImportKind::Workers)
-                .unwrap();
+        let mapping = ColumnMapping::parse(
+            "\"Контакт\" = \"phones\"\nB = \"ignore\"",
+            ImportKind::Workers,
+        )
+        .unwrap();
         let header = vec!["Контакт".to_string(), "Фамилия".to_string()];
         let uses = map_columns(&header, ImportKind::Workers, Some(&mapping)).unwrap();
         assert_eq!(uses[0].field.as_deref(), Some("phones"));
@@ -429,7 +631,11 @@ mod tests {
     fn two_columns_for_one_field_are_refused() {
         let header = vec!["Фамилия".to_string(), "Surname".to_string()];
         let e = map_columns(&header, ImportKind::Workers, None).unwrap_err();
-        assert!(e.message.contains("columns A") && e.message.contains("B"), "{}", e.message);
+        assert!(
+            e.message.contains("columns A") && e.message.contains("B"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

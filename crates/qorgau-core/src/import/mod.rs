@@ -101,6 +101,16 @@ fn file_name(path: &Path) -> String {
 }
 
 impl Workspace {
+    /// Adds `workers` in one transaction with an `import` audit entry (`detail`): all of them
+    /// or, when one is refused (invalid, or an IIN or passport already on file), none.
+    pub fn import_workers(
+        &mut self,
+        workers: &[Worker],
+        detail: &str,
+    ) -> Result<Vec<WorkerId>, CoreError> {
+        Ok(self.store.import_workers(workers, detail)?)
+    }
+
     /// Imports the workers or cases in the spreadsheet at `path`.
     pub fn import_file(
         &mut self,
@@ -132,7 +142,7 @@ impl Workspace {
             ImportKind::Workers => {
                 let plan = self.plan_workers(&sheet, columns, today)?;
                 self.commit(plan, name, options, |ws, workers, detail| {
-                    let ids = ws.store.import_workers(workers, detail)?;
+                    let ids = ws.import_workers(workers, detail)?;
                     Ok(ids.iter().map(ToString::to_string).collect())
                 })
             }
@@ -310,7 +320,10 @@ fn find_worker(workers: &MatchIndex<WorkerId>, reference: &Worker) -> Result<Wor
         [] => Err(format!(
             "worker: no worker named {} born {} is on file",
             reference.display_name(),
-            reference.birth_date.map(|d| d.to_string()).unwrap_or_default()
+            reference
+                .birth_date
+                .map(|d| d.to_string())
+                .unwrap_or_default()
         )),
         many => Err(format!(
             "worker: {} workers named {} were born that day; give the IIN or passport number",

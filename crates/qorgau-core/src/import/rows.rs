@@ -1,16 +1,16 @@
 //! One sheet row into a domain record (a worker, or a case and the worker it concerns), with
 //! every finding named by field and the domain's code.
 
+use super::ImportError;
 use super::cells::{self, Script};
 use super::columns::ColumnUse;
 use super::sheet::Cell;
-use super::ImportError;
 use chrono::NaiveDate;
+use qorgau_domain::Worker;
 use qorgau_domain::case::CaseRecord;
 use qorgau_domain::issues::IssueCode;
 use qorgau_domain::validation::{documents, validate_case, validate_worker};
 use qorgau_domain::worker::Employer;
-use qorgau_domain::Worker;
 
 /// The cells of one row by field.
 pub(crate) struct RowCells<'a> {
@@ -30,11 +30,17 @@ impl<'a> RowCells<'a> {
     }
 
     fn get(&self, field: &str) -> Option<&'a Cell> {
-        self.pairs.iter().find(|(f, _)| *f == field).map(|(_, c)| *c)
+        self.pairs
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, c)| *c)
     }
 
     fn all(&self, field: &'a str) -> impl Iterator<Item = &'a Cell> + '_ {
-        self.pairs.iter().filter(move |(f, _)| *f == field).map(|(_, c)| *c)
+        self.pairs
+            .iter()
+            .filter(move |(f, _)| *f == field)
+            .map(|(_, c)| *c)
     }
 
     fn text(&self, field: &str) -> Option<String> {
@@ -50,12 +56,22 @@ impl<'a> RowCells<'a> {
         });
     }
 
-    fn date(&self, field: &str, today: NaiveDate, errors: &mut Vec<ImportError>) -> Option<NaiveDate> {
+    fn date(
+        &self,
+        field: &str,
+        today: NaiveDate,
+        errors: &mut Vec<ImportError>,
+    ) -> Option<NaiveDate> {
         let cell = self.get(field)?;
         match cells::parse_date(cell, today) {
             Ok(d) => Some(d),
             Err(message) => {
-                self.error(errors, field, IssueCode::InvalidDate, format!("{field}: {message}"));
+                self.error(
+                    errors,
+                    field,
+                    IssueCode::InvalidDate,
+                    format!("{field}: {message}"),
+                );
                 None
             }
         }
@@ -91,8 +107,13 @@ fn place_names(cells: &RowCells<'_>, w: &mut Worker) {
     let mut hangul: [Option<String>; 3] = Default::default();
     let mut latin_full = None;
     let mut hangul_full = None;
-    for (slot, field) in ["surname", "given_name", "patronymic"].into_iter().enumerate() {
-        let Some(text) = cells.text(field) else { continue };
+    for (slot, field) in ["surname", "given_name", "patronymic"]
+        .into_iter()
+        .enumerate()
+    {
+        let Some(text) = cells.text(field) else {
+            continue;
+        };
         match cells::script_of(&text) {
             Some(Script::Latin) => latin[slot] = Some(text),
             Some(Script::Hangul) => hangul[slot] = Some(text),
@@ -107,7 +128,9 @@ fn place_names(cells: &RowCells<'_>, w: &mut Worker) {
         }
     }
     for field in ["full_name", "latin_name", "hangul_name"] {
-        let Some(text) = cells.text(field) else { continue };
+        let Some(text) = cells.text(field) else {
+            continue;
+        };
         match cells::script_of(&text) {
             Some(Script::Latin) => latin_full = latin_full.or(Some(text)),
             Some(Script::Hangul) => hangul_full = hangul_full.or(Some(text)),
@@ -152,7 +175,12 @@ pub(crate) fn worker_of(
         }
         return w;
     }
-    w.sex = cells.choice("sex", cells::sex, "male, female (м/ж, ер/әйел, 남/여)", errors);
+    w.sex = cells.choice(
+        "sex",
+        cells::sex,
+        "male, female (м/ж, ер/әйел, 남/여)",
+        errors,
+    );
     w.passport_expiry = cells.date("passport_expiry", today, errors);
     w.id_card_no = cells.get("id_card_no").map(|c| cells::digits_id(c, 9));
     w.arn = cells.text("arn");
@@ -217,7 +245,12 @@ pub(crate) fn case_of(
             )
             .unwrap_or_default(),
         priority: cells
-            .choice("priority", cells::priority, "low, normal, high, urgent", errors)
+            .choice(
+                "priority",
+                cells::priority,
+                "low, normal, high, urgent",
+                errors,
+            )
             .unwrap_or_default(),
         occurred_on: cells.date("occurred_on", today, errors),
         reported_on: cells.date("reported_on", today, errors),
@@ -255,8 +288,17 @@ pub(crate) fn check_case(
     errors: &mut Vec<ImportError>,
 ) -> CaseRecord {
     let (normal, report) = validate_case(case, today);
-    // A case without its worker was reported as unknown_worker already.
-    for issue in report.errors().filter(|i| i.code != IssueCode::NoWorkers) {
+    // A case without its worker was reported as unknown_worker already, and a field whose
+    // cell could not be read has its error.
+    let reported: Vec<String> = errors
+        .iter()
+        .filter(|e| e.row == cells.row)
+        .map(|e| e.field.clone())
+        .collect();
+    for issue in report
+        .errors()
+        .filter(|i| i.code != IssueCode::NoWorkers && !reported.contains(&i.field))
+    {
         cells.error(errors, &issue.field, issue.code, issue.message.clone());
     }
     normal

@@ -137,7 +137,10 @@ pub fn decode_text(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1251.decode_without_bom_handling(bytes).0.into_owned(),
+        Err(_) => encoding_rs::WINDOWS_1251
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     }
 }
 
@@ -216,7 +219,10 @@ mod tests {
             assert_eq!(sheet.header_row, 1);
             assert_eq!(
                 sheet.rows,
-                vec![(2, vec![Cell::Text("Цой".into()), Cell::Text("Нурлан".into())])]
+                vec![(
+                    2,
+                    vec![Cell::Text("Цой".into()), Cell::Text("Нурлан".into())]
+                )]
             );
         }
     }

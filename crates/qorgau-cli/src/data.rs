@@ -1,0 +1,107 @@
+//! `qorgau import`: data in from spreadsheets.
+
+use crate::args::{Cli, ImportArgs, ImportWhat};
+use crate::commands::open;
+use crate::output::{Failure, emit};
+use qorgau_core::import::{
+    ColumnMapping, ImportDuplicate, ImportError, ImportKind, ImportOptions, ImportReport,
+};
+use qorgau_core::{CoreError, ErrorCode};
+use serde::Serialize;
+
+type Result<T> = std::result::Result<T, Failure>;
+
+/// The report as scripts read it (the contract in the README): exactly these keys.
+#[derive(Debug, Serialize)]
+struct ImportOutput<'a> {
+    rows: usize,
+    added: usize,
+    duplicates: &'a [ImportDuplicate],
+    errors: &'a [ImportError],
+    committed: bool,
+}
+
+pub fn import(cli: &Cli, what: &ImportWhat) -> Result<()> {
+    let (kind, args) = match what {
+        ImportWhat::Workers(a) => (ImportKind::Workers, a),
+        ImportWhat::Cases(a) => (ImportKind::Cases, a),
+    };
+    let as_json = cli.json || args.out.json;
+    let options = options(kind, args)?;
+    let mut ws = open(cli)?;
+    let report = ws.import_file(kind, &args.file, &options)?;
+    let out = ImportOutput {
+        rows: report.rows,
+        added: report.added,
+        duplicates: &report.duplicates,
+        errors: &report.errors,
+        committed: report.committed,
+    };
+    emit(as_json, &out, || text(&report, args.dry_run));
+    // A commit refused for invalid rows is invalid input (the report says which).
+    if !args.dry_run && !report.committed {
+        return Err(Failure::Reported(1));
+    }
+    Ok(())
+}
+
+fn options(kind: ImportKind, args: &ImportArgs) -> Result<ImportOptions> {
+    let mapping = match &args.mapping {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CoreError::new(
+                    ErrorCode::NotFound,
+                    format!("mapping file {}: {e}", path.display()),
+                )
+            })?;
+            Some(ColumnMapping::parse(&text, kind)?)
+        }
+    };
+    Ok(ImportOptions {
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+        mapping,
+    })
+}
+
+fn text(report: &ImportReport, dry_run: bool) -> String {
+    let mut lines = Vec::new();
+    for c in &report.columns {
+        lines.push(format!(
+            "column {} {:?} → {}",
+            c.column,
+            c.header,
+            c.field.as_deref().unwrap_or("(ignored)")
+        ));
+    }
+    for d in &report.duplicates {
+        let of = match (&d.existing_id, d.first_row) {
+            (Some(id), _) => id.clone(),
+            (None, Some(row)) => format!("row {row}"),
+            (None, None) => String::new(),
+        };
+        lines.push(format!("row {}: duplicate ({}) of {of}", d.row, d.reason));
+    }
+    for e in &report.errors {
+        lines.push(format!(
+            "row {}: {} [{}] {}",
+            e.row, e.field, e.code, e.message
+        ));
+    }
+    let verb = if report.committed {
+        "added"
+    } else if dry_run {
+        "would add"
+    } else {
+        "nothing written (errors; --skip-invalid leaves those rows out); would add"
+    };
+    lines.push(format!(
+        "{} rows: {verb} {}, {} duplicates, {} errors",
+        report.rows,
+        report.added,
+        report.duplicates.len(),
+        report.errors.len()
+    ));
+    lines.join("\n")
+}
