@@ -139,6 +139,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Backups: one encrypted, self-checking file of the whole workspace.
+    Backup {
+        #[command(subcommand)]
+        action: BackupAction,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -169,6 +174,30 @@ pub struct ImportArgs {
     /// Leave invalid rows out and commit the rest (otherwise any error commits nothing).
     #[arg(long)]
     pub skip_invalid: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// Write a backup of the workspace (a consistent snapshot, also while the app runs).
+    Create {
+        #[command(flatten)]
+        out: Out,
+        /// The backup file to write (must not exist).
+        #[arg(long = "out")]
+        file: PathBuf,
+    },
+    /// Prove a backup is complete and opens with the passphrase (QORGAU_PASSPHRASE).
+    Verify {
+        #[command(flatten)]
+        out: Out,
+        file: PathBuf,
+    },
+    /// Restore a backup into a new directory, given with --workspace.
+    Restore {
+        #[command(flatten)]
+        out: Out,
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

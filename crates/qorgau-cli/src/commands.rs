@@ -99,6 +99,7 @@ pub fn run(cli: &Cli) -> Result<()> {
             Ok(())
         }
         Command::Import { what } => data::import(cli, what),
+        Command::Backup { action } => data::backup(cli, action),
         Command::Bench {
             what:
                 BenchWhat::Store {
@@ -163,7 +164,7 @@ pub(crate) fn workspace_dir(cli: &Cli) -> Result<PathBuf> {
 }
 
 /// The passphrase from `var`, else a prompt on the terminal.
-fn passphrase_from(var: &str, prompt: &str, confirm: bool) -> Result<Passphrase> {
+pub(crate) fn passphrase_from(var: &str, prompt: &str, confirm: bool) -> Result<Passphrase> {
     if let Ok(p) = std::env::var(var) {
         return Ok(Passphrase::new(p));
     }

@@ -1,8 +1,9 @@
-//! `qorgau import`: data in from spreadsheets.
+//! `qorgau import` (data in from spreadsheets) and `qorgau backup`.
 
-use crate::args::{Cli, ImportArgs, ImportWhat};
-use crate::commands::open;
+use crate::args::{BackupAction, Cli, ImportArgs, ImportWhat};
+use crate::commands::{open, passphrase_from, workspace_dir};
 use crate::output::{Failure, emit};
+use qorgau_core::backup::{self, BackupInfo};
 use qorgau_core::import::{
     ColumnMapping, ImportDuplicate, ImportError, ImportKind, ImportOptions, ImportReport,
 };
@@ -104,4 +105,47 @@ fn text(report: &ImportReport, dry_run: bool) -> String {
         report.errors.len()
     ));
     lines.join("\n")
+}
+
+pub fn backup(cli: &Cli, action: &BackupAction) -> Result<()> {
+    let (as_json, info, verb) = match action {
+        BackupAction::Create { out, file } => {
+            let mut ws = open(cli)?;
+            (out.json, ws.create_backup(file)?, "written")
+        }
+        BackupAction::Verify { out, file } => {
+            let passphrase = passphrase_from("QORGAU_PASSPHRASE", "Passphrase: ", false)?;
+            (
+                out.json,
+                backup::verify_backup(file, &passphrase)?,
+                "verified",
+            )
+        }
+        BackupAction::Restore { out, file } => {
+            let dir = workspace_dir(cli)?;
+            let passphrase = passphrase_from("QORGAU_PASSPHRASE", "Passphrase: ", false)?;
+            (
+                out.json,
+                backup::restore_backup(file, &passphrase, &dir)?,
+                "restored",
+            )
+        }
+    };
+    emit(cli.json || as_json, &info, || backup_text(&info, verb));
+    Ok(())
+}
+
+fn backup_text(info: &BackupInfo, verb: &str) -> String {
+    format!(
+        "backup {verb}: {} workers, {} cases, {} attachments, {} audit entries, schema {}\n\
+         {} bytes, sha256 {}\nstate hash {}",
+        info.workers,
+        info.cases,
+        info.attachments,
+        info.audit_entries,
+        info.schema_version,
+        info.size,
+        info.sha256,
+        info.state_hash
+    )
 }

@@ -1,6 +1,7 @@
 //! Qorgau's application API: the use cases the command line and the desktop shell call. Shells
 //! convert their input, call one function here and show the result or the `CoreError`.
 
+pub mod backup;
 pub mod demo;
 pub mod directory;
 mod error;

@@ -25,6 +25,7 @@ mod pipeline;
 mod replica;
 mod search;
 mod secret;
+mod snapshot;
 mod store;
 mod sync_state;
 mod versions;

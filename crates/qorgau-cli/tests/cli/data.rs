@@ -98,3 +98,46 @@ fn a_mapping_file_names_the_columns() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn backup_create_verify_restore_keeps_the_state_hash() {
+    let ws = Ws::new();
+    add_worker(&ws, &nurlan());
+    let file = ws.path.with_file_name("ws.qorgau-backup");
+    let file = file.to_str().unwrap();
+    let made = ws.json(&["backup", "create", "--out", file]);
+    let hash = ws.json(&["state-hash"]);
+    let verified = ws.json(&["backup", "verify", file]);
+    assert_eq!(verified["workers"], json!(1));
+    assert_eq!(verified["state_hash"], made["state_hash"]);
+
+    let target = ws.path.with_file_name("restored");
+    let out = ws.run(&[
+        "--json",
+        "backup",
+        "restore",
+        file,
+        "--workspace",
+        target.to_str().unwrap(),
+    ]);
+    assert_ok(&out);
+    let out = ws.run(&[
+        "--json",
+        "state-hash",
+        "--workspace",
+        target.to_str().unwrap(),
+    ]);
+    assert_ok(&out);
+    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), hash);
+
+    // A truncated copy: exit 1 and the reason.
+    let bytes = std::fs::read(file).unwrap();
+    let cut = write(&ws, "cut.qorgau-backup", &bytes[..bytes.len() - 100]);
+    let out = ws.run(&["backup", "verify", &cut]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("damaged or incomplete"),
+        "{}",
+        text(&out.stderr)
+    );
+}
