@@ -144,6 +144,11 @@ pub enum Command {
         #[command(subcommand)]
         action: BackupAction,
     },
+    /// Export a filtered worker or case list as XLSX or CSV (logged in the audit log).
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -197,6 +202,40 @@ pub enum BackupAction {
         #[command(flatten)]
         out: Out,
         file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// Workers (the stay status column only with --with-stay-status).
+    Workers {
+        #[command(flatten)]
+        out: Out,
+        /// The file to write: .xlsx or .csv.
+        #[arg(long = "out")]
+        file: PathBuf,
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long)]
+        stay_status: Option<String>,
+        #[arg(long)]
+        employer: Option<String>,
+        /// Include each worker's stay status (whether they are undocumented).
+        #[arg(long)]
+        with_stay_status: bool,
+    },
+    /// Cases, each with its first worker's names and identifiers.
+    Cases {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long = "out")]
+        file: PathBuf,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long = "type")]
+        case_type: Option<String>,
+        #[arg(long)]
+        province: Option<String>,
     },
 }
 

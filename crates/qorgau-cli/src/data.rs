@@ -1,13 +1,13 @@
 //! `qorgau import` (data in from spreadsheets) and `qorgau backup`.
 
-use crate::args::{BackupAction, Cli, ImportArgs, ImportWhat};
-use crate::commands::{open, passphrase_from, workspace_dir};
+use crate::args::{BackupAction, Cli, ExportWhat, ImportArgs, ImportWhat};
+use crate::commands::{enum_arg, open, passphrase_from, workspace_dir};
 use crate::output::{Failure, emit};
 use qorgau_core::backup::{self, BackupInfo};
 use qorgau_core::import::{
     ColumnMapping, ImportDuplicate, ImportError, ImportKind, ImportOptions, ImportReport,
 };
-use qorgau_core::{CoreError, ErrorCode};
+use qorgau_core::{CaseFilter, CoreError, ErrorCode, WorkerFilter};
 use serde::Serialize;
 
 type Result<T> = std::result::Result<T, Failure>;
@@ -148,4 +148,65 @@ fn backup_text(info: &BackupInfo, verb: &str) -> String {
         info.sha256,
         info.state_hash
     )
+}
+
+pub fn export(cli: &Cli, what: &ExportWhat) -> Result<()> {
+    let mut ws = open(cli)?;
+    let (as_json, summary, file) = match what {
+        ExportWhat::Workers {
+            out,
+            file,
+            province,
+            stay_status,
+            employer,
+            with_stay_status,
+        } => {
+            let filter = WorkerFilter {
+                province: province
+                    .as_deref()
+                    .map(|p| enum_arg("--province", p))
+                    .transpose()?,
+                stay_status: stay_status
+                    .as_deref()
+                    .map(|s| enum_arg("--stay-status", s))
+                    .transpose()?,
+                employer: employer.clone(),
+                limit: None,
+                offset: None,
+            };
+            (
+                out.json,
+                ws.export_workers(&filter, *with_stay_status, file)?,
+                file,
+            )
+        }
+        ExportWhat::Cases {
+            out,
+            file,
+            status,
+            case_type,
+            province,
+        } => {
+            let filter = CaseFilter {
+                status: status
+                    .as_deref()
+                    .map(|s| enum_arg("--status", s))
+                    .transpose()?,
+                case_type: case_type
+                    .as_deref()
+                    .map(|t| enum_arg("--type", t))
+                    .transpose()?,
+                province: province
+                    .as_deref()
+                    .map(|p| enum_arg("--province", p))
+                    .transpose()?,
+                ..CaseFilter::default()
+            };
+            (out.json, ws.export_cases(&filter, file)?, file)
+        }
+    };
+    emit(cli.json || as_json, &summary, || {
+        format!("{} rows written to {}", summary.rows, file.display())
+    });
+    Ok(())
 }

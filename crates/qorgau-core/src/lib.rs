@@ -5,6 +5,7 @@ pub mod backup;
 pub mod demo;
 pub mod directory;
 mod error;
+pub mod export;
 pub mod identifiers;
 pub mod import;
 pub mod jurisdiction;

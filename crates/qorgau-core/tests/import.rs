@@ -674,3 +674,93 @@ fn cases_find_their_workers_by_iin_passport_or_name_and_birth_date() {
     assert_eq!(again.added, 0);
     assert_eq!(again.duplicates.len(), 4, "{:?}", again.duplicates);
 }
+
+/// The rows of an export, for comparing two exports.
+fn exported_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    let sheet = qorgau_core::import::sheet::read_sheet(
+        path.file_name().unwrap().to_str().unwrap(),
+        &std::fs::read(path).unwrap(),
+    )
+    .unwrap();
+    let mut rows: Vec<Vec<String>> = sheet
+        .rows
+        .iter()
+        .map(|(_, cells)| cells.iter().map(|c| c.text()).collect())
+        .collect();
+    rows.insert(0, sheet.header.clone());
+    rows
+}
+
+#[test]
+fn export_then_import_round_trips_workers_and_cases() {
+    let (dir, mut source) = workspace();
+    let today = chrono::Local::now().date_naive();
+    qorgau_core::demo::populate(&mut source, 60, 80, 11, today).unwrap();
+    for ext in ["xlsx", "csv"] {
+        let workers_file = dir.path().join(format!("workers.{ext}"));
+        let cases_file = dir.path().join(format!("cases.{ext}"));
+        let exported = source
+            .export_workers(&Default::default(), true, &workers_file)
+            .unwrap();
+        assert_eq!(exported.rows, 60);
+        let cases = source
+            .export_cases(&Default::default(), &cases_file)
+            .unwrap();
+        assert_eq!(cases.rows, 80);
+        let audit = source.audit_recent(2).unwrap();
+        assert!(audit.iter().all(|e| e.action == "export"), "{audit:?}");
+
+        let (_d2, mut target) = workspace();
+        let report = target
+            .import_file(
+                ImportKind::Workers,
+                &workers_file,
+                &ImportOptions::default(),
+            )
+            .unwrap();
+        assert!(report.errors.is_empty(), "{ext}: {:?}", report.errors);
+        assert!(
+            report.duplicates.is_empty(),
+            "{ext}: {:?}",
+            report.duplicates
+        );
+        assert!(report.committed);
+        assert_eq!(report.added, 60);
+        let cases_report = target
+            .import_file(ImportKind::Cases, &cases_file, &ImportOptions::default())
+            .unwrap();
+        assert!(
+            cases_report.errors.is_empty(),
+            "{ext}: {:?}",
+            cases_report.errors
+        );
+        // Demo data can hold two cases of one type for a worker on one day: those count as
+        // one.
+        assert_eq!(
+            cases_report.added + cases_report.duplicates.len(),
+            80,
+            "{ext}"
+        );
+
+        let again = target
+            .export_workers(
+                &Default::default(),
+                true,
+                &dir.path().join(format!("again.{ext}")),
+            )
+            .unwrap();
+        assert_eq!(again.rows, 60);
+        assert_eq!(
+            exported_rows(&workers_file),
+            exported_rows(&dir.path().join(format!("again.{ext}"))),
+            "{ext}: what was exported is what was imported"
+        );
+        // Without the flag the stay status column is not written.
+        let plain = dir.path().join(format!("plain.{ext}"));
+        source
+            .export_workers(&Default::default(), false, &plain)
+            .unwrap();
+        assert!(!exported_rows(&plain)[0].contains(&"stay_status".to_string()));
+        assert!(exported_rows(&workers_file)[0].contains(&"stay_status".to_string()));
+    }
+}
