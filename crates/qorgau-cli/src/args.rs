@@ -681,6 +681,17 @@ pub enum BenchWhat {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Import of workers from XLSX (dry run, commit) against the store's bulk insert, and a
+    /// backup of the imported workspace.
+    Data {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long, default_value_t = 100_000)]
+        workers: usize,
+        /// Directory for the benchmark's files (a temporary one by default).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// Letter engine: warm render time and size per template, and one cold process.
     Letters {
         #[command(flatten)]

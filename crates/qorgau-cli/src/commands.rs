@@ -6,7 +6,7 @@ use crate::args::{
 };
 use crate::output::{Failure, emit};
 use crate::{agencies, data, letters, sync};
-use crate::{bench, bench_letters, bench_sync};
+use crate::{bench, bench_data, bench_letters, bench_sync};
 use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
 use qorgau_core::identifiers::{self, IdentifierKind};
@@ -117,6 +117,9 @@ pub fn run(cli: &Cli) -> Result<()> {
             *queries,
             dir.as_deref(),
         ),
+        Command::Bench {
+            what: BenchWhat::Data { out, workers, dir },
+        } => bench_data::data(cli.json || out.json, *workers, dir.as_deref()),
         Command::Bench {
             what:
                 BenchWhat::Letters {

@@ -4,6 +4,7 @@
 mod agencies;
 mod args;
 mod bench;
+mod bench_data;
 mod bench_letters;
 mod bench_sync;
 mod commands;
