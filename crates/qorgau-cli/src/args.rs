@@ -149,6 +149,11 @@ pub enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Reports for the ministry.
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -236,6 +241,21 @@ pub enum ExportWhat {
         case_type: Option<String>,
         #[arg(long)]
         province: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportWhat {
+    /// The quarterly report: PDF in Kazakh and Russian (.pdf) or the figures (.xlsx).
+    Quarterly {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        quarter: u32,
+        #[arg(long = "out")]
+        file: PathBuf,
     },
 }
 

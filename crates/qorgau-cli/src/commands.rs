@@ -101,6 +101,7 @@ pub fn run(cli: &Cli) -> Result<()> {
         Command::Import { what } => data::import(cli, what),
         Command::Backup { action } => data::backup(cli, action),
         Command::Export { what } => data::export(cli, what),
+        Command::Report { what } => data::report(cli, what),
         Command::Bench {
             what:
                 BenchWhat::Store {

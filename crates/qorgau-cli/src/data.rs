@@ -1,6 +1,6 @@
 //! `qorgau import` (data in from spreadsheets) and `qorgau backup`.
 
-use crate::args::{BackupAction, Cli, ExportWhat, ImportArgs, ImportWhat};
+use crate::args::{BackupAction, Cli, ExportWhat, ImportArgs, ImportWhat, ReportWhat};
 use crate::commands::{enum_arg, open, passphrase_from, workspace_dir};
 use crate::output::{Failure, emit};
 use qorgau_core::backup::{self, BackupInfo};
@@ -207,6 +207,28 @@ pub fn export(cli: &Cli, what: &ExportWhat) -> Result<()> {
     };
     emit(cli.json || as_json, &summary, || {
         format!("{} rows written to {}", summary.rows, file.display())
+    });
+    Ok(())
+}
+
+pub fn report(cli: &Cli, what: &ReportWhat) -> Result<()> {
+    let ReportWhat::Quarterly {
+        out,
+        year,
+        quarter,
+        file,
+    } = what;
+    let mut ws = open(cli)?;
+    let figures = ws.write_quarterly_report(*year, *quarter, file)?;
+    emit(cli.json || out.json, &figures, || {
+        format!(
+            "{year} Q{quarter}: {} cases ({} deaths, {} detentions), {} closed; written to {}",
+            figures.total,
+            figures.deaths,
+            figures.detentions,
+            figures.closed,
+            file.display()
+        )
     });
     Ok(())
 }

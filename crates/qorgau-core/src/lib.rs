@@ -11,6 +11,7 @@ pub mod import;
 pub mod jurisdiction;
 pub mod letter_data;
 mod letters;
+pub mod report;
 mod sync;
 mod views;
 mod workspace;
