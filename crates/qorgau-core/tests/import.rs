@@ -764,3 +764,53 @@ fn export_then_import_round_trips_workers_and_cases() {
         assert!(exported_rows(&workers_file)[0].contains(&"stay_status".to_string()));
     }
 }
+
+#[test]
+fn a_large_sheet_is_built_on_several_threads_and_keeps_its_row_order() {
+    let (_dir, mut ws) = workspace();
+    let today = chrono::Local::now().date_naive();
+    let mut generator = qorgau_core::demo::WorkerGenerator::new(5, today);
+    let mut csv = String::from("surname,given_name,latin_name,hangul_name,birth_date,iin,phones\n");
+    for i in 0..2_500 {
+        let w = generator.next_worker();
+        // Every 500th row carries a wrong check digit.
+        let iin = w.iin.clone().unwrap_or_default();
+        let iin = if i % 500 == 499 && !iin.is_empty() {
+            bad_check_digit(&iin)
+        } else {
+            iin
+        };
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{}\n",
+            w.surname.unwrap_or_default(),
+            w.given_name.unwrap_or_default(),
+            w.latin_name.unwrap_or_default(),
+            w.hangul_name.unwrap_or_default(),
+            w.birth_date
+                .map(|d| d.format("%d.%m.%Y").to_string())
+                .unwrap_or_default(),
+            iin,
+            w.phones.first().cloned().unwrap_or_default()
+        ));
+    }
+    let report = ws
+        .import_bytes(ImportKind::Workers, "big.csv", csv.as_bytes(), &dry())
+        .unwrap();
+    assert_eq!(report.rows, 2_500);
+    assert_eq!(
+        report.added + report.duplicates.len() + report.errors.len(),
+        2_500
+    );
+    let error_rows: Vec<u32> = report.errors.iter().map(|e| e.row).collect();
+    assert_eq!(error_rows, [501, 1001, 1501, 2001, 2501]);
+    assert!(report.duplicates.windows(2).all(|w| w[0].row < w[1].row));
+    let skip = ImportOptions {
+        skip_invalid: true,
+        ..ImportOptions::default()
+    };
+    let done = ws
+        .import_bytes(ImportKind::Workers, "big.csv", csv.as_bytes(), &skip)
+        .unwrap();
+    assert_eq!(done.added, report.added);
+    assert_eq!(ws.stats().unwrap().workers as usize, report.added);
+}

@@ -79,14 +79,14 @@ impl<T: Copy> MatchIndex<T> {
         }
     }
 
-    /// Adds a row's worker (its twin keys computed here).
-    pub fn add(&mut self, who: T, w: &Worker) {
+    /// Adds a row's worker whose twin keys are `keys`.
+    pub fn add_with_keys(&mut self, who: T, w: &Worker, keys: String) {
         self.insert(
             who,
             w.iin.as_deref(),
             w.passport_no.as_deref(),
             w.birth_date.map(|d| d.to_string()),
-            worker_twin_keys(w),
+            keys,
         );
     }
 

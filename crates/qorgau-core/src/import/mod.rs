@@ -198,31 +198,35 @@ impl Workspace {
             report: empty_report(ImportKind::Workers, sheet.rows.len(), &columns),
             accepted: Vec::with_capacity(sheet.rows.len()),
         };
-        for (row, cells) in &sheet.rows {
-            let cells = RowCells::new(*row, cells, &columns);
-            let errors_before = plan.report.errors.len();
-            let worker = rows::worker_of(&cells, today, false, &mut plan.report.errors);
-            if plan.report.errors.len() > errors_before {
+        for built in build_worker_rows(sheet, &columns, today) {
+            let BuiltWorker {
+                row,
+                worker,
+                errors,
+                groups,
+                keys,
+            } = built;
+            if !errors.is_empty() {
+                plan.report.errors.extend(errors);
                 continue;
             }
-            let groups = matching::groups(&worker);
             let duplicate = match on_file.find(&worker, &groups) {
                 Some((id, reason)) => Some((Some(id.to_string()), reason, None)),
                 None => in_file
                     .find(&worker, &groups)
                     .map(|(first, reason)| (None, reason, Some(first))),
             };
-            in_file.add(*row, &worker);
+            in_file.add_with_keys(row, &worker, keys);
             match duplicate {
                 Some((existing_id, reason, first_row)) => {
                     plan.report.duplicates.push(ImportDuplicate {
-                        row: *row,
+                        row,
                         existing_id,
                         reason: reason.code(first_row.is_some()),
                         first_row,
                     })
                 }
-                None => plan.accepted.push((*row, worker)),
+                None => plan.accepted.push((row, worker)),
             }
         }
         Ok(plan)
@@ -294,6 +298,67 @@ impl Workspace {
         }
         Ok(plan)
     }
+}
+
+/// A sheet row made into a validated worker, with what matching needs.
+struct BuiltWorker {
+    row: u32,
+    worker: Worker,
+    errors: Vec<ImportError>,
+    groups: Vec<Vec<String>>,
+    keys: String,
+}
+
+/// Builds and validates every row (phone parsing dominates) on as many threads as there are
+/// cores, in row order; matching then runs in order on the results.
+fn build_worker_rows(
+    sheet: &sheet::Sheet,
+    columns: &[ColumnUse],
+    today: chrono::NaiveDate,
+) -> Vec<BuiltWorker> {
+    let build = |rows: &[(u32, Vec<sheet::Cell>)]| -> Vec<BuiltWorker> {
+        rows.iter()
+            .map(|(row, cells)| {
+                let cells = RowCells::new(*row, cells, columns);
+                let mut errors = Vec::new();
+                let worker = rows::worker_of(&cells, today, false, &mut errors);
+                let (groups, keys) = if errors.is_empty() {
+                    (
+                        matching::groups(&worker),
+                        qorgau_store::worker_twin_keys(&worker),
+                    )
+                } else {
+                    Default::default()
+                };
+                BuiltWorker {
+                    row: *row,
+                    worker,
+                    errors,
+                    groups,
+                    keys,
+                }
+            })
+            .collect()
+    };
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if threads < 2 || sheet.rows.len() < 2_000 {
+        return build(&sheet.rows);
+    }
+    let chunk = sheet.rows.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = sheet
+            .rows
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || build(part)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
 
 /// The worker a case row names: by IIN, by passport, or by names and birth date (which must
