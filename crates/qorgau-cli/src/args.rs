@@ -139,10 +139,128 @@ pub enum Command {
         #[command(subcommand)]
         what: CalcWhat,
     },
+    /// Import workers or cases from a spreadsheet (XLSX, XLSM, XLSB, XLS, ODS, CSV).
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Backups: one encrypted, self-checking file of the whole workspace.
+    Backup {
+        #[command(subcommand)]
+        action: BackupAction,
+    },
+    /// Export a filtered worker or case list as XLSX or CSV (logged in the audit log).
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Reports for the ministry.
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
         what: BenchWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Workers: headers in Russian, Kazakh, English or Korean, or a mapping file.
+    Workers(ImportArgs),
+    /// Cases: each row's worker found by IIN, passport, or name and birth date.
+    Cases(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub out: Out,
+    /// The spreadsheet.
+    pub file: PathBuf,
+    /// Report what would be added, the duplicates and the errors; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// A JSON or TOML object from a column's header (or letter) to a field name.
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Leave invalid rows out and commit the rest (otherwise any error commits nothing).
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// Write a backup of the workspace (a consistent snapshot, also while the app runs).
+    Create {
+        #[command(flatten)]
+        out: Out,
+        /// The backup file to write (must not exist).
+        #[arg(long = "out")]
+        file: PathBuf,
+    },
+    /// Prove a backup is complete and opens with the passphrase (QORGAU_PASSPHRASE).
+    Verify {
+        #[command(flatten)]
+        out: Out,
+        file: PathBuf,
+    },
+    /// Restore a backup into a new directory, given with --workspace.
+    Restore {
+        #[command(flatten)]
+        out: Out,
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportWhat {
+    /// Workers (the stay status column only with --with-stay-status).
+    Workers {
+        #[command(flatten)]
+        out: Out,
+        /// The file to write: .xlsx or .csv.
+        #[arg(long = "out")]
+        file: PathBuf,
+        #[arg(long)]
+        province: Option<String>,
+        #[arg(long)]
+        stay_status: Option<String>,
+        #[arg(long)]
+        employer: Option<String>,
+        /// Include each worker's stay status (whether they are undocumented).
+        #[arg(long)]
+        with_stay_status: bool,
+    },
+    /// Cases, each with its first worker's names and identifiers.
+    Cases {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long = "out")]
+        file: PathBuf,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long = "type")]
+        case_type: Option<String>,
+        #[arg(long)]
+        province: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportWhat {
+    /// The quarterly report: PDF in Kazakh and Russian (.pdf) or the figures (.xlsx).
+    Quarterly {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        quarter: u32,
+        #[arg(long = "out")]
+        file: PathBuf,
     },
 }
 
@@ -695,6 +813,17 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 1_000)]
         queries: usize,
         /// Directory for the benchmark's workspaces (a temporary one by default).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Import of workers from XLSX (dry run, commit) against the store's bulk insert, and a
+    /// backup of the imported workspace.
+    Data {
+        #[command(flatten)]
+        out: Out,
+        #[arg(long, default_value_t = 100_000)]
+        workers: usize,
+        /// Directory for the benchmark's files (a temporary one by default).
         #[arg(long)]
         dir: Option<PathBuf>,
     },

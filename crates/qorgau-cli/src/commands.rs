@@ -5,8 +5,8 @@ use crate::args::{
     WorkerAction,
 };
 use crate::output::{Failure, emit};
-use crate::{agencies, casework, letters, sync};
-use crate::{bench, bench_letters, bench_sync};
+use crate::{agencies, casework, data, letters, sync};
+use crate::{bench, bench_data, bench_letters, bench_sync};
 use chrono::NaiveDate;
 use qorgau_core::domain::{CaseId, CaseStatus, TimelineKind, WorkerId};
 use qorgau_core::identifiers::{self, IdentifierKind};
@@ -99,6 +99,10 @@ pub fn run(cli: &Cli) -> Result<()> {
             });
             Ok(())
         }
+        Command::Import { what } => data::import(cli, what),
+        Command::Backup { action } => data::backup(cli, action),
+        Command::Export { what } => data::export(cli, what),
+        Command::Report { what } => data::report(cli, what),
         Command::Bench {
             what:
                 BenchWhat::Store {
@@ -115,6 +119,9 @@ pub fn run(cli: &Cli) -> Result<()> {
             *queries,
             dir.as_deref(),
         ),
+        Command::Bench {
+            what: BenchWhat::Data { out, workers, dir },
+        } => bench_data::data(cli.json || out.json, *workers, dir.as_deref()),
         Command::Bench {
             what:
                 BenchWhat::Letters {
@@ -163,7 +170,7 @@ pub(crate) fn workspace_dir(cli: &Cli) -> Result<PathBuf> {
 }
 
 /// The passphrase from `var`, else a prompt on the terminal.
-fn passphrase_from(var: &str, prompt: &str, confirm: bool) -> Result<Passphrase> {
+pub(crate) fn passphrase_from(var: &str, prompt: &str, confirm: bool) -> Result<Passphrase> {
     if let Ok(p) = std::env::var(var) {
         return Ok(Passphrase::new(p));
     }

@@ -4,10 +4,12 @@
 mod agencies;
 mod args;
 mod bench;
+mod bench_data;
 mod bench_letters;
 mod bench_sync;
 mod casework;
 mod commands;
+mod data;
 mod letters;
 mod output;
 mod sync;

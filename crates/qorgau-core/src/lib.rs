@@ -1,15 +1,19 @@
 //! Qorgau's application API: the use cases the command line and the desktop shell call. Shells
 //! convert their input, call one function here and show the result or the `CoreError`.
 
+pub mod backup;
 pub mod casework;
 pub mod demo;
 pub mod directory;
 mod disclosure;
 mod error;
+pub mod export;
 pub mod identifiers;
+pub mod import;
 pub mod jurisdiction;
 pub mod letter_data;
 mod letters;
+pub mod report;
 pub mod safeguards;
 mod sync;
 mod views;

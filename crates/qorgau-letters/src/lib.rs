@@ -34,7 +34,8 @@ pub use fill::{FillError, FillOptions};
 pub use fonts::{Face, Fonts, is_hangul, is_hangul_or_cjk};
 pub use layout::{Chunk, ITEM_LEVEL_INDENT_MM, Line, layout_paragraph};
 pub use model::{
-    Align, Block, DocMeta, Document, LetterDate, Letterhead, LetterheadLine, Paragraph, Run, Text,
+    Align, BarChart, Block, DocMeta, Document, LetterDate, Letterhead, LetterheadLine, Paragraph,
+    Run, Table, Text,
 };
 pub use render::{BODY_PT, LINE_HEIGHT, MARGINS_MM, check_coverage, render};
 pub use romanize::{romanize_address, romanize_name, romanize_word};

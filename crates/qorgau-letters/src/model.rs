@@ -229,6 +229,33 @@ pub enum Block {
         /// Lines top to bottom.
         lines: Vec<Text>,
     },
+    /// A table of figures (reports): a bold header row and rows of cells, ruled between rows.
+    /// Columns share the content width in proportion to `widths`; columns marked `numeric`
+    /// are right-aligned. A row never splits across pages.
+    Table(Table),
+    /// A horizontal bar chart drawn as vectors: one bar per label, lengths in proportion to
+    /// the largest value, each value printed after its bar.
+    BarChart(BarChart),
+}
+
+/// See [`Block::Table`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub widths: Vec<f32>,
+    pub numeric: Vec<bool>,
+    pub header: Vec<Text>,
+    pub rows: Vec<Vec<Text>>,
+}
+
+/// See [`Block::BarChart`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BarChart {
+    /// Printed in bold above the bars.
+    pub title: Text,
+    /// Label and value of each bar, top to bottom.
+    pub bars: Vec<(Text, f64)>,
+    /// How each value is printed after its bar (`12`, `₩3,500,000`).
+    pub value_labels: Vec<Text>,
 }
 
 /// Body text with its indents and spacing.

@@ -7,15 +7,16 @@
 use std::collections::BTreeSet;
 
 use printpdf::{
-    Color, FontEmbeddingMode, FontId, Greyscale, Line as PdfLine, LinePoint, Mm, Op, ParsedFont,
-    PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity, PdfSaveOptions, Point,
-    PrintpdfFontMeta, Pt, TextItem, TextMatrix,
+    Color, FontEmbeddingMode, FontId, Greyscale, Line as PdfLine, LinePoint, Mm, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfParseErrorSeverity,
+    PdfSaveOptions, Point, Polygon, PolygonRing, PrintpdfFontMeta, Pt, Rgb, TextItem, TextMatrix,
+    WindingOrder,
 };
 
 use crate::RenderError;
 use crate::fonts::{Face, Fonts};
 use crate::layout::{Line, MM_PER_PT, layout_paragraph};
-use crate::model::{Align, Block, Document, Letterhead, Paragraph, Run, Text};
+use crate::model::{Align, BarChart, Block, Document, Letterhead, Paragraph, Run, Table, Text};
 use crate::subset::Subset;
 
 /// Body text size in points.
@@ -27,6 +28,11 @@ const LETTERHEAD_EMPHASIS_PT: f32 = 13.0;
 const LETTERHEAD_PT: f32 = 9.0;
 const LETTERHEAD_LINE_HEIGHT: f32 = 1.45;
 const FOOTER_PT: f32 = 9.0;
+/// Text size in tables and charts.
+const TABLE_PT: f32 = 9.5;
+/// Bar fills (RGB 0–1): a blue, a teal and a slate that stay apart in greyscale print.
+const BAR_COLOURS: [(f32, f32, f32); 3] =
+    [(0.16, 0.38, 0.62), (0.18, 0.55, 0.52), (0.40, 0.44, 0.50)];
 const WATERMARK_PT: f32 = 66.0;
 const WATERMARK_TEXT: &str = "DRAFT / 초안";
 const WATERMARK_GREY: f32 = 0.84;
@@ -150,6 +156,23 @@ pub fn check_coverage(doc: &Document, fonts: &Fonts) -> Result<(), RenderError> 
                     check_text(line, i == 0)?;
                 }
             }
+            Block::Table(t) => {
+                for cell in &t.header {
+                    check_text(cell, true)?;
+                }
+                for cell in t.rows.iter().flatten() {
+                    check_text(cell, false)?;
+                }
+            }
+            Block::BarChart(c) => {
+                check_text(&c.title, true)?;
+                for (label, _) in &c.bars {
+                    check_text(label, false)?;
+                }
+                for value in &c.value_labels {
+                    check_text(value, false)?;
+                }
+            }
             Block::Rule | Block::Spacer(_) | Block::PageBreak => {}
         }
     }
@@ -270,7 +293,167 @@ impl<'f> Composer<'f> {
                 }
             }
             Block::Signature { lines } => self.signature(lines)?,
+            Block::Table(t) => self.table(t)?,
+            Block::BarChart(c) => self.bar_chart(c)?,
         }
+        Ok(())
+    }
+
+    /// One line of `text` laid out in `width` at `size`.
+    fn cell_lines(
+        &self,
+        text: &Text,
+        bold: bool,
+        size: f32,
+        width: f32,
+    ) -> Result<Vec<Line>, RenderError> {
+        let runs = [Run {
+            text: text.text.clone(),
+            bold,
+            source_field: text.source_field.clone(),
+        }];
+        layout_paragraph(&runs, self.fonts, size, width, width)
+    }
+
+    fn table(&mut self, t: &Table) -> Result<(), RenderError> {
+        self.space(2.0);
+        let total: f32 = t.widths.iter().sum::<f32>().max(f32::EPSILON);
+        let widths: Vec<f32> = t
+            .widths
+            .iter()
+            .map(|w| w / total * content_width())
+            .collect();
+        let pad = pt(1.2);
+        let line_height = TABLE_PT * 1.35;
+        let rows = std::iter::once((&t.header, true)).chain(t.rows.iter().map(|r| (r, false)));
+        for (row, bold) in rows {
+            let mut laid = Vec::with_capacity(row.len());
+            for (i, cell) in row.iter().enumerate() {
+                let w = widths.get(i).copied().unwrap_or(0.0) - 2.0 * pad;
+                laid.push(self.cell_lines(cell, bold, TABLE_PT, w.max(1.0))?);
+            }
+            let height = laid.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * line_height
+                + 2.0 * pad;
+            self.ensure(height);
+            let top = self.y;
+            let mut x = left();
+            for (i, lines) in laid.iter().enumerate() {
+                let w = widths.get(i).copied().unwrap_or(0.0);
+                let align = if t.numeric.get(i).copied().unwrap_or(false) {
+                    Align::Right
+                } else {
+                    Align::Left
+                };
+                for (k, line) in lines.iter().enumerate() {
+                    let baseline =
+                        top + pad + k as f32 * line_height + line_height / 2.0 + 0.34 * TABLE_PT;
+                    let ops = current_page(&mut self.pages);
+                    self.painter
+                        .line(ops, line, x + pad, baseline, TABLE_PT, w - 2.0 * pad, align);
+                }
+                x += w;
+            }
+            self.y = top + height;
+            self.at_top = false;
+            let y = self.y;
+            self.rule(y, if bold { 0.8 } else { 0.3 });
+        }
+        self.y += pt(3.0);
+        Ok(())
+    }
+
+    fn bar_chart(&mut self, c: &BarChart) -> Result<(), RenderError> {
+        self.space(3.0);
+        let title = self.cell_lines(&c.title, true, BODY_PT, content_width())?;
+        let bar_height = pt(4.2);
+        let gap = pt(1.6);
+        let height =
+            title.len() as f32 * BODY_PT * LINE_HEIGHT + c.bars.len() as f32 * (bar_height + gap);
+        // A chart stays on one page when it fits on one.
+        self.ensure(height.min(self.bottom() - pt(MARGINS_MM[0])));
+        self.place_lines(
+            &title,
+            BODY_PT,
+            LINE_HEIGHT,
+            Align::Left,
+            left(),
+            left(),
+            None,
+        );
+        let label_width = content_width() * 0.34;
+        let value_width = content_width() * 0.16;
+        let bar_x = left() + label_width + pt(2.0);
+        let bar_max = content_width() - label_width - value_width - pt(4.0);
+        let max = c.bars.iter().map(|(_, v)| *v).fold(0.0_f64, f64::max);
+        for (i, (label, value)) in c.bars.iter().enumerate() {
+            self.ensure(bar_height + gap);
+            let top = self.y;
+            let baseline = top + bar_height / 2.0 + 0.34 * TABLE_PT;
+            if let Some(line) = self
+                .cell_lines(label, false, TABLE_PT, label_width)?
+                .first()
+            {
+                let ops = current_page(&mut self.pages);
+                self.painter.line(
+                    ops,
+                    line,
+                    left(),
+                    baseline,
+                    TABLE_PT,
+                    label_width,
+                    Align::Right,
+                );
+            }
+            let length = if max > 0.0 {
+                (value / max) as f32 * bar_max
+            } else {
+                0.0
+            };
+            let (x0, x1) = (bar_x, bar_x + length.max(0.0));
+            let (y0, y1) = (page_height() - top, page_height() - top - bar_height);
+            let point = |x: f32, y: f32| LinePoint {
+                p: Point { x: Pt(x), y: Pt(y) },
+                bezier: false,
+            };
+            let polygon = Polygon {
+                rings: vec![PolygonRing {
+                    points: vec![point(x0, y0), point(x1, y0), point(x1, y1), point(x0, y1)],
+                }],
+                mode: PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            };
+            let shade = BAR_COLOURS[i % BAR_COLOURS.len()];
+            self.ops().extend([
+                Op::SaveGraphicsState,
+                Op::SetFillColor {
+                    col: Color::Rgb(Rgb {
+                        r: shade.0,
+                        g: shade.1,
+                        b: shade.2,
+                        icc_profile: None,
+                    }),
+                },
+                Op::DrawPolygon { polygon },
+                Op::RestoreGraphicsState,
+            ]);
+            if let Some(text) = c.value_labels.get(i)
+                && let Some(line) = self.cell_lines(text, false, TABLE_PT, value_width)?.first()
+            {
+                let ops = current_page(&mut self.pages);
+                self.painter.line(
+                    ops,
+                    line,
+                    x1 + pt(1.5),
+                    baseline,
+                    TABLE_PT,
+                    value_width,
+                    Align::Left,
+                );
+            }
+            self.y = top + bar_height + gap;
+            self.at_top = false;
+        }
+        self.y += pt(2.0);
         Ok(())
     }
 

@@ -102,7 +102,7 @@ pub struct NewTimelineEntry {
 /// A validated case with everything its row, its index row and its change set hold besides
 /// ids, timestamps and the first worker's name. It depends on nothing but the case, so it is
 /// computed before the write transaction; `add_cases` computes it on the validation thread.
-struct PreparedCase {
+pub(crate) struct PreparedCase {
     workers: Vec<WorkerId>,
     agencies: Vec<AgencyId>,
     /// The stored document; for a new case also its change set (unset fields are left out).
@@ -121,7 +121,7 @@ struct PreparedCase {
 }
 
 impl PreparedCase {
-    fn new(c: CaseRecord) -> StoreResult<Self> {
+    pub(crate) fn new(c: CaseRecord) -> StoreResult<Self> {
         let record = c.clone();
         let kind = c.case_type.map(|t| enum_text(&t)).transpose()?;
         let summary: String = c
@@ -643,7 +643,7 @@ impl Store {
 }
 
 /// What a case links to, looked up in the database.
-struct Links {
+pub(crate) struct Links {
     /// The row ids of the case's workers, in order.
     worker_rows: Vec<i64>,
     /// The first worker's display name, which starts the case's title.
@@ -652,7 +652,7 @@ struct Links {
 
 /// Looks up the case's workers (row ids, and the first one's name) and checks that its
 /// agencies exist; unknown workers or agencies are refused by field.
-fn resolve_links(conn: &Connection, c: &PreparedCase) -> StoreResult<Links> {
+pub(crate) fn resolve_links(conn: &Connection, c: &PreparedCase) -> StoreResult<Links> {
     let mut report = ValidationReport::default();
     let mut worker_rows = Vec::with_capacity(c.workers.len());
     let mut first_name = String::new();
@@ -717,7 +717,7 @@ fn not_found(id: CaseId) -> StoreError {
     }
 }
 
-fn insert_case(
+pub(crate) fn insert_case(
     w: &mut Writer<'_>,
     id: CaseId,
     prepared: &PreparedCase,

@@ -17,6 +17,7 @@ mod dashboard;
 mod deadlines;
 mod error;
 mod header;
+mod imports;
 mod letters;
 mod merges;
 mod migrations;
@@ -26,6 +27,7 @@ mod pipeline;
 mod replica;
 mod search;
 mod secret;
+mod snapshot;
 mod store;
 mod sync_state;
 mod team_log;
@@ -42,6 +44,9 @@ pub use connection::BULK_PAGE_CACHE_MIB;
 pub use dashboard::{CaseCount, Dashboard, OverdueTask, RecentActivity, deadline_task_id};
 pub use error::{StoreError, StoreResult};
 pub use header::{KdfParams, WorkspaceHeader};
+pub use imports::{
+    CaseMatchKeys, WorkerMatchKeys, names_are_twins, worker_name_groups, worker_twin_keys,
+};
 pub use letters::{LOCAL_BLOCK_SIZE, NewLetter, RegistryBlock};
 pub use merges::{DuplicateWorkers, MergedWorkers};
 pub use replica::{

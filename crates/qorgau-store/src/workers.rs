@@ -74,7 +74,7 @@ fn twin_keys(keys: &names::NameKeys) -> String {
 /// that share a key merge (the same name in two scripts, or a surname's skeleton and its
 /// Koryo-saram key). Twin detection counts agreeing parts, not agreeing keys, so a shared
 /// surname alone is never two matches.
-fn twin_groups(w: &Worker) -> Vec<Vec<String>> {
+pub(crate) fn twin_groups(w: &Worker) -> Vec<Vec<String>> {
     let mut groups: Vec<Vec<String>> = Vec::new();
     for word in names::words(&w.name_forms().join(" ")) {
         let mut keys = names::name_keys(&word).keys;
@@ -115,7 +115,12 @@ pub(crate) struct PreparedWorker {
 }
 
 impl PreparedWorker {
-    fn new(mut worker: Worker) -> StoreResult<Self> {
+    /// The IIN and passport number, for the duplicate check.
+    pub(crate) fn ids(&self) -> (Option<&str>, Option<&str>) {
+        (self.iin.as_deref(), self.passport_no.as_deref())
+    }
+
+    pub(crate) fn new(mut worker: Worker) -> StoreResult<Self> {
         let keys = worker_name_keys(&worker);
         Ok(Self {
             // Unset fields are left out of the document, so a new worker's document is exactly
@@ -343,13 +348,7 @@ impl Store {
             if Some(id) == except {
                 continue;
             }
-            let stored: Vec<&str> = stored_keys.split(' ').filter(|k| !k.is_empty()).collect();
-            let shared = groups
-                .iter()
-                .filter(|g| g.iter().any(|k| stored.contains(&k.as_str())))
-                .count();
-            // Surname and given name both agree (or the only name part there is).
-            if shared >= 2 || (shared >= 1 && groups.len() <= 1) {
+            if names_agree(&groups, &stored_keys) {
                 twins.push(summary(id, &serde_json::from_str(&doc)?));
             }
         }
@@ -357,7 +356,23 @@ impl Store {
     }
 }
 
-fn check_unique_ids_in(
+/// Whether a worker's name groups ([`twin_groups`]) agree with a stored worker's twin keys:
+/// surname and given name both agree (or the only name part there is).
+pub(crate) fn names_agree(groups: &[Vec<String>], stored_keys: &str) -> bool {
+    let stored: Vec<&str> = stored_keys.split(' ').filter(|k| !k.is_empty()).collect();
+    let shared = groups
+        .iter()
+        .filter(|g| g.iter().any(|k| stored.contains(&k.as_str())))
+        .count();
+    shared >= 2 || (shared >= 1 && groups.len() <= 1)
+}
+
+/// The twin keys stored with a worker (the `name_keys` column).
+pub(crate) fn stored_twin_keys(w: &Worker) -> String {
+    twin_keys(&worker_name_keys(w))
+}
+
+pub(crate) fn check_unique_ids_in(
     conn: &rusqlite::Connection,
     iin: Option<&str>,
     passport_no: Option<&str>,
@@ -392,7 +407,11 @@ fn check_unique_ids_in(
     Ok(())
 }
 
-fn insert_worker(w: &mut Writer<'_>, id: WorkerId, prepared: &PreparedWorker) -> StoreResult<()> {
+pub(crate) fn insert_worker(
+    w: &mut Writer<'_>,
+    id: WorkerId,
+    prepared: &PreparedWorker,
+) -> StoreResult<()> {
     let hlc = w.tick();
     w.record_new_json(ENTITY, id.as_bytes(), hlc, &prepared.doc)?;
     let rowid = write_worker_row(w, id, prepared, hlc, true)?;

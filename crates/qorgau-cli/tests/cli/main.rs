@@ -563,5 +563,6 @@ fn agency_propose_names_the_competent_office_for_the_workplace() {
 }
 
 mod casework;
+mod data;
 mod letters;
 mod sync;

@@ -92,7 +92,7 @@ fn doc_text(doc: &Document) -> String {
                 }
             }
             Block::Rule => out.push_str("----"),
-            Block::Spacer(_) | Block::PageBreak => {}
+            Block::Spacer(_) | Block::PageBreak | Block::Table(_) | Block::BarChart(_) => {}
         }
         out.push('\n');
     }
