@@ -42,6 +42,9 @@ fn export_roots(dir: &Path) -> Result<(), ts_rs::ExportError> {
     qorgau_core::domain::deadlines::Deadline::export_all_to(dir)?;
     qorgau_core::wage_enclosure::EnclosureLanguage::export_all_to(dir)?;
     qorgau_core::safeguards::LetterSafeguard::export_all_to(dir)?;
+    CaseLogRecord::export_all_to(dir)?;
+    qorgau_core::domain::caselog::CaseLogEntry::export_all_to(dir)?;
+    qorgau_core::domain::caselog::ChecklistItem::export_all_to(dir)?;
     Ok(())
 }
 

@@ -49,4 +49,7 @@ pub const COMMANDS: &[&str] = &[
     "case_deadlines",
     "set_deadline_done",
     "letter_safeguard",
+    "add_case_log",
+    "case_logs",
+    "repatriation_checklist",
 ];

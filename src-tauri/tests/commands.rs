@@ -711,4 +711,30 @@ fn the_case_page_computes_a_wage_claim_and_shows_deadlines_and_the_letter_safegu
     assert_eq!(safeguard["channel"], "labour_office");
     assert_eq!(safeguard["reporting_duty"], "exempt_for_wage_victims");
     assert_eq!(safeguard["stay_status"], "withheld");
+
+    // Checklists and logs: a next-of-kin contact sets the family's next update.
+    app.ok(
+        "add_case_log",
+        json!({"caseId": case, "entry": {"kind": "kin_contact", "on": "2026-01-12",
+            "contact": "brother", "summary": "told of the claim", "next_update_on": "2026-01-20"}}),
+    );
+    let refused = app.err(
+        "add_case_log",
+        json!({"caseId": case, "entry": {"kind": "detention_visit", "on": "2026-01-12",
+            "place": "", "who": "consul"}}),
+    );
+    assert_eq!(refused["issues"][0]["field"], "place");
+    let logs = app.ok("case_logs", json!({"caseId": case}));
+    assert_eq!(logs[0]["kind"], "kin_contact");
+    assert_eq!(logs[0]["next_update_on"], "2026-01-20");
+    let checklist = app.ok("repatriation_checklist", json!({"caseId": case}));
+    assert_eq!(checklist[0]["status"], "pending");
+    let deadlines = app.ok("case_deadlines", json!({"caseId": case}));
+    assert!(
+        deadlines
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["key"] == "kin_update" && d["due_on"] == "2026-01-20")
+    );
 }

@@ -39,8 +39,9 @@ pub use qorgau_sync::{Member, Role};
 pub use qorgau_domain as domain;
 pub use qorgau_letters as letters_engine;
 pub use qorgau_store::{
-    AddedWorker, AuditEntry, AuditVerification, CaseCount, CaseFilter, CaseSummary, CaseTitle,
-    ChangeRecord, Dashboard, KdfParams, LOCAL_BLOCK_SIZE, NewAttachment, NewTimelineEntry,
-    OverdueTask, Passphrase, RecentActivity, RegistryBlock, SearchHit, SearchKind, StoreStats,
-    WageCalcRecord, WorkerFacts, WorkerFilter, WorkerSummary, deadline_task_id,
+    AddedWorker, AuditEntry, AuditVerification, CaseCount, CaseFilter, CaseLogRecord, CaseSummary,
+    CaseTitle, ChangeRecord, Dashboard, KdfParams, LOCAL_BLOCK_SIZE, NewAttachment,
+    NewTimelineEntry, OverdueTask, Passphrase, RecentActivity, RegistryBlock, SearchHit,
+    SearchKind, StoreStats, WageCalcRecord, WorkerFacts, WorkerFilter, WorkerSummary,
+    deadline_task_id,
 };

@@ -16,8 +16,9 @@ use serde_json::{Map, Value};
 
 const ENTITY: &str = "case_log";
 
-/// A stored entry. (Not yet on the desktop, so no TypeScript binding.)
+/// A stored entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseLogRecord {
     /// Entries share the timeline's id type: time-ordered UUIDs.
     pub id: TimelineEntryId,

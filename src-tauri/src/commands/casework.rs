@@ -3,12 +3,13 @@
 
 use crate::session::AppState;
 use qorgau_core::casework::calc_wages;
-use qorgau_core::domain::CaseId;
+use qorgau_core::domain::caselog::ChecklistItem;
 use qorgau_core::domain::deadlines::Deadline;
 use qorgau_core::domain::wages::WageClaimInput;
+use qorgau_core::domain::{CaseId, TimelineEntryId};
 use qorgau_core::safeguards::LetterSafeguard;
 use qorgau_core::wage_enclosure::EnclosureLanguage;
-use qorgau_core::{CaseWageCalc, CoreError, LetterRequest};
+use qorgau_core::{CaseLogRecord, CaseWageCalc, CoreError, LetterRequest};
 use tauri::State;
 use tauri::ipc::Response;
 
@@ -73,4 +74,32 @@ pub async fn letter_safeguard(
     request: LetterRequest,
 ) -> Result<LetterSafeguard, CoreError> {
     state.run(move |ws| ws.letter_safeguard(&request)).await
+}
+
+/// Adds a checklist or log entry (repatriation item, detention visit, next-of-kin contact).
+#[tauri::command]
+pub async fn add_case_log(
+    state: State<'_, AppState>,
+    case_id: CaseId,
+    entry: serde_json::Value,
+) -> Result<TimelineEntryId, CoreError> {
+    state.run(move |ws| ws.add_case_log(case_id, entry)).await
+}
+
+#[tauri::command]
+pub async fn case_logs(
+    state: State<'_, AppState>,
+    case_id: CaseId,
+) -> Result<Vec<CaseLogRecord>, CoreError> {
+    state.run(move |ws| ws.case_logs(case_id, None)).await
+}
+
+#[tauri::command]
+pub async fn repatriation_checklist(
+    state: State<'_, AppState>,
+    case_id: CaseId,
+) -> Result<Vec<ChecklistItem>, CoreError> {
+    state
+        .run(move |ws| ws.repatriation_checklist(case_id))
+        .await
 }

@@ -64,5 +64,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         casework::case_deadlines,
         casework::set_deadline_done,
         casework::letter_safeguard,
+        casework::add_case_log,
+        casework::case_logs,
+        casework::repatriation_checklist,
     ]
 }

@@ -42,9 +42,9 @@ describe("WageCalculator", () => {
     setLanguage("ko");
     const onSaved = vi.fn(async () => {});
     render(WageCalculator, { caseId: "c1", onSaved });
-    await fireEvent.input(document.querySelector("#w-start")!, { target: { value: "2024-03-04" } });
-    await fireEvent.input(document.querySelector("#w-last")!, { target: { value: "2025-09-30" } });
-    await fireEvent.input(document.querySelector("#w-amount")!, { target: { value: "12000" } });
+    await fireEvent.input(document.querySelector("#wc-start")!, { target: { value: "2024-03-04" } });
+    await fireEvent.input(document.querySelector("#wc-last")!, { target: { value: "2025-09-30" } });
+    await fireEvent.input(document.querySelector("#wc-amount")!, { target: { value: "12000" } });
     const [month, earned] = [...document.querySelectorAll(".months input")] as HTMLInputElement[];
     await fireEvent.input(month, { target: { value: "2025-08" } });
     await fireEvent.input(earned, { target: { value: "3500000" } });
@@ -67,11 +67,11 @@ describe("WageCalculator", () => {
 
   it("marks the field the core refused", async () => {
     render(WageCalculator, { caseId: "c1", onSaved: async () => {} });
-    await fireEvent.input(document.querySelector("#w-start")!, { target: { value: "2024-03-04" } });
-    await fireEvent.input(document.querySelector("#w-last")!, { target: { value: "2024-01-01" } });
+    await fireEvent.input(document.querySelector("#wc-start")!, { target: { value: "2024-03-04" } });
+    await fireEvent.input(document.querySelector("#wc-last")!, { target: { value: "2024-01-01" } });
     await fireEvent.click(screen.getByText("Compute"));
-    await waitFor(() => expect(document.querySelector("#w-last-error")?.textContent).toContain(dictionaries.en["issue.date_order"]));
-    expect(document.querySelector("#w-last")!.getAttribute("aria-invalid")).toBe("true");
+    await waitFor(() => expect(document.querySelector("#wc-last-error")?.textContent).toContain(dictionaries.en["issue.date_order"]));
+    expect(document.querySelector("#wc-last")!.getAttribute("aria-invalid")).toBe("true");
     expect(document.querySelector("#wage-lines")).toBeNull();
   });
 });

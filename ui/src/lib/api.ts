@@ -9,6 +9,8 @@ import type { AttachmentOwner } from "./bindings/AttachmentOwner";
 import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseProposals } from "./bindings/CaseProposals";
 import type { CaseFilter } from "./bindings/CaseFilter";
+import type { CaseLogRecord } from "./bindings/CaseLogRecord";
+import type { ChecklistItem } from "./bindings/ChecklistItem";
 import type { CaseStatus } from "./bindings/CaseStatus";
 import type { CaseSummary } from "./bindings/CaseSummary";
 import type { CaseWageCalc } from "./bindings/CaseWageCalc";
@@ -132,4 +134,7 @@ export const api = {
   setDeadlineDone: (caseId: string, key: string, done: boolean) =>
     call<void>("set_deadline_done", { caseId, key, done }),
   letterSafeguard: (request: LetterRequest) => call<LetterSafeguard>("letter_safeguard", { request }),
+  addCaseLog: (caseId: string, entry: Json) => call<string>("add_case_log", { caseId, entry }),
+  caseLogs: (caseId: string) => call<CaseLogRecord[]>("case_logs", { caseId }),
+  repatriationChecklist: (caseId: string) => call<ChecklistItem[]>("repatriation_checklist", { caseId }),
 };
