@@ -470,8 +470,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     // rewritten log cannot be made to verify with a plain hash; the entries already written
     // keep their SHA-256 chain and are verified as before.
     r#"
-    INSERT INTO meta (key, value) VALUES ('audit_key', lower(hex(randomblob(32))));
-    INSERT INTO meta (key, value)
+    INSERT OR IGNORE INTO meta (key, value) VALUES ('audit_key', lower(hex(randomblob(32))));
+    INSERT OR IGNORE INTO meta (key, value)
         SELECT 'audit_keyed_from', coalesce(max(seq), 0) + 1 FROM audit_log;
     "#,
     // 9: the signed team log as this device verified it (each entry's JSON as the server

@@ -498,10 +498,12 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
     a.update_worker(worker, &patch(&[("address_kr", json!("안산시 2"))]))
         .unwrap();
     drop(a);
-    // Turn the workspace back into one written before migrations 3 to 8.
+    // Turn the workspace back into one written before migrations 3 to 10 (the audit key of 8
+    // stays in `meta`; migration 8 leaves a key it finds).
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
         "DROP TABLE wage_calcs; DROP TABLE case_deadlines; DROP TABLE case_logs;
+         DROP TABLE team_log; DROP TABLE peer_chain;
          DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
          DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
          DROP INDEX timeline_hlc; DROP TABLE field_versions; DROP TABLE conflicts; DROP TABLE sync_peers;
@@ -720,6 +722,7 @@ fn a_workspace_of_schema_four_with_a_stamp_past_2_63_opens_with_its_data_and_ord
     let conn = raw_connection(a_dir.path(), PASSPHRASE);
     conn.execute_batch(
         "DROP TABLE wage_calcs; DROP TABLE case_deadlines; DROP TABLE case_logs;
+         DROP TABLE team_log; DROP TABLE peer_chain;
          DROP TABLE held_changes; DROP TABLE quarantined_envelopes;
          DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
          DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
@@ -729,7 +732,7 @@ fn a_workspace_of_schema_four_with_a_stamp_past_2_63_opens_with_its_data_and_ord
     .unwrap();
     drop(conn);
     let a = reopen(a_dir.path());
-    assert_eq!(a.stats().unwrap().schema_version, 8);
+    assert_eq!(a.stats().unwrap().schema_version, 10);
     assert_eq!(a.held_change_count().unwrap(), 0);
     assert_eq!(
         a.worker(worker).unwrap().worker.address_kr.as_deref(),
