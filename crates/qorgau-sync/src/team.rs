@@ -78,9 +78,11 @@ pub fn create_team(
     Ok(settings)
 }
 
-/// A device's name in the log until someone names it.
-fn default_name(device: DeviceId) -> String {
-    format!("device {}", &hex::encode(device.as_bytes())[..8])
+/// A device's name in the log until someone names it (the end of its id: ids begin with
+/// their creation time, so their starts look alike).
+pub(crate) fn default_name(device: DeviceId) -> String {
+    let hex = hex::encode(device.as_bytes());
+    format!("device …{}", &hex[hex.len() - 8..])
 }
 
 pub(crate) fn entry_json(entry: &SignedEntry) -> Result<String, SyncError> {
@@ -396,6 +398,26 @@ pub fn enroll(
     code: &str,
     merge_existing: bool,
 ) -> Result<JoinPending, SyncError> {
+    enroll_named(store, code, merge_existing, None)
+}
+
+/// [`enroll`] with the name the team log shows for this device (e.g. the caseworker's and the
+/// laptop's), at most 80 characters; by default the end of its id.
+pub fn enroll_named(
+    store: &mut Store,
+    code: &str,
+    merge_existing: bool,
+    name: Option<&str>,
+) -> Result<JoinPending, SyncError> {
+    let name = match name.map(str::trim) {
+        Some(n) if n.is_empty() || n.chars().count() > 80 || n.chars().any(char::is_control) => {
+            return Err(SyncError::Settings(
+                "name: 1 to 80 characters, no control characters".into(),
+            ));
+        }
+        Some(n) => n.to_string(),
+        None => default_name(store.device_id()),
+    };
     if store.sync_settings()?.is_some() {
         return Err(SyncError::AlreadyInTeam);
     }
@@ -440,7 +462,7 @@ pub fn enroll(
     let request = JoinRequest {
         team: team.clone(),
         device: hex::encode(me.as_bytes()),
-        name: default_name(me),
+        name,
         sign_key: hex::encode(public.sign),
         agree_key: hex::encode(public.agree),
     };

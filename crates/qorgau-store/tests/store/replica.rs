@@ -507,6 +507,7 @@ fn updates_made_before_sync_existed_are_not_mistaken_for_concurrent_edits() {
          DROP TABLE sync_pending; DROP TABLE attachment_inbox; DROP TABLE attachment_chunk_inbox;
          DROP TABLE worker_merges; ALTER TABLE outbox DROP COLUMN bases;
          DROP TABLE held_changes; DROP TABLE quarantined_envelopes;
+         DROP TABLE team_log; DROP TABLE peer_chain;
          PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -721,13 +722,14 @@ fn a_workspace_of_schema_four_with_a_stamp_past_2_63_opens_with_its_data_and_ord
         "DROP TABLE held_changes; DROP TABLE quarantined_envelopes;
          DROP TRIGGER open_case_counts_insert; DROP TRIGGER open_case_counts_delete;
          DROP TRIGGER open_case_counts_update; DROP TABLE open_case_counts; DROP INDEX cases_assignee;
+         DROP TABLE team_log; DROP TABLE peer_chain;
          UPDATE field_versions SET hlc = -1 WHERE field = 'address_kr';
          PRAGMA user_version = 4;",
     )
     .unwrap();
     drop(conn);
     let a = reopen(a_dir.path());
-    assert_eq!(a.stats().unwrap().schema_version, 7);
+    assert_eq!(a.stats().unwrap().schema_version, 8);
     assert_eq!(a.held_change_count().unwrap(), 0);
     assert_eq!(
         a.worker(worker).unwrap().worker.address_kr.as_deref(),
