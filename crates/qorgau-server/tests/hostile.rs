@@ -631,6 +631,10 @@ proptest! {
         let mut honest = [a, b];
         let r_id = r.store.device_id();
         team::revoke(&mut honest[0].store, r_id).unwrap();
+        let revoked_at: i64 = server
+            .db
+            .query_row("SELECT coalesce(max(global_seq), 0) FROM envelopes", [], |row| row.get(0))
+            .unwrap();
         let team = team_bytes(&honest[0]);
         let r_secrets = settings(&r).secrets().unwrap();
         let mut own_next = r.store.sealed_position().unwrap().device_seq + 1;
@@ -688,5 +692,22 @@ proptest! {
         // R reads nothing sealed after its revocation: every envelope of the honest devices
         // since then is under epoch 1, which R does not hold.
         prop_assert!(settings(&r).ring().unwrap().get(1).is_none());
+        let honest_ids: Vec<Vec<u8>> = honest
+            .iter()
+            .map(|d| d.store.device_id().as_bytes().to_vec())
+            .collect();
+        let epochs: Vec<(Vec<u8>, u32)> = server
+            .db
+            .prepare("SELECT device, key_epoch FROM envelopes WHERE global_seq > ?1")
+            .unwrap()
+            .query_map([revoked_at], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (device, epoch) in epochs {
+            if honest_ids.contains(&device) {
+                prop_assert_eq!(epoch, 1, "an honest envelope after the revocation under epoch {}", epoch);
+            }
+        }
     }
 }
