@@ -1094,3 +1094,47 @@ fn a_lost_admin_laptop_is_replaced_from_the_recovery_kit_and_then_revoked() {
     let err = qorgau_sync::recovery::recover(&mut other.store, "QRK1-garbage").unwrap_err();
     assert!(err.to_string().contains("recovery kit"), "{err}");
 }
+
+#[test]
+fn a_server_restored_from_a_backup_gets_its_lost_team_log_back_from_an_admin() {
+    let data = tempfile::tempdir().unwrap();
+    let backup = tempfile::tempdir().unwrap();
+    let mut server = Server::start(data.path());
+    let mut devices = team_of(&server, 3);
+    settle(&mut devices);
+    server.stop();
+    copy_dir(data.path(), backup.path());
+    server.restart();
+    // After the backup: device 2 is revoked (two log entries, a new key epoch).
+    let revoked = devices[2].store.device_id();
+    team::revoke(&mut devices[0].store, revoked).unwrap();
+    sync_once(&mut devices[1].store).unwrap();
+    // The server is restored from the backup: it lost those entries, and the revocation.
+    server.stop();
+    for entry in std::fs::read_dir(data.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("qorgau-server.db")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    copy_dir(backup.path(), data.path());
+    server.restart();
+    // A member says so by name; the admin puts the signed entries back and revokes again.
+    let err = sync_once(&mut devices[1].store).unwrap_err();
+    assert!(
+        matches!(err, SyncError::ServerWentBack { ref what } if what.contains("team log")),
+        "{err}"
+    );
+    sync_once(&mut devices[0].store).unwrap();
+    sync_once(&mut devices[1].store).unwrap();
+    let err = sync_once(&mut devices[2].store).unwrap_err();
+    assert!(
+        matches!(err, SyncError::Server { status: 403, .. }),
+        "{err}"
+    );
+}

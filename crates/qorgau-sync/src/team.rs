@@ -119,6 +119,11 @@ pub fn refresh_log(
     let after = state.as_ref().map_or(0, |s| s.seq);
     let (entries, head) = remote.log(after)?;
     if head < after {
+        if let Some(state) = &state
+            && restore_log(store, remote, &kept, head, state)?
+        {
+            return Ok(state.clone());
+        }
         return Err(SyncError::ServerWentBack {
             what: format!(
                 "its team log ends at entry {head}, but this device verified {after} entries"
@@ -160,6 +165,45 @@ pub fn refresh_log(
         store.append_team_log(&fresh)?;
     }
     Ok(state)
+}
+
+/// A server restored from an older backup lost the log entries after `head` that this device
+/// verified. An admin puts them back: they are signed, so the server could not have made
+/// them up, nor can it change them; and the devices they removed are revoked on the server
+/// again. Returns whether it did (only an admin, and only when the server's entries are the
+/// start of this device's).
+fn restore_log(
+    store: &Store,
+    remote: &Remote,
+    kept: &[String],
+    head: u64,
+    state: &TeamState,
+) -> Result<bool, SyncError> {
+    if !state.is_admin(store.device_id()) {
+        return Ok(false);
+    }
+    let (theirs, _) = remote.log(0)?;
+    let same_start = theirs.len() as u64 == head
+        && theirs
+            .iter()
+            .all(|(seq, json)| kept.get(*seq as usize - 1) == Some(json));
+    if !same_start {
+        return Ok(false);
+    }
+    let missing = kept[head as usize..].to_vec();
+    for json in &missing {
+        let entry: SignedEntry = serde_json::from_str(json)
+            .map_err(|e| SyncError::TeamLog(format!("a kept entry is unreadable: {e}")))?;
+        if let Ok(LogBody::DeviceRemoved { device, .. }) = serde_json::from_str(&entry.body) {
+            let id = parse_16("device", &device)?;
+            match remote.revoke(&id) {
+                Ok(()) | Err(SyncError::Server { status: 404, .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    remote.append_log(head + 1, missing)?;
+    Ok(true)
 }
 
 /// Signs `bodies` as the log's next entries with this (admin) device's key, appends them on
