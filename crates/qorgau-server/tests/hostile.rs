@@ -34,6 +34,8 @@ struct Lies {
     withhold: HashSet<Id>,
     /// Positions whose envelope is replaced by the same device's envelope before it.
     replay_at: HashSet<u64>,
+    /// The next approval fails (as if the server went down in the middle of it).
+    fail_next_approval: bool,
 }
 
 struct LyingStorage {
@@ -118,6 +120,11 @@ impl Storage for LyingStorage {
         self.inner.pending_enrollments(team, now)
     }
     fn approve_enrollment(&self, team: Id, enrollment: Id, now: i64) -> StorageResult<Id> {
+        if std::mem::take(&mut self.lies.lock().unwrap().fail_next_approval) {
+            return Err(qorgau_server::storage::StorageError::Backend(
+                "down in the middle".into(),
+            ));
+        }
         self.inner.approve_enrollment(team, enrollment, now)
     }
     fn append_log(&self, team: Id, first_seq: u64, entries: &[Vec<u8>]) -> StorageResult<u64> {
@@ -584,6 +591,27 @@ fn a_team_log_entry_the_server_forges_stops_every_member_by_name() {
         assert!(err.to_string().contains("not a current admin"), "{err}");
     }
     drop(r);
+}
+
+#[test]
+fn an_approval_cut_short_after_its_log_entry_is_completed_by_approving_again() {
+    let server = Hostile::start();
+    let (mut a, _b, _r) = team(&server);
+    let mut c = device();
+    let code = team::invite(&mut a.store, 3600).unwrap();
+    let pending = team::enroll(&mut c.store, &code, false).unwrap();
+    server.lies().fail_next_approval = true;
+    let c_id = c.store.device_id();
+    assert!(team::approve(&mut a.store, c_id, &pending.sas, Role::Caseworker).is_err());
+    team::approve(&mut a.store, c_id, &pending.sas, Role::Caseworker).unwrap();
+    sync_once(&mut c.store).unwrap();
+    assert!(has(&c.store, "Ахметов"));
+    let entries = a.store.team_log_entries().unwrap();
+    let added = entries
+        .iter()
+        .filter(|e| e.contains(&hex::encode(c_id.as_bytes())))
+        .count();
+    assert_eq!(added, 1, "signed into the log once");
 }
 
 /// A step of a hostile schedule.

@@ -728,14 +728,25 @@ pub fn approve(
     if normalize_sas(sas_given) != expected {
         return Err(SyncError::SasMismatch(format!("device {device}")));
     }
-    let body = LogBody::DeviceAdded {
-        device: r.device.clone(),
-        name: r.name.clone(),
-        role,
-        sign_key: r.sign_key.clone(),
-        agree_key: r.agree_key.clone(),
+    // An approval cut short after its log entry (say, the network dropped) is completed, not
+    // signed twice.
+    let listed_already = state.members.get(&device).is_some_and(|m| {
+        m.is_current()
+            && hex::encode(m.keys.sign) == r.sign_key
+            && hex::encode(m.keys.agree) == r.agree_key
+    });
+    let state = if listed_already {
+        state
+    } else {
+        let body = LogBody::DeviceAdded {
+            device: r.device.clone(),
+            name: r.name.clone(),
+            role,
+            sign_key: r.sign_key.clone(),
+            agree_key: r.agree_key.clone(),
+        };
+        append_entries(store, &settings, &remote, &[body])?
     };
-    let state = append_entries(store, &settings, &remote, &[body])?;
     remote.approve_enrollment(&opened.enrollment)?;
     if role == Role::Admin {
         remote.set_admin(device.as_bytes(), true)?;
