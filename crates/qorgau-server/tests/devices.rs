@@ -1138,3 +1138,59 @@ fn a_server_restored_from_a_backup_gets_its_lost_team_log_back_from_an_admin() {
         "{err}"
     );
 }
+
+#[test]
+fn a_join_whose_code_someone_else_used_starts_over_with_a_new_code() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut admin = new_device();
+    team::create_team(
+        &mut admin.store,
+        &server.url(),
+        None,
+        &server.operator_token,
+    )
+    .unwrap();
+    let code = team::invite(&mut admin.store, 3600).unwrap();
+    // Someone who saw the code uses it first; the caseworker's laptop is refused the code…
+    let mut intruder = new_device();
+    let theirs = team::enroll(&mut intruder.store, &code, false).unwrap();
+    let mut laptop = new_device();
+    let err = team::enroll(&mut laptop.store, &code, false).unwrap_err();
+    assert!(err.to_string().contains("already used"), "{err}");
+    // … and the admin, comparing digits with the caseworker, never approves the intruder,
+    // whose digits the caseworker cannot read out. A new code for the laptop:
+    let err = team::approve(
+        &mut admin.store,
+        intruder.store.device_id(),
+        "000000",
+        Role::Caseworker,
+    );
+    assert!(
+        theirs.sas == "000000" || matches!(err, Err(SyncError::SasMismatch(_))),
+        "{err:?}"
+    );
+    let code = team::invite(&mut admin.store, 3600).unwrap();
+    let mine = team::enroll(&mut laptop.store, &code, false).unwrap();
+    // A pending join may also start over once more (the code expired, say).
+    let code2 = team::invite(&mut admin.store, 3600).unwrap();
+    let mine2 = team::enroll(&mut laptop.store, &code2, false).unwrap();
+    assert_eq!(mine.device_id, mine2.device_id);
+    team::approve(
+        &mut admin.store,
+        laptop.store.device_id(),
+        &mine2.sas,
+        Role::Caseworker,
+    )
+    .unwrap();
+    sync_once(&mut laptop.store).unwrap();
+    assert!(SyncSettings::load(&laptop.store).unwrap().pending.is_none());
+    // A member cannot enroll again.
+    let code3 = team::invite(&mut admin.store, 3600).unwrap();
+    assert!(matches!(
+        team::enroll(&mut laptop.store, &code3, false),
+        Err(SyncError::AlreadyInTeam)
+    ));
+    // The intruder stays outside.
+    assert!(sync_once(&mut intruder.store).is_err());
+}

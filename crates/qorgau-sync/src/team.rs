@@ -462,8 +462,13 @@ pub fn enroll_named(
         Some(n) => n.to_string(),
         None => default_name(store.device_id()),
     };
+    // A join still waiting for approval may start over with a new code (the first was used
+    // by someone else, or expired); a workspace in a team may not.
     if store.sync_settings()?.is_some() {
-        return Err(SyncError::AlreadyInTeam);
+        if SyncSettings::load(store)?.pending.is_none() {
+            return Err(SyncError::AlreadyInTeam);
+        }
+        store.forget_team_log()?;
     }
     let parsed = EnrollmentCode::parse(code)?;
     let held = store.case_records()?;
@@ -702,32 +707,33 @@ pub fn approve(
         return Err(SyncError::NotAdmin("approve devices"));
     }
     let wanted = device.to_string();
-    let (listed, opened) = open_requests(&settings, &remote)?
+    let requests: Vec<(PendingDevice, Option<OpenedRequest>)> = open_requests(&settings, &remote)?
         .into_iter()
-        .find(|(p, _)| p.device_id == wanted)
-        .ok_or_else(|| {
-            SyncError::Settings(format!(
-                "device {device} has not asked to join (or its request expired)"
-            ))
-        })?;
-    let opened = opened.ok_or_else(|| {
-        SyncError::Settings(format!(
+        .filter(|(p, _)| p.device_id == wanted)
+        .collect();
+    if requests.is_empty() {
+        return Err(SyncError::Settings(format!(
+            "device {device} has not asked to join (or its request expired)"
+        )));
+    }
+    if requests.iter().all(|(_, o)| o.is_none()) {
+        return Err(SyncError::Settings(format!(
             "the join request of device {device} does not open with an invitation of this \
              workspace (enrollment {}): the admin who made its code approves it",
-            listed.enrollment_id
-        ))
-    })?;
-    let r = &opened.request;
-    let expected = sas(
-        &opened.secret,
-        &r.team,
-        &r.device,
-        &r.sign_key,
-        &r.agree_key,
-    );
-    if normalize_sas(sas_given) != expected {
-        return Err(SyncError::SasMismatch(format!("device {device}")));
+            requests[0].0.enrollment_id
+        )));
     }
+    // A device that started over has several requests; the string picks the one it shows.
+    let opened = requests
+        .into_iter()
+        .filter_map(|(_, o)| o)
+        .find(|o| {
+            let r = &o.request;
+            normalize_sas(sas_given)
+                == sas(&o.secret, &r.team, &r.device, &r.sign_key, &r.agree_key)
+        })
+        .ok_or_else(|| SyncError::SasMismatch(format!("device {device}")))?;
+    let r = &opened.request;
     // An approval cut short after its log entry (say, the network dropped) is completed, not
     // signed twice.
     let listed_already = state.members.get(&device).is_some_and(|m| {
