@@ -339,6 +339,9 @@ pub enum DeviceAction {
         /// refusal without it names.
         #[arg(long)]
         merge_existing: bool,
+        /// The name the team's device list shows for this laptop (e.g. "A. Nurlanova, laptop 2").
+        #[arg(long)]
+        name: Option<String>,
     },
     /// The team's devices and their roles, as the signed team log lists them.
     List {

@@ -163,6 +163,7 @@ pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
             out,
             code,
             merge_existing,
+            name,
         } => {
             // `-` reads the code from standard input, keeping it out of the process list and
             // the shell's history.
@@ -176,11 +177,7 @@ pub fn device(cli: &Cli, action: &DeviceAction) -> Result<()> {
                 code.clone()
             };
             let mut ws = open(cli)?;
-            let pending = if *merge_existing {
-                ws.enroll_device_merging(&code)?
-            } else {
-                ws.enroll_device(&code)?
-            };
+            let pending = ws.enroll_device_named(&code, *merge_existing, name.as_deref())?;
             emit(cli.json || out.json, &pending, || {
                 format!(
                     "device {} asked to join; waiting for approval.\nRead this code to the admin: {}\nThe admin runs `qorgau device approve {} --sas {}`; then run `qorgau sync` here.",

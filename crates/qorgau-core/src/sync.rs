@@ -123,6 +123,22 @@ impl Workspace {
         Ok(team::enroll(&mut self.store, code, true)?)
     }
 
+    /// [`Workspace::enroll_device`] (or, with `merge_existing`, the merging one) under the
+    /// name the team log shows for this laptop.
+    pub fn enroll_device_named(
+        &mut self,
+        code: &str,
+        merge_existing: bool,
+        name: Option<&str>,
+    ) -> Result<JoinPending> {
+        Ok(team::enroll_named(
+            &mut self.store,
+            code,
+            merge_existing,
+            name,
+        )?)
+    }
+
     /// The team's members as the verified team log lists them.
     pub fn team_devices(&mut self) -> Result<Vec<Member>> {
         Ok(team::devices(&mut self.store)?)

@@ -1094,3 +1094,103 @@ fn a_lost_admin_laptop_is_replaced_from_the_recovery_kit_and_then_revoked() {
     let err = qorgau_sync::recovery::recover(&mut other.store, "QRK1-garbage").unwrap_err();
     assert!(err.to_string().contains("recovery kit"), "{err}");
 }
+
+#[test]
+fn a_server_restored_from_a_backup_gets_its_lost_team_log_back_from_an_admin() {
+    let data = tempfile::tempdir().unwrap();
+    let backup = tempfile::tempdir().unwrap();
+    let mut server = Server::start(data.path());
+    let mut devices = team_of(&server, 3);
+    settle(&mut devices);
+    server.stop();
+    copy_dir(data.path(), backup.path());
+    server.restart();
+    // After the backup: device 2 is revoked (two log entries, a new key epoch).
+    let revoked = devices[2].store.device_id();
+    team::revoke(&mut devices[0].store, revoked).unwrap();
+    sync_once(&mut devices[1].store).unwrap();
+    // The server is restored from the backup: it lost those entries, and the revocation.
+    server.stop();
+    for entry in std::fs::read_dir(data.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("qorgau-server.db")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
+    copy_dir(backup.path(), data.path());
+    server.restart();
+    // A member says so by name; the admin puts the signed entries back and revokes again.
+    let err = sync_once(&mut devices[1].store).unwrap_err();
+    assert!(
+        matches!(err, SyncError::ServerWentBack { ref what } if what.contains("team log")),
+        "{err}"
+    );
+    sync_once(&mut devices[0].store).unwrap();
+    sync_once(&mut devices[1].store).unwrap();
+    let err = sync_once(&mut devices[2].store).unwrap_err();
+    assert!(
+        matches!(err, SyncError::Server { status: 403, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_join_whose_code_someone_else_used_starts_over_with_a_new_code() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path());
+    let mut admin = new_device();
+    team::create_team(
+        &mut admin.store,
+        &server.url(),
+        None,
+        &server.operator_token,
+    )
+    .unwrap();
+    let code = team::invite(&mut admin.store, 3600).unwrap();
+    // Someone who saw the code uses it first; the caseworker's laptop is refused the code…
+    let mut intruder = new_device();
+    let theirs = team::enroll(&mut intruder.store, &code, false).unwrap();
+    let mut laptop = new_device();
+    let err = team::enroll(&mut laptop.store, &code, false).unwrap_err();
+    assert!(err.to_string().contains("already used"), "{err}");
+    // … and the admin, comparing digits with the caseworker, never approves the intruder,
+    // whose digits the caseworker cannot read out. A new code for the laptop:
+    let err = team::approve(
+        &mut admin.store,
+        intruder.store.device_id(),
+        "000000",
+        Role::Caseworker,
+    );
+    assert!(
+        theirs.sas == "000000" || matches!(err, Err(SyncError::SasMismatch(_))),
+        "{err:?}"
+    );
+    let code = team::invite(&mut admin.store, 3600).unwrap();
+    let mine = team::enroll(&mut laptop.store, &code, false).unwrap();
+    // A pending join may also start over once more (the code expired, say).
+    let code2 = team::invite(&mut admin.store, 3600).unwrap();
+    let mine2 = team::enroll(&mut laptop.store, &code2, false).unwrap();
+    assert_eq!(mine.device_id, mine2.device_id);
+    team::approve(
+        &mut admin.store,
+        laptop.store.device_id(),
+        &mine2.sas,
+        Role::Caseworker,
+    )
+    .unwrap();
+    sync_once(&mut laptop.store).unwrap();
+    assert!(SyncSettings::load(&laptop.store).unwrap().pending.is_none());
+    // A member cannot enroll again.
+    let code3 = team::invite(&mut admin.store, 3600).unwrap();
+    assert!(matches!(
+        team::enroll(&mut laptop.store, &code3, false),
+        Err(SyncError::AlreadyInTeam)
+    ));
+    // The intruder stays outside.
+    assert!(sync_once(&mut intruder.store).is_err());
+}

@@ -34,6 +34,8 @@ struct Lies {
     withhold: HashSet<Id>,
     /// Positions whose envelope is replaced by the same device's envelope before it.
     replay_at: HashSet<u64>,
+    /// The next approval fails (as if the server went down in the middle of it).
+    fail_next_approval: bool,
 }
 
 struct LyingStorage {
@@ -118,6 +120,11 @@ impl Storage for LyingStorage {
         self.inner.pending_enrollments(team, now)
     }
     fn approve_enrollment(&self, team: Id, enrollment: Id, now: i64) -> StorageResult<Id> {
+        if std::mem::take(&mut self.lies.lock().unwrap().fail_next_approval) {
+            return Err(qorgau_server::storage::StorageError::Backend(
+                "down in the middle".into(),
+            ));
+        }
         self.inner.approve_enrollment(team, enrollment, now)
     }
     fn append_log(&self, team: Id, first_seq: u64, entries: &[Vec<u8>]) -> StorageResult<u64> {
@@ -586,6 +593,27 @@ fn a_team_log_entry_the_server_forges_stops_every_member_by_name() {
     drop(r);
 }
 
+#[test]
+fn an_approval_cut_short_after_its_log_entry_is_completed_by_approving_again() {
+    let server = Hostile::start();
+    let (mut a, _b, _r) = team(&server);
+    let mut c = device();
+    let code = team::invite(&mut a.store, 3600).unwrap();
+    let pending = team::enroll(&mut c.store, &code, false).unwrap();
+    server.lies().fail_next_approval = true;
+    let c_id = c.store.device_id();
+    assert!(team::approve(&mut a.store, c_id, &pending.sas, Role::Caseworker).is_err());
+    team::approve(&mut a.store, c_id, &pending.sas, Role::Caseworker).unwrap();
+    sync_once(&mut c.store).unwrap();
+    assert!(has(&c.store, "Ахметов"));
+    let entries = a.store.team_log_entries().unwrap();
+    let added = entries
+        .iter()
+        .filter(|e| e.contains(&hex::encode(c_id.as_bytes())))
+        .count();
+    assert_eq!(added, 1, "signed into the log once");
+}
+
 /// A step of a hostile schedule.
 #[derive(Debug, Clone)]
 enum Step {
@@ -631,6 +659,10 @@ proptest! {
         let mut honest = [a, b];
         let r_id = r.store.device_id();
         team::revoke(&mut honest[0].store, r_id).unwrap();
+        let revoked_at: i64 = server
+            .db
+            .query_row("SELECT coalesce(max(global_seq), 0) FROM envelopes", [], |row| row.get(0))
+            .unwrap();
         let team = team_bytes(&honest[0]);
         let r_secrets = settings(&r).secrets().unwrap();
         let mut own_next = r.store.sealed_position().unwrap().device_seq + 1;
@@ -688,5 +720,22 @@ proptest! {
         // R reads nothing sealed after its revocation: every envelope of the honest devices
         // since then is under epoch 1, which R does not hold.
         prop_assert!(settings(&r).ring().unwrap().get(1).is_none());
+        let honest_ids: Vec<Vec<u8>> = honest
+            .iter()
+            .map(|d| d.store.device_id().as_bytes().to_vec())
+            .collect();
+        let epochs: Vec<(Vec<u8>, u32)> = server
+            .db
+            .prepare("SELECT device, key_epoch FROM envelopes WHERE global_seq > ?1")
+            .unwrap()
+            .query_map([revoked_at], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (device, epoch) in epochs {
+            if honest_ids.contains(&device) {
+                prop_assert_eq!(epoch, 1, "an honest envelope after the revocation under epoch {}", epoch);
+            }
+        }
     }
 }

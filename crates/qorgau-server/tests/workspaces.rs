@@ -83,7 +83,9 @@ fn a_demo_workspace_and_its_letters_reach_an_enrolled_laptop() {
     assert_eq!(b.sync_status().unwrap().incomplete_attachments, 0);
 
     // The PDF did not travel; B renders it from the synced data, byte for byte.
-    let on_b = b.letter_pdf(record.id).unwrap();
+    let on_b = b
+        .letter_pdf(record.id, qorgau_core::DocumentUse::View)
+        .unwrap();
     assert_eq!(on_b, registered.pdf);
     assert!(b.verify_letter_bytes(&on_b).unwrap().letter.is_some());
     // B numbers its own letters from its own leased block.

@@ -31,6 +31,13 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets the kept team log and peer chains (a join that starts over with a new code).
+    pub fn forget_team_log(&mut self) -> StoreResult<()> {
+        self.conn
+            .execute_batch("DELETE FROM team_log; DELETE FROM peer_chain;")?;
+        Ok(())
+    }
+
     /// The last envelope verified from `device`: its sequence and hash.
     pub fn peer_chain(&self, device: DeviceId) -> StoreResult<Option<(u64, [u8; 32])>> {
         let row: Option<(i64, Vec<u8>)> = self

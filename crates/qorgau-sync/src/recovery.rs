@@ -216,7 +216,7 @@ pub fn recover(store: &mut Store, kit_text: &str) -> Result<SyncSettings, SyncEr
         &kit_secrets,
         &[LogBody::DeviceAdded {
             device: hex::encode(me.as_bytes()),
-            name: format!("device {} (recovered)", &hex::encode(me.as_bytes())[..8]),
+            name: format!("{} (recovered admin)", crate::team::default_name(me)),
             role: Role::Admin,
             sign_key: hex::encode(public.sign),
             agree_key: hex::encode(public.agree),

@@ -78,9 +78,11 @@ pub fn create_team(
     Ok(settings)
 }
 
-/// A device's name in the log until someone names it.
-fn default_name(device: DeviceId) -> String {
-    format!("device {}", &hex::encode(device.as_bytes())[..8])
+/// A device's name in the log until someone names it (the end of its id: ids begin with
+/// their creation time, so their starts look alike).
+pub(crate) fn default_name(device: DeviceId) -> String {
+    let hex = hex::encode(device.as_bytes());
+    format!("device …{}", &hex[hex.len() - 8..])
 }
 
 pub(crate) fn entry_json(entry: &SignedEntry) -> Result<String, SyncError> {
@@ -117,6 +119,11 @@ pub fn refresh_log(
     let after = state.as_ref().map_or(0, |s| s.seq);
     let (entries, head) = remote.log(after)?;
     if head < after {
+        if let Some(state) = &state
+            && restore_log(store, remote, &kept, head, state)?
+        {
+            return Ok(state.clone());
+        }
         return Err(SyncError::ServerWentBack {
             what: format!(
                 "its team log ends at entry {head}, but this device verified {after} entries"
@@ -158,6 +165,45 @@ pub fn refresh_log(
         store.append_team_log(&fresh)?;
     }
     Ok(state)
+}
+
+/// A server restored from an older backup lost the log entries after `head` that this device
+/// verified. An admin puts them back: they are signed, so the server could not have made
+/// them up, nor can it change them; and the devices they removed are revoked on the server
+/// again. Returns whether it did (only an admin, and only when the server's entries are the
+/// start of this device's).
+fn restore_log(
+    store: &Store,
+    remote: &Remote,
+    kept: &[String],
+    head: u64,
+    state: &TeamState,
+) -> Result<bool, SyncError> {
+    if !state.is_admin(store.device_id()) {
+        return Ok(false);
+    }
+    let (theirs, _) = remote.log(0)?;
+    let same_start = theirs.len() as u64 == head
+        && theirs
+            .iter()
+            .all(|(seq, json)| kept.get(*seq as usize - 1) == Some(json));
+    if !same_start {
+        return Ok(false);
+    }
+    let missing = kept[head as usize..].to_vec();
+    for json in &missing {
+        let entry: SignedEntry = serde_json::from_str(json)
+            .map_err(|e| SyncError::TeamLog(format!("a kept entry is unreadable: {e}")))?;
+        if let Ok(LogBody::DeviceRemoved { device, .. }) = serde_json::from_str(&entry.body) {
+            let id = parse_16("device", &device)?;
+            match remote.revoke(&id) {
+                Ok(()) | Err(SyncError::Server { status: 404, .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    remote.append_log(head + 1, missing)?;
+    Ok(true)
 }
 
 /// Signs `bodies` as the log's next entries with this (admin) device's key, appends them on
@@ -396,8 +442,33 @@ pub fn enroll(
     code: &str,
     merge_existing: bool,
 ) -> Result<JoinPending, SyncError> {
+    enroll_named(store, code, merge_existing, None)
+}
+
+/// [`enroll`] with the name the team log shows for this device (e.g. the caseworker's and the
+/// laptop's), at most 80 characters; by default the end of its id.
+pub fn enroll_named(
+    store: &mut Store,
+    code: &str,
+    merge_existing: bool,
+    name: Option<&str>,
+) -> Result<JoinPending, SyncError> {
+    let name = match name.map(str::trim) {
+        Some(n) if n.is_empty() || n.chars().count() > 80 || n.chars().any(char::is_control) => {
+            return Err(SyncError::Settings(
+                "name: 1 to 80 characters, no control characters".into(),
+            ));
+        }
+        Some(n) => n.to_string(),
+        None => default_name(store.device_id()),
+    };
+    // A join still waiting for approval may start over with a new code (the first was used
+    // by someone else, or expired); a workspace in a team may not.
     if store.sync_settings()?.is_some() {
-        return Err(SyncError::AlreadyInTeam);
+        if SyncSettings::load(store)?.pending.is_none() {
+            return Err(SyncError::AlreadyInTeam);
+        }
+        store.forget_team_log()?;
     }
     let parsed = EnrollmentCode::parse(code)?;
     let held = store.case_records()?;
@@ -440,7 +511,7 @@ pub fn enroll(
     let request = JoinRequest {
         team: team.clone(),
         device: hex::encode(me.as_bytes()),
-        name: default_name(me),
+        name,
         sign_key: hex::encode(public.sign),
         agree_key: hex::encode(public.agree),
     };
@@ -636,40 +707,52 @@ pub fn approve(
         return Err(SyncError::NotAdmin("approve devices"));
     }
     let wanted = device.to_string();
-    let (listed, opened) = open_requests(&settings, &remote)?
+    let requests: Vec<(PendingDevice, Option<OpenedRequest>)> = open_requests(&settings, &remote)?
         .into_iter()
-        .find(|(p, _)| p.device_id == wanted)
-        .ok_or_else(|| {
-            SyncError::Settings(format!(
-                "device {device} has not asked to join (or its request expired)"
-            ))
-        })?;
-    let opened = opened.ok_or_else(|| {
-        SyncError::Settings(format!(
+        .filter(|(p, _)| p.device_id == wanted)
+        .collect();
+    if requests.is_empty() {
+        return Err(SyncError::Settings(format!(
+            "device {device} has not asked to join (or its request expired)"
+        )));
+    }
+    if requests.iter().all(|(_, o)| o.is_none()) {
+        return Err(SyncError::Settings(format!(
             "the join request of device {device} does not open with an invitation of this \
              workspace (enrollment {}): the admin who made its code approves it",
-            listed.enrollment_id
-        ))
-    })?;
-    let r = &opened.request;
-    let expected = sas(
-        &opened.secret,
-        &r.team,
-        &r.device,
-        &r.sign_key,
-        &r.agree_key,
-    );
-    if normalize_sas(sas_given) != expected {
-        return Err(SyncError::SasMismatch(format!("device {device}")));
+            requests[0].0.enrollment_id
+        )));
     }
-    let body = LogBody::DeviceAdded {
-        device: r.device.clone(),
-        name: r.name.clone(),
-        role,
-        sign_key: r.sign_key.clone(),
-        agree_key: r.agree_key.clone(),
+    // A device that started over has several requests; the string picks the one it shows.
+    let opened = requests
+        .into_iter()
+        .filter_map(|(_, o)| o)
+        .find(|o| {
+            let r = &o.request;
+            normalize_sas(sas_given)
+                == sas(&o.secret, &r.team, &r.device, &r.sign_key, &r.agree_key)
+        })
+        .ok_or_else(|| SyncError::SasMismatch(format!("device {device}")))?;
+    let r = &opened.request;
+    // An approval cut short after its log entry (say, the network dropped) is completed, not
+    // signed twice.
+    let listed_already = state.members.get(&device).is_some_and(|m| {
+        m.is_current()
+            && hex::encode(m.keys.sign) == r.sign_key
+            && hex::encode(m.keys.agree) == r.agree_key
+    });
+    let state = if listed_already {
+        state
+    } else {
+        let body = LogBody::DeviceAdded {
+            device: r.device.clone(),
+            name: r.name.clone(),
+            role,
+            sign_key: r.sign_key.clone(),
+            agree_key: r.agree_key.clone(),
+        };
+        append_entries(store, &settings, &remote, &[body])?
     };
-    let state = append_entries(store, &settings, &remote, &[body])?;
     remote.approve_enrollment(&opened.enrollment)?;
     if role == Role::Admin {
         remote.set_admin(device.as_bytes(), true)?;

@@ -309,7 +309,7 @@ impl TeamState {
             members: BTreeMap::from([(
                 device,
                 Member {
-                    device_id: hex::encode(device.as_bytes()),
+                    device_id: device.to_string(),
                     name,
                     role: Role::Admin,
                     removed_after: None,
@@ -363,7 +363,7 @@ impl TeamState {
                 self.members.insert(
                     device,
                     Member {
-                        device_id: hex::encode(device.as_bytes()),
+                        device_id: device.to_string(),
                         name,
                         role,
                         removed_after: None,

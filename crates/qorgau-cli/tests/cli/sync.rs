@@ -31,7 +31,7 @@ pub(super) fn team() -> (tempfile::TempDir, Ws, Ws) {
         .unwrap()
         .to_string();
     assert!(code.starts_with("QRG1-"), "{code}");
-    let pending = b.json(&["device", "enroll", &code]);
+    let pending = b.json(&["device", "enroll", &code, "--name", "Laptop B"]);
     assert_eq!(pending["status"], json!("pending_approval"), "{pending}");
     let device = pending["device_id"].as_str().unwrap().to_string();
     let sas = pending["sas"].as_str().unwrap().to_string();
@@ -47,6 +47,7 @@ pub(super) fn team() -> (tempfile::TempDir, Ws, Ws) {
     let listed = a.json(&["device", "pending"]);
     assert_eq!(listed[0]["device_id"], json!(device), "{listed}");
     assert_eq!(listed[0]["verifiable"], json!(true), "{listed}");
+    assert_eq!(listed[0]["name"], json!("Laptop B"), "{listed}");
     // A wrong string approves nothing.
     let wrong = if sas == "000000" { "111111" } else { "000000" };
     let refused = a.run(&["device", "approve", &device, "--sas", wrong]);
