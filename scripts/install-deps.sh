@@ -5,12 +5,13 @@
 # - the letter tests check PDFs with poppler-utils (pdftotext, pdffonts, pdftoppm) and qpdf;
 # - the sync tests start throwaway PostgreSQL clusters (Debian's postgresql package);
 # - the desktop app builds against WebKitGTK 4.1 (Tauri 2), and its end-to-end tests run it
-#   under Xvfb through tauri-driver and WebKitWebDriver (webkit2gtk-driver);
+#   under Xvfb through tauri-driver and WebKitWebDriver (webkit2gtk-driver), and take their
+#   screenshots from the display with xwd (x11-apps);
 # - the UI is built with Node 20+ and npm (`npm install` of the root package.json);
 # - tauri-driver comes from crates.io (`cargo install tauri-driver --locked`).
 set -euo pipefail
 need=()
-for cmd in cc make perl pkg-config pdftotext pdffonts qpdf xvfb-run xauth WebKitWebDriver; do
+for cmd in cc make perl pkg-config pdftotext pdffonts qpdf xvfb-run xauth xwd WebKitWebDriver; do
   command -v "$cmd" >/dev/null 2>&1 || need+=("$cmd")
 done
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
@@ -27,7 +28,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential perl pkg-config file poppler-utils qpdf postgresql \
     libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev \
-    xvfb xauth webkit2gtk-driver
+    xvfb xauth x11-apps webkit2gtk-driver
 fi
 command -v cargo >/dev/null 2>&1 || { echo "cargo is missing: install Rust (rustup) first" >&2; exit 1; }
 command -v npm >/dev/null 2>&1 || { echo "npm is missing: install Node.js 20 or newer first" >&2; exit 1; }

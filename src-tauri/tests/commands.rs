@@ -629,7 +629,21 @@ fn a_laptop_joins_a_team_with_a_code_syncs_and_reviews_conflicts() {
     assert_eq!(bad["code"], "invalid");
     let status = app.ok("enroll_device", json!({"code": format!("  {code}\n")}));
     assert_eq!(status["in_team"], true);
+    // Until the admin compares the short authentication string and approves, the laptop
+    // shows that string and nothing syncs.
+    let sas = status["pending_approval"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no string to read to the admin: {status}"))
+        .to_string();
+    assert_eq!(sas.len(), 6, "{sas}");
+    app.err("sync_now", json!({}));
+    let device = status["device"].as_str().unwrap();
+    first.approve_device(device, &sas, "caseworker").unwrap();
     let report = app.ok("sync_now", json!({}));
+    assert!(
+        app.ok("sync_status", json!({}))["pending_approval"].is_null(),
+        "joined"
+    );
     assert!(report["applied"].as_u64().unwrap() >= 1, "{report}");
     assert_eq!(
         app.ok("search", json!({"query": "Айгерім"}))[0]["kind"],

@@ -380,3 +380,43 @@ fn the_page_cache_is_sized_for_bulk_writes_and_can_be_capped() {
         i64::from(qorgau_store::BULK_PAGE_CACHE_MIB)
     );
 }
+
+/// Test binaries create and open workspaces on several threads at once; SQLCipher's key
+/// setup must never fail under that (it once did, as "An error occurred with PRAGMA key").
+#[test]
+fn workspaces_created_and_opened_on_several_threads_at_once_all_unlock() {
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut failures = Vec::new();
+                    for _ in 0..25 {
+                        let dir = tempfile::tempdir().expect("tempdir");
+                        let made =
+                            Store::create(dir.path(), &pass(), KdfParams::FAST_INSECURE_FOR_TESTS);
+                        match made {
+                            Ok(store) => drop(store),
+                            Err(e) => {
+                                failures.push(format!("create: {e}"));
+                                continue;
+                            }
+                        }
+                        if let Err(e) = Store::open(dir.path(), &pass()) {
+                            failures.push(format!("open: {e}"));
+                        }
+                    }
+                    failures
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "{} failures: {failures:?}",
+        failures.len()
+    );
+}
