@@ -6,6 +6,7 @@ use qorgau_core::domain::{IssueCode, ValidationIssue};
 use qorgau_core::{CoreError, ErrorCode, Workspace};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -191,10 +192,50 @@ pub struct Session {
     dir: PathBuf,
     workspace: Option<Workspace>,
     settings: DesktopSettings,
+    activity: Arc<Mutex<Activity>>,
+}
+
+/// What the auto-lock decides on, kept apart from the session so that deciding never waits
+/// for a sync round or a long command that holds the session.
+#[derive(Debug)]
+struct Activity {
     /// The last activity on the monotonic clock, and on the wall clock: the monotonic clock
     /// stops while the laptop sleeps, so a lid closed for hours counts only on the wall clock.
-    last_activity: Instant,
-    last_activity_wall: SystemTime,
+    last: Instant,
+    last_wall: SystemTime,
+    unlocked: bool,
+    auto_lock_after: Duration,
+}
+
+impl Activity {
+    fn new(settings: &DesktopSettings) -> Self {
+        Self {
+            last: Instant::now(),
+            last_wall: SystemTime::now(),
+            unlocked: false,
+            auto_lock_after: auto_lock_delay(settings),
+        }
+    }
+
+    fn touch(&mut self) {
+        self.last = Instant::now();
+        self.last_wall = SystemTime::now();
+    }
+
+    /// Idle time: the longer of the monotonic and the wall-clock reading (a wall clock set
+    /// back reads as no time at all, never as less than the monotonic one).
+    fn idle_for(&self) -> Duration {
+        let wall = self.last_wall.elapsed().unwrap_or_default();
+        self.last.elapsed().max(wall)
+    }
+
+    fn due_to_lock(&self) -> bool {
+        self.unlocked && self.idle_for() >= self.auto_lock_after
+    }
+}
+
+fn auto_lock_delay(settings: &DesktopSettings) -> Duration {
+    Duration::from_secs(u64::from(settings.auto_lock_minutes) * 60)
 }
 
 impl Session {
@@ -234,8 +275,7 @@ impl Session {
         workspace.set_page_cache_mib(INTERACTIVE_PAGE_CACHE_MIB)?;
         settings.save(&self.dir)?;
         self.settings = settings;
-        self.workspace = Some(workspace);
-        self.touch();
+        self.set_workspace(Some(workspace));
         Ok(self.info())
     }
 
@@ -244,17 +284,27 @@ impl Session {
             "" => "unknown",
             name => name,
         };
-        self.workspace = None;
+        self.set_workspace(None);
         let workspace = Workspace::open(&self.dir, passphrase, actor)?;
         workspace.set_page_cache_mib(INTERACTIVE_PAGE_CACHE_MIB)?;
-        self.workspace = Some(workspace);
-        self.touch();
+        self.set_workspace(Some(workspace));
         Ok(self.info())
     }
 
     /// Drops the open workspace: its key goes with it (the store zeroizes it on drop).
     pub fn lock(&mut self) {
-        self.workspace = None;
+        self.set_workspace(None);
+    }
+
+    fn set_workspace(&mut self, workspace: Option<Workspace>) {
+        self.workspace = workspace;
+        let mut activity = self.activity();
+        activity.unlocked = self.workspace.is_some();
+        activity.touch();
+    }
+
+    fn activity(&self) -> MutexGuard<'_, Activity> {
+        lock_ignoring_poison(&self.activity)
     }
 
     pub fn update_settings(&mut self, settings: DesktopSettings) -> Result<AppInfo, CoreError> {
@@ -263,38 +313,37 @@ impl Session {
         if let Some(workspace) = self.workspace.as_mut() {
             workspace.set_actor(settings.caseworker.trim());
         }
+        self.activity().auto_lock_after = auto_lock_delay(&settings);
         self.settings = settings;
         Ok(self.info())
     }
 
     /// Points the app at another directory (locking the current workspace).
     pub fn switch_dir(&mut self, dir: PathBuf) -> AppInfo {
-        self.workspace = None;
+        self.set_workspace(None);
         self.settings = DesktopSettings {
             language: self.settings.language.clone(),
             ..DesktopSettings::load(&dir)
         };
+        self.activity().auto_lock_after = auto_lock_delay(&self.settings);
         self.dir = dir;
         self.info()
     }
 
     pub fn touch(&mut self) {
-        self.last_activity = Instant::now();
-        self.last_activity_wall = SystemTime::now();
+        self.activity().touch();
     }
 
     /// Pretends the last activity was `ago` ago (tests of the auto-lock).
     #[doc(hidden)]
     pub fn set_last_activity_for_test(&mut self, monotonic_ago: Duration, wall_ago: Duration) {
-        self.last_activity = Instant::now() - monotonic_ago;
-        self.last_activity_wall = SystemTime::now() - wall_ago;
+        let mut activity = self.activity();
+        activity.last = Instant::now() - monotonic_ago;
+        activity.last_wall = SystemTime::now() - wall_ago;
     }
 
-    /// Idle time: the longer of the monotonic and the wall-clock reading (a wall clock set
-    /// back reads as no time at all, never as less than the monotonic one).
     pub fn idle_for(&self) -> Duration {
-        let wall = self.last_activity_wall.elapsed().unwrap_or_default();
-        self.last_activity.elapsed().max(wall)
+        self.activity().idle_for()
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -314,36 +363,93 @@ fn locked() -> CoreError {
     )
 }
 
+/// A command that panicked while holding a lock leaves it usable: the store commits or rolls
+/// back each change in one transaction, so nothing half-done remains.
+fn lock_ignoring_poison<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// The state Tauri manages; clones share the one session.
 #[derive(Debug, Clone)]
-pub struct AppState(Arc<Mutex<Session>>);
+pub struct AppState(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    session: Mutex<Session>,
+    activity: Arc<Mutex<Activity>>,
+    /// Set from the moment a lock is asked for until the workspace is dropped: no command
+    /// starts on the workspace any more, and a sync round under way ends at its next request
+    /// (a round holds the session, and a lock must not wait for the whole round).
+    lock_requested: Arc<AtomicBool>,
+}
 
 impl AppState {
     pub fn new(dir: PathBuf) -> Self {
         let settings = DesktopSettings::load(&dir);
-        Self(Arc::new(Mutex::new(Session {
-            dir,
-            workspace: None,
-            settings,
-            last_activity: Instant::now(),
-            last_activity_wall: SystemTime::now(),
-        })))
+        let activity = Arc::new(Mutex::new(Activity::new(&settings)));
+        Self(Arc::new(Shared {
+            session: Mutex::new(Session {
+                dir,
+                workspace: None,
+                settings,
+                activity: activity.clone(),
+            }),
+            activity,
+            lock_requested: Arc::new(AtomicBool::new(false)),
+        }))
     }
 
-    /// The session. A command that panicked while holding it leaves it usable: the store
-    /// commits or rolls back each change in one transaction, so nothing half-done remains.
     pub fn session(&self) -> MutexGuard<'_, Session> {
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock_ignoring_poison(&self.0.session)
     }
 
-    /// Runs `f` on the unlocked workspace, or refuses with `locked`.
+    fn lock_pending(&self) -> bool {
+        self.0.lock_requested.load(Ordering::SeqCst)
+    }
+
+    /// Runs `f` on the unlocked workspace, or refuses with `locked` (also while a lock is
+    /// under way).
     pub fn with<T>(
         &self,
         f: impl FnOnce(&mut Workspace) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
-        f(self.session().workspace()?)
+        if self.lock_pending() {
+            return Err(locked());
+        }
+        let mut session = self.session();
+        if self.lock_pending() {
+            return Err(locked());
+        }
+        f(session.workspace()?)
+    }
+
+    /// Locks now: from this call on no command starts on the workspace, a sync round under
+    /// way stops at its next request, and the workspace (with its key) is dropped as soon as
+    /// the command holding it returns.
+    pub fn lock(&self) -> AppInfo {
+        self.lock_now().1
+    }
+
+    /// Locks; returns whether the workspace was unlocked, and the app's state after.
+    fn lock_now(&self) -> (bool, AppInfo) {
+        self.0.lock_requested.store(true, Ordering::SeqCst);
+        let mut session = self.session();
+        let was_unlocked = session.is_unlocked();
+        session.lock();
+        self.0.lock_requested.store(false, Ordering::SeqCst);
+        (was_unlocked, session.info())
+    }
+
+    /// The caseworker is active. Needs only the activity record, never the session, so a
+    /// keystroke during a sync round is counted at once.
+    pub fn touch(&self) {
+        lock_ignoring_poison(&self.0.activity).touch();
+    }
+
+    /// One sync round that stops at its next request when a lock is asked for.
+    pub fn sync_now(&self) -> Result<qorgau_core::SyncReport, CoreError> {
+        let stop = self.0.lock_requested.clone();
+        self.with(move |workspace| workspace.sync_until(stop))
     }
 
     /// [`with`](Self::with) on a blocking thread: store work, key derivation, rendering and
@@ -369,24 +475,27 @@ impl AppState {
     /// count as the caseworker's activity.
     pub fn sync_if_in_team(&self) -> Option<Result<qorgau_core::SyncReport, CoreError>> {
         let mut session = self.session();
+        if self.lock_pending() {
+            return None;
+        }
         let workspace = session.workspace.as_mut()?;
         match workspace.sync_status() {
-            Ok(status) if status.in_team => Some(workspace.sync()),
+            Ok(status) if status.in_team => {
+                Some(workspace.sync_until(self.0.lock_requested.clone()))
+            }
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         }
     }
 
     /// Locks when the caseworker has been idle longer than the auto-lock delay. Returns whether
-    /// it locked now.
+    /// it locked now. The decision does not wait for the session; the lock itself waits only
+    /// for the request under way when a sync round holds it (see [`lock`](Self::lock)).
     pub fn lock_if_idle(&self) -> bool {
-        let mut session = self.session();
-        let limit = Duration::from_secs(u64::from(session.settings.auto_lock_minutes) * 60);
-        if session.is_unlocked() && session.idle_for() >= limit {
-            session.lock();
-            return true;
+        if !lock_ignoring_poison(&self.0.activity).due_to_lock() {
+            return false;
         }
-        false
+        self.lock_now().0
     }
 }
 

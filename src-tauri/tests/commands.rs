@@ -752,3 +752,119 @@ fn the_case_page_computes_a_wage_claim_and_shows_deadlines_and_the_letter_safegu
             .any(|d| d["key"] == "kin_update" && d["due_on"] == "2026-01-20")
     );
 }
+
+/// A loopback TCP relay to the sync server that can hold back what it relays, as a server
+/// that stops answering mid-round does.
+struct StallingRelay {
+    addr: std::net::SocketAddr,
+    stalled: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StallingRelay {
+    fn to(upstream: std::net::SocketAddr) -> Self {
+        use std::net::{TcpListener, TcpStream};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stalled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let held = stalled.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let (Ok(client), Ok(server)) = (client, TcpStream::connect(upstream)) else {
+                    continue;
+                };
+                let pairs = [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ];
+                for (from, to) in pairs {
+                    let held = held.clone();
+                    std::thread::spawn(move || relay(from, to, &held));
+                }
+            }
+        });
+        Self { addr, stalled }
+    }
+
+    fn stall(&self, on: bool) {
+        self.stalled.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+fn relay(
+    mut from: std::net::TcpStream,
+    mut to: std::net::TcpStream,
+    held: &std::sync::atomic::AtomicBool,
+) {
+    use std::io::{Read, Write};
+    let mut buf = [0u8; 16 * 1024];
+    while let Ok(n @ 1..) = from.read(&mut buf) {
+        while held.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown(std::net::Shutdown::Write);
+}
+
+/// Issue 13, item 11: a sync round holds the session while it waits on the network. A lock
+/// asked for then refuses every command at once, and the round stops at its next request
+/// instead of running to its end, so the key goes as soon as the request under way returns.
+#[test]
+fn a_lock_during_a_stalled_sync_round_refuses_commands_at_once_and_ends_the_round() {
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = qorgau_server::serve_on_loopback_thread(server_dir.path()).unwrap();
+    let relay = StallingRelay::to(server);
+    let dir = tempfile::tempdir().unwrap();
+    let app = created(dir.path());
+    let state = app.window.state::<AppState>().inner().clone();
+    let operator_token = qorgau_server::operator_token(server_dir.path()).unwrap();
+    state
+        .with(|ws| ws.create_team(&format!("http://{}", relay.addr), None, &operator_token))
+        .unwrap();
+    app.ok(
+        "add_worker",
+        json!({"worker": {"surname": "Сейтқали", "given_name": "Айгерім"}}),
+    );
+
+    relay.stall(true);
+    let round = {
+        let state = state.clone();
+        std::thread::spawn(move || state.sync_if_in_team())
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    let lock = {
+        let state = state.clone();
+        std::thread::spawn(move || state.lock())
+    };
+    std::thread::sleep(Duration::from_millis(100));
+    let asked = std::time::Instant::now();
+    assert_eq!(app.err("sync_status", json!({}))["code"], "locked");
+    state.touch();
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "a command and a keystroke wait for nothing: {:?}",
+        asked.elapsed()
+    );
+    assert!(!lock.is_finished(), "the round still holds the workspace");
+
+    relay.stall(false);
+    let resumed = std::time::Instant::now();
+    let info = lock.join().unwrap();
+    assert_eq!(info.unlocked, false);
+    assert!(
+        resumed.elapsed() < Duration::from_secs(5),
+        "the lock waited only for the request under way: {:?}",
+        resumed.elapsed()
+    );
+    let outcome = round.join().unwrap().expect("the workspace was in a team");
+    let error = outcome.expect_err("the round was cut short");
+    assert!(error.message.contains("being locked"), "{error:?}");
+    assert_eq!(app.err("sync_status", json!({}))["code"], "locked");
+
+    // Unlocked again, the next round does what the cut-short one left.
+    app.ok("unlock", json!({"passphrase": PASSPHRASE}));
+    let report = app.ok("sync_now", json!({}));
+    assert!(report["pushed_envelopes"].as_u64().unwrap() >= 1, "{report}");
+}

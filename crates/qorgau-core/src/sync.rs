@@ -175,6 +175,12 @@ impl Workspace {
         Ok(qorgau_sync::sync_once(&mut self.store)?)
     }
 
+    /// [`sync`](Self::sync) that ends at its next request once `stop` is set (an error with
+    /// code `sync`); what it did so far is kept, and the next round goes on from there.
+    pub fn sync_until(&mut self, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Result<SyncReport> {
+        Ok(qorgau_sync::sync_once_until(&mut self.store, Some(stop))?)
+    }
+
     /// Pairs of worker records that look like one person.
     pub fn duplicate_workers(&self) -> Result<Vec<qorgau_store::DuplicateWorkers>> {
         Ok(self.store.duplicate_workers()?)

@@ -26,13 +26,20 @@ pub(crate) fn open_encrypted(path: &Path, key: &DbKey, mode: Mode) -> StoreResul
         Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
         Mode::OpenExisting => OpenFlags::SQLITE_OPEN_READ_WRITE,
     } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags)?;
-    require_sqlcipher(&conn)?;
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    // After a crash the WAL is still there, and closing the last connection would checkpoint it
-    // into the database and delete it, whatever the key: a wrong passphrase must not do that.
-    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
-    conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_literal().as_str()))?;
+    let conn = match open_keyed(path, key, flags, "NONE") {
+        Ok(conn) => conn,
+        // SQLCipher's key setup on a fresh connection (`sqlcipherCodecAttach`) failed, twice in
+        // many thousands of test runs, with test threads opening workspaces at once; its only
+        // failures there are allocations and provider set-up, and nothing has been read or
+        // written yet. One more try on a new connection, with SQLCipher's own log on, so that
+        // a second failure prints its reason.
+        Err(StoreError::Sqlite(e)) if is_key_setup_failure(&e) => {
+            let retried = open_keyed(path, key, flags, "ERROR");
+            Connection::open_in_memory()?.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+            retried?
+        }
+        Err(e) => return Err(e),
+    };
     // A wrong key is only noticed at the first read; nothing has been written before it.
     match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
         r.get::<_, i64>(0)
@@ -48,6 +55,28 @@ pub(crate) fn open_encrypted(path: &Path, key: &DbKey, mode: Mode) -> StoreResul
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false)?;
     tune(&conn)?;
     Ok(conn)
+}
+
+/// A connection with the key applied (not yet proven right), SQLCipher logging at `log_level`.
+fn open_keyed(
+    path: &Path,
+    key: &DbKey,
+    flags: OpenFlags,
+    log_level: &str,
+) -> StoreResult<Connection> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    require_sqlcipher(&conn)?;
+    conn.execute_batch(&format!("PRAGMA cipher_log_level = {log_level};"))?;
+    // After a crash the WAL is still there, and closing the last connection would checkpoint it
+    // into the database and delete it, whatever the key: a wrong passphrase must not do that.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    conn.execute_batch(&format!("PRAGMA key = {};", key.pragma_literal().as_str()))?;
+    Ok(conn)
+}
+
+/// SQLCipher's answer when `PRAGMA key` could not set up the codec.
+fn is_key_setup_failure(e: &rusqlite::Error) -> bool {
+    e.to_string().contains("An error occurred with PRAGMA key")
 }
 
 /// Opens a plain SQLite database with the same tuning, only for the benchmark's baseline.

@@ -22,6 +22,8 @@ use qorgau_store::{
 };
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// Largest plaintext of one envelope (the server takes envelopes up to 1 MiB).
 pub const ENVELOPE_BUDGET: usize = 900 * 1024;
@@ -84,12 +86,23 @@ impl TeamLink {
     /// a join an admin approved) and fetches any team key sealed to this device since the
     /// last round; returns the link and how many keys were new.
     pub fn connect(store: &mut Store) -> Result<(TeamLink, u64), SyncError> {
+        Self::connect_until(store, None)
+    }
+
+    /// [`connect`](Self::connect), with a client that starts no request once `stop` is set.
+    pub fn connect_until(
+        store: &mut Store,
+        stop: Option<Arc<AtomicBool>>,
+    ) -> Result<(TeamLink, u64), SyncError> {
         let mut settings = SyncSettings::load(store)?;
-        let remote = Remote::new(
+        let mut remote = Remote::new(
             &settings.server,
             settings.fingerprint.as_deref(),
             Some(&settings.token),
         )?;
+        if let Some(stop) = stop {
+            remote = remote.stopped_by(stop);
+        }
         let (state, received) = connect_team(store, &mut settings, &remote)?;
         Ok((
             TeamLink {
@@ -120,7 +133,17 @@ pub fn seal_changes(store: &mut Store) -> Result<u64, SyncError> {
 
 /// Runs one round with the workspace's team.
 pub fn sync_once(store: &mut Store) -> Result<SyncReport, SyncError> {
-    let (link, keys_received) = TeamLink::connect(store)?;
+    sync_once_until(store, None)
+}
+
+/// [`sync_once`] that ends early, with [`SyncError::Stopped`], at the first request after
+/// `stop` is set (the desktop sets it to lock). Each step commits on its own, so a round cut
+/// short leaves the workspace consistent and the next round goes on from there.
+pub fn sync_once_until(
+    store: &mut Store,
+    stop: Option<Arc<AtomicBool>>,
+) -> Result<SyncReport, SyncError> {
+    let (link, keys_received) = TeamLink::connect_until(store, stop)?;
     let mut report = SyncReport {
         keys_received,
         ..SyncReport::default()

@@ -45,6 +45,11 @@ pub enum SyncError {
     },
     #[error("sync settings: {0}")]
     Settings(String),
+    #[error(
+        "the sync round stopped before its end because the workspace is being locked; what it \
+         did not do follows in the next round"
+    )]
+    Stopped,
     #[error("a change from device {device} could not be read: {reason}")]
     Payload { device: String, reason: String },
     #[error(

@@ -21,7 +21,7 @@ pub mod team;
 pub mod team_log;
 mod tls;
 
-pub use engine::{SyncReport, sync_once};
+pub use engine::{SyncReport, sync_once, sync_once_until};
 pub use envelope::{Envelope, EnvelopeError, EnvelopeHeader, SequenceCheck, TeamId};
 pub use error::SyncError;
 pub use keys::{KeyRing, TeamKey};

@@ -7,6 +7,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use qorgau_wire as wire;
 use serde_json::Value;
 use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Largest request body the client sends (the server accepts [`wire::MAX_BODY_BYTES`]).
@@ -48,6 +50,8 @@ pub struct Remote {
     agent: ureq::Agent,
     base: String,
     token: Option<String>,
+    /// Set by whoever wants the round to end (the desktop, to lock): no request starts after.
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl std::fmt::Debug for Remote {
@@ -70,7 +74,22 @@ impl Remote {
             agent,
             base: format!("{}/v1", server.trim_end_matches('/')),
             token: token.map(str::to_string),
+            stop: None,
         })
+    }
+
+    /// The same client, which starts no request once `stop` is set: the round ends with
+    /// [`SyncError::Stopped`] at its next request instead of running to its end.
+    pub fn stopped_by(mut self, stop: Arc<AtomicBool>) -> Remote {
+        self.stop = Some(stop);
+        self
+    }
+
+    fn check_not_stopped(&self) -> Result<(), SyncError> {
+        match &self.stop {
+            Some(stop) if stop.load(Ordering::SeqCst) => Err(SyncError::Stopped),
+            _ => Ok(()),
+        }
     }
 
     fn request(&self, method: &str, path: &str) -> ureq::Request {
@@ -92,6 +111,7 @@ impl Remote {
         path: &str,
         body: Option<Value>,
     ) -> Result<Vec<u8>, SyncError> {
+        self.check_not_stopped()?;
         let req = self.request(method, path);
         let result = match body {
             Some(b) => req.send_json(b),
@@ -165,6 +185,7 @@ impl Remote {
     }
 
     pub fn health(&self) -> Result<(), SyncError> {
+        self.check_not_stopped()?;
         let req = self.request("GET", "/health");
         match req.call() {
             Ok(_) => Ok(()),

@@ -19,8 +19,16 @@ const MISMATCH: &str = "qorgau: certificate fingerprint mismatch";
 /// whole request timeout.
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How long one read or write on an open connection may wait. A server that stops answering
+/// mid-reply ends the round after this, not after the whole request timeout: the round holds
+/// the workspace, and locking it waits for the request under way.
+const READ_WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 fn builder() -> ureq::AgentBuilder {
-    ureq::AgentBuilder::new().timeout_connect(CONNECT_TIMEOUT)
+    ureq::AgentBuilder::new()
+        .timeout_connect(CONNECT_TIMEOUT)
+        .timeout_read(READ_WRITE_TIMEOUT)
+        .timeout_write(READ_WRITE_TIMEOUT)
 }
 
 /// An HTTP agent for `server`, pinned to `fingerprint` (hex SHA-256 of the certificate) when

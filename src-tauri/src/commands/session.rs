@@ -32,18 +32,14 @@ pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Ap
 
 #[tauri::command]
 pub async fn lock(state: State<'_, AppState>) -> Result<AppInfo, CoreError> {
-    Ok(state
-        .run_session(|s| {
-            s.lock();
-            s.info()
-        })
-        .await)
+    let state = state.inner().clone();
+    Ok(blocking(move || state.lock()).await)
 }
 
 /// The caseworker is active (a key or a click): postpones the auto-lock.
 #[tauri::command]
 pub async fn touch(state: State<'_, AppState>) -> Result<(), CoreError> {
-    state.run_session(|s| s.touch()).await;
+    state.touch();
     Ok(())
 }
 

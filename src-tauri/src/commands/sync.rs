@@ -11,7 +11,8 @@ pub async fn sync_status(state: State<'_, AppState>) -> Result<SyncStatus, CoreE
 
 #[tauri::command]
 pub async fn sync_now(state: State<'_, AppState>) -> Result<SyncReport, CoreError> {
-    state.run(move |ws| ws.sync()).await
+    let state = state.inner().clone();
+    crate::session::blocking(move || state.sync_now()).await
 }
 
 #[tauri::command]
