@@ -274,7 +274,7 @@ impl Session {
         let workspace = Workspace::create_first_run(&self.dir, passphrase, &options, &first)?;
         workspace.set_page_cache_mib(INTERACTIVE_PAGE_CACHE_MIB)?;
         settings.save(&self.dir)?;
-        self.settings = settings;
+        self.set_settings(settings);
         self.set_workspace(Some(workspace));
         Ok(self.info())
     }
@@ -283,9 +283,10 @@ impl Session {
         let actor = match self.settings.caseworker.trim() {
             "" => "unknown",
             name => name,
-        };
+        }
+        .to_string();
         self.set_workspace(None);
-        let workspace = Workspace::open(&self.dir, passphrase, actor)?;
+        let workspace = Workspace::open(&self.dir, passphrase, &actor)?;
         workspace.set_page_cache_mib(INTERACTIVE_PAGE_CACHE_MIB)?;
         self.set_workspace(Some(workspace));
         Ok(self.info())
@@ -303,6 +304,11 @@ impl Session {
         activity.touch();
     }
 
+    fn set_settings(&mut self, settings: DesktopSettings) {
+        self.activity().auto_lock_after = auto_lock_delay(&settings);
+        self.settings = settings;
+    }
+
     fn activity(&self) -> MutexGuard<'_, Activity> {
         lock_ignoring_poison(&self.activity)
     }
@@ -313,19 +319,17 @@ impl Session {
         if let Some(workspace) = self.workspace.as_mut() {
             workspace.set_actor(settings.caseworker.trim());
         }
-        self.activity().auto_lock_after = auto_lock_delay(&settings);
-        self.settings = settings;
+        self.set_settings(settings);
         Ok(self.info())
     }
 
     /// Points the app at another directory (locking the current workspace).
     pub fn switch_dir(&mut self, dir: PathBuf) -> AppInfo {
         self.set_workspace(None);
-        self.settings = DesktopSettings {
+        self.set_settings(DesktopSettings {
             language: self.settings.language.clone(),
             ..DesktopSettings::load(&dir)
-        };
-        self.activity().auto_lock_after = auto_lock_delay(&self.settings);
+        });
         self.dir = dir;
         self.info()
     }
@@ -366,7 +370,9 @@ fn locked() -> CoreError {
 /// A command that panicked while holding a lock leaves it usable: the store commits or rolls
 /// back each change in one transaction, so nothing half-done remains.
 fn lock_ignoring_poison<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The state Tauri manages; clones share the one session.

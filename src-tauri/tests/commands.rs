@@ -852,7 +852,7 @@ fn a_lock_during_a_stalled_sync_round_refuses_commands_at_once_and_ends_the_roun
     relay.stall(false);
     let resumed = std::time::Instant::now();
     let info = lock.join().unwrap();
-    assert_eq!(info.unlocked, false);
+    assert!(!info.unlocked);
     assert!(
         resumed.elapsed() < Duration::from_secs(5),
         "the lock waited only for the request under way: {:?}",
@@ -866,5 +866,8 @@ fn a_lock_during_a_stalled_sync_round_refuses_commands_at_once_and_ends_the_roun
     // Unlocked again, the next round does what the cut-short one left.
     app.ok("unlock", json!({"passphrase": PASSPHRASE}));
     let report = app.ok("sync_now", json!({}));
-    assert!(report["pushed_envelopes"].as_u64().unwrap() >= 1, "{report}");
+    assert!(
+        report["pushed_envelopes"].as_u64().unwrap() >= 1,
+        "{report}"
+    );
 }

@@ -177,7 +177,10 @@ impl Workspace {
 
     /// [`sync`](Self::sync) that ends at its next request once `stop` is set (an error with
     /// code `sync`); what it did so far is kept, and the next round goes on from there.
-    pub fn sync_until(&mut self, stop: std::sync::Arc<std::sync::atomic::AtomicBool>) -> Result<SyncReport> {
+    pub fn sync_until(
+        &mut self,
+        stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ) -> Result<SyncReport> {
         Ok(qorgau_sync::sync_once_until(&mut self.store, Some(stop))?)
     }
 
