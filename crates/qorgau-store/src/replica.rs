@@ -20,7 +20,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One mutation of one record as it travels between devices: the entity, its id (hex), the
 /// HLC of the write, the changed fields and, for an update, the version each field replaced
@@ -349,10 +349,12 @@ impl Store {
             }
             let mut report = ApplyReport::default();
             let now_ms = system_ms();
+            let mut applied: BTreeMap<DeviceId, AppliedFrom> = BTreeMap::new();
             for (at, sets, prepared) in envelopes {
                 if at.device == me {
                     continue;
                 }
+                applied.entry(at.device).or_default().envelope(at, sets);
                 for (i, set) in sets.iter().enumerate() {
                     // A change stamped far ahead of this clock would outrank every real edit
                     // until the clocks reach it (a laptop set to 2056, or a forged stamp):
@@ -401,8 +403,20 @@ impl Store {
             for (device, (seq, epoch)) in &expected {
                 peers.execute(params![&device.as_bytes()[..], *seq as i64, epoch])?;
             }
+            drop(peers);
             if let Some((last, _, _)) = envelopes.last() {
                 meta_set(&w.tx, "sync_cursor", &last.global_seq.to_string())?;
+            }
+            // What came from whom, in this device's audit log, in the same transaction.
+            for (device, from) in &applied {
+                let hlc = w.tick();
+                w.audit(
+                    hlc,
+                    "sync_applied",
+                    "device",
+                    Some(&device.to_string()),
+                    Some(&from.describe()),
+                )?;
             }
             Ok(report)
         })
@@ -457,6 +471,17 @@ impl Store {
             if at.global_seq > cursor {
                 meta_set(&w.tx, "sync_cursor", &at.global_seq.to_string())?;
             }
+            let hlc = w.tick();
+            w.audit(
+                hlc,
+                "sync_quarantined",
+                "device",
+                Some(&at.device.to_string()),
+                Some(&format!(
+                    "envelope {} (position {}): {reason}",
+                    at.device_seq, at.global_seq
+                )),
+            )?;
             Ok(())
         })
     }
@@ -1367,5 +1392,44 @@ impl Writer<'_> {
 
     fn observed(&self) -> Hlc {
         self.clock.last()
+    }
+}
+
+/// What one pull applied from one device: its envelopes and how many change sets of each
+/// kind they held, for the audit log.
+#[derive(Default)]
+struct AppliedFrom {
+    first_seq: u64,
+    last_seq: u64,
+    sets_by_entity: BTreeMap<String, u64>,
+}
+
+impl AppliedFrom {
+    fn envelope(&mut self, at: &EnvelopePosition, sets: &[ChangeSet]) {
+        if self.first_seq == 0 {
+            self.first_seq = at.device_seq;
+        }
+        self.last_seq = at.device_seq;
+        for set in sets {
+            *self.sets_by_entity.entry(set.entity.clone()).or_default() += 1;
+        }
+    }
+
+    /// `envelopes 3–5: 2 case, 7 worker` (change sets by kind).
+    fn describe(&self) -> String {
+        let kinds: Vec<String> = self
+            .sets_by_entity
+            .iter()
+            .map(|(entity, n)| format!("{n} {entity}"))
+            .collect();
+        let envelopes = if self.first_seq == self.last_seq {
+            format!("envelope {}", self.first_seq)
+        } else {
+            format!("envelopes {}–{}", self.first_seq, self.last_seq)
+        };
+        match kinds.is_empty() {
+            true => envelopes,
+            false => format!("{envelopes}: {}", kinds.join(", ")),
+        }
     }
 }

@@ -812,3 +812,42 @@ fn a_held_change_applies_once_the_clock_has_caught_up_with_it() {
         Some("인천")
     );
 }
+
+/// Issue 13, item 10: what other devices changed, and what was set aside, is in this
+/// device's audit log, written with the change itself, and the chain still verifies.
+#[test]
+fn changes_applied_or_set_aside_from_another_device_are_in_the_audit_log() {
+    let (_a_dir, mut a) = new_store();
+    let (_b_dir, mut b) = new_store();
+    let mut link = Link::new();
+    a.add_worker(&cyrillic("Ким", "Олег")).unwrap();
+    a.add_worker(&cyrillic("Пак", "Ольга")).unwrap();
+    link.ship(&a, &mut b);
+    let entry = |store: &Store, action: &str| {
+        store
+            .audit_recent(50)
+            .unwrap()
+            .into_iter()
+            .find(|e| e.action == action)
+            .unwrap_or_else(|| panic!("no {action} entry"))
+    };
+    let applied = entry(&b, "sync_applied");
+    assert_eq!(applied.entity, "device");
+    assert_eq!(applied.entity_id, Some(a.device_id().to_string()));
+    assert_eq!(applied.detail.as_deref(), Some("envelope 1: 2 worker"));
+
+    a.add_worker(&cyrillic("Ли", "Анна")).unwrap();
+    let (second, _) = link.envelope(&a);
+    b.quarantine_envelope(second, "bad_signature", true, b"[]")
+        .unwrap();
+    let set_aside = entry(&b, "sync_quarantined");
+    assert_eq!(set_aside.entity_id, Some(a.device_id().to_string()));
+    assert_eq!(
+        set_aside.detail.as_deref(),
+        Some("envelope 2 (position 2): bad_signature")
+    );
+    assert!(matches!(
+        b.verify_audit_log().unwrap(),
+        qorgau_store::AuditVerification::Intact { .. }
+    ));
+}
