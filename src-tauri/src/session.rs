@@ -192,28 +192,42 @@ pub struct Session {
     dir: PathBuf,
     workspace: Option<Workspace>,
     settings: DesktopSettings,
-    activity: Arc<Mutex<Activity>>,
+    glance: Arc<Mutex<Glance>>,
 }
 
-/// What the auto-lock decides on, kept apart from the session so that deciding never waits
-/// for a sync round or a long command that holds the session.
+/// What can be read without waiting for the session, which a sync round or a long command
+/// may hold: when the caseworker last did something (the auto-lock decides on it), whether a
+/// workspace is open, and the folder and settings (a lock answers with them at once).
 #[derive(Debug)]
-struct Activity {
+struct Glance {
     /// The last activity on the monotonic clock, and on the wall clock: the monotonic clock
     /// stops while the laptop sleeps, so a lid closed for hours counts only on the wall clock.
     last: Instant,
     last_wall: SystemTime,
     unlocked: bool,
-    auto_lock_after: Duration,
+    dir: PathBuf,
+    settings: DesktopSettings,
 }
 
-impl Activity {
-    fn new(settings: &DesktopSettings) -> Self {
+impl Glance {
+    fn new(dir: &Path, settings: &DesktopSettings) -> Self {
         Self {
             last: Instant::now(),
             last_wall: SystemTime::now(),
             unlocked: false,
-            auto_lock_after: auto_lock_delay(settings),
+            dir: dir.to_path_buf(),
+            settings: settings.clone(),
+        }
+    }
+
+    /// The app's state once the workspace is locked.
+    fn locked_info(&self) -> AppInfo {
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            workspace_dir: self.dir.display().to_string(),
+            workspace_exists: Workspace::exists(&self.dir),
+            unlocked: false,
+            settings: self.settings.clone(),
         }
     }
 
@@ -230,12 +244,9 @@ impl Activity {
     }
 
     fn due_to_lock(&self) -> bool {
-        self.unlocked && self.idle_for() >= self.auto_lock_after
+        let delay = Duration::from_secs(u64::from(self.settings.auto_lock_minutes) * 60);
+        self.unlocked && self.idle_for() >= delay
     }
-}
-
-fn auto_lock_delay(settings: &DesktopSettings) -> Duration {
-    Duration::from_secs(u64::from(settings.auto_lock_minutes) * 60)
 }
 
 impl Session {
@@ -299,18 +310,18 @@ impl Session {
 
     fn set_workspace(&mut self, workspace: Option<Workspace>) {
         self.workspace = workspace;
-        let mut activity = self.activity();
-        activity.unlocked = self.workspace.is_some();
-        activity.touch();
+        let mut glance = self.glance();
+        glance.unlocked = self.workspace.is_some();
+        glance.touch();
     }
 
     fn set_settings(&mut self, settings: DesktopSettings) {
-        self.activity().auto_lock_after = auto_lock_delay(&settings);
+        self.glance().settings = settings.clone();
         self.settings = settings;
     }
 
-    fn activity(&self) -> MutexGuard<'_, Activity> {
-        lock_ignoring_poison(&self.activity)
+    fn glance(&self) -> MutexGuard<'_, Glance> {
+        lock_ignoring_poison(&self.glance)
     }
 
     pub fn update_settings(&mut self, settings: DesktopSettings) -> Result<AppInfo, CoreError> {
@@ -330,24 +341,25 @@ impl Session {
             language: self.settings.language.clone(),
             ..DesktopSettings::load(&dir)
         });
+        self.glance().dir = dir.clone();
         self.dir = dir;
         self.info()
     }
 
     pub fn touch(&mut self) {
-        self.activity().touch();
+        self.glance().touch();
     }
 
     /// Pretends the last activity was `ago` ago (tests of the auto-lock).
     #[doc(hidden)]
     pub fn set_last_activity_for_test(&mut self, monotonic_ago: Duration, wall_ago: Duration) {
-        let mut activity = self.activity();
-        activity.last = Instant::now() - monotonic_ago;
-        activity.last_wall = SystemTime::now() - wall_ago;
+        let mut glance = self.glance();
+        glance.last = Instant::now() - monotonic_ago;
+        glance.last_wall = SystemTime::now() - wall_ago;
     }
 
     pub fn idle_for(&self) -> Duration {
-        self.activity().idle_for()
+        self.glance().idle_for()
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -382,39 +394,52 @@ pub struct AppState(Arc<Shared>);
 #[derive(Debug)]
 struct Shared {
     session: Mutex<Session>,
-    activity: Arc<Mutex<Activity>>,
+    glance: Arc<Mutex<Glance>>,
     /// Set from the moment a lock is asked for until the workspace is dropped: no command
-    /// starts on the workspace any more, and a sync round under way ends at its next request
-    /// (a round holds the session, and a lock must not wait for the whole round).
+    /// starts on the workspace any more, a sync round under way ends at its next request, and
+    /// whoever takes the session next drops the workspace first.
     lock_requested: Arc<AtomicBool>,
 }
 
 impl AppState {
     pub fn new(dir: PathBuf) -> Self {
         let settings = DesktopSettings::load(&dir);
-        let activity = Arc::new(Mutex::new(Activity::new(&settings)));
+        let glance = Arc::new(Mutex::new(Glance::new(&dir, &settings)));
         Self(Arc::new(Shared {
             session: Mutex::new(Session {
                 dir,
                 workspace: None,
                 settings,
-                activity: activity.clone(),
+                glance: glance.clone(),
             }),
-            activity,
+            glance,
             lock_requested: Arc::new(AtomicBool::new(false)),
         }))
     }
 
+    /// The session, with a lock asked for while someone else held it carried out first.
     pub fn session(&self) -> MutexGuard<'_, Session> {
-        lock_ignoring_poison(&self.0.session)
+        let mut session = lock_ignoring_poison(&self.0.session);
+        self.carry_out_pending_lock(&mut session);
+        session
+    }
+
+    fn carry_out_pending_lock(&self, session: &mut Session) {
+        if self.0.lock_requested.swap(false, Ordering::SeqCst) {
+            session.lock();
+        }
     }
 
     fn lock_pending(&self) -> bool {
         self.0.lock_requested.load(Ordering::SeqCst)
     }
 
-    /// Runs `f` on the unlocked workspace, or refuses with `locked` (also while a lock is
-    /// under way).
+    fn glance(&self) -> MutexGuard<'_, Glance> {
+        lock_ignoring_poison(&self.0.glance)
+    }
+
+    /// Runs `f` on the unlocked workspace, or refuses with `locked` (at once while a lock is
+    /// under way, without waiting for the session).
     pub fn with<T>(
         &self,
         f: impl FnOnce(&mut Workspace) -> Result<T, CoreError>,
@@ -422,34 +447,37 @@ impl AppState {
         if self.lock_pending() {
             return Err(locked());
         }
-        let mut session = self.session();
-        if self.lock_pending() {
-            return Err(locked());
-        }
-        f(session.workspace()?)
+        f(self.session().workspace()?)
     }
 
-    /// Locks now: from this call on no command starts on the workspace, a sync round under
-    /// way stops at its next request, and the workspace (with its key) is dropped as soon as
-    /// the command holding it returns.
+    /// Locks, and answers at once. When nothing holds the session the workspace (with its
+    /// key) is dropped now; when a command or a sync round holds it, no command starts on the
+    /// workspace from this call on, the round stops at its next request, and a thread drops
+    /// the workspace the moment the session is free.
     pub fn lock(&self) -> AppInfo {
-        self.lock_now().1
-    }
-
-    /// Locks; returns whether the workspace was unlocked, and the app's state after.
-    fn lock_now(&self) -> (bool, AppInfo) {
         self.0.lock_requested.store(true, Ordering::SeqCst);
-        let mut session = self.session();
-        let was_unlocked = session.is_unlocked();
-        session.lock();
-        self.0.lock_requested.store(false, Ordering::SeqCst);
-        (was_unlocked, session.info())
+        match self.0.session.try_lock() {
+            Ok(mut session) => self.carry_out_pending_lock(&mut session),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                self.carry_out_pending_lock(&mut poisoned.into_inner())
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                let state = self.clone();
+                std::thread::spawn(move || drop(state.session()));
+            }
+        }
+        self.glance().locked_info()
     }
 
-    /// The caseworker is active. Needs only the activity record, never the session, so a
-    /// keystroke during a sync round is counted at once.
+    /// Whether a workspace is open, read without waiting for the session.
+    pub fn workspace_open(&self) -> bool {
+        self.glance().unlocked
+    }
+
+    /// The caseworker is active. Needs only the glance, never the session, so a keystroke
+    /// during a sync round is counted at once.
     pub fn touch(&self) {
-        lock_ignoring_poison(&self.0.activity).touch();
+        self.glance().touch();
     }
 
     /// One sync round that stops at its next request when a lock is asked for.
@@ -481,9 +509,6 @@ impl AppState {
     /// count as the caseworker's activity.
     pub fn sync_if_in_team(&self) -> Option<Result<qorgau_core::SyncReport, CoreError>> {
         let mut session = self.session();
-        if self.lock_pending() {
-            return None;
-        }
         let workspace = session.workspace.as_mut()?;
         match workspace.sync_status() {
             Ok(status) if status.in_team => {
@@ -495,13 +520,13 @@ impl AppState {
     }
 
     /// Locks when the caseworker has been idle longer than the auto-lock delay. Returns whether
-    /// it locked now. The decision does not wait for the session; the lock itself waits only
-    /// for the request under way when a sync round holds it (see [`lock`](Self::lock)).
+    /// it locked now. Neither the decision nor the lock waits for the session.
     pub fn lock_if_idle(&self) -> bool {
-        if !lock_ignoring_poison(&self.0.activity).due_to_lock() {
+        if self.lock_pending() || !self.glance().due_to_lock() {
             return false;
         }
-        self.lock_now().0
+        self.lock();
+        true
     }
 }
 

@@ -32,8 +32,7 @@ pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Result<Ap
 
 #[tauri::command]
 pub async fn lock(state: State<'_, AppState>) -> Result<AppInfo, CoreError> {
-    let state = state.inner().clone();
-    Ok(blocking(move || state.lock()).await)
+    Ok(state.lock())
 }
 
 /// The caseworker is active (a key or a click): postpones the auto-lock.
