@@ -58,7 +58,9 @@ pub async fn create_backup<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<BackupInfo>, CoreError> {
-    let suggested = format!("qorgau-{}.{EXTENSION}", Utc::now().format("%Y-%m-%d"));
+    // The caseworker's own date (Seoul or Busan), not UTC's, in the name suggested.
+    let today = chrono::Local::now().format("%Y-%m-%d");
+    let suggested = format!("qorgau-{today}.{EXTENSION}");
     let chosen = blocking(move || {
         app.dialog()
             .file()
