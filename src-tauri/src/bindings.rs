@@ -45,6 +45,8 @@ fn export_roots(dir: &Path) -> Result<(), ts_rs::ExportError> {
     CaseLogRecord::export_all_to(dir)?;
     qorgau_core::domain::caselog::CaseLogEntry::export_all_to(dir)?;
     qorgau_core::domain::caselog::ChecklistItem::export_all_to(dir)?;
+    qorgau_core::backup::BackupInfo::export_all_to(dir)?;
+    crate::commands::backup::BackupStatus::export_all_to(dir)?;
     Ok(())
 }
 
@@ -66,8 +68,8 @@ pub fn generate() -> Result<BTreeMap<String, String>, String> {
 }
 
 /// The values both sides of the IPC must agree on, written from the Rust side: event names,
-/// the background sync interval, the interface languages, the auto-lock range and the enum
-/// values the screens list.
+/// the background sync interval, the interface languages, the auto-lock and backup reminder
+/// ranges and the enum values the screens list.
 fn constants() -> String {
     use qorgau_core::domain::worker::Relation;
     use qorgau_core::domain::{
@@ -102,6 +104,11 @@ fn constants() -> String {
             "export const AUTO_LOCK_MINUTES = {{ min: {}, max: {} }} as const;",
             crate::session::AUTO_LOCK_MINUTES.start(),
             crate::session::AUTO_LOCK_MINUTES.end()
+        ),
+        format!(
+            "export const BACKUP_REMINDER_DAYS = {{ min: {}, max: {} }} as const;",
+            crate::session::BACKUP_REMINDER_DAYS.start(),
+            crate::session::BACKUP_REMINDER_DAYS.end()
         ),
         format!(
             "export const CASE_TYPES: readonly CaseType[] = {};",

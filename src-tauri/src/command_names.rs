@@ -52,4 +52,7 @@ pub const COMMANDS: &[&str] = &[
     "add_case_log",
     "case_logs",
     "repatriation_checklist",
+    "create_backup",
+    "verify_backup",
+    "backup_status",
 ];

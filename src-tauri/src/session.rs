@@ -11,7 +11,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 /// The settings file beside the workspace's files. It holds no worker data: the interface
-/// language, the caseworker's own name and the auto-lock delay are needed before unlocking.
+/// language, the caseworker's own name and the auto-lock delay are needed before unlocking;
+/// the backup reminder's interval is kept with them.
 pub const SETTINGS_FILE: &str = "desktop-settings.json";
 /// The open workspace's page cache in the app. The store's default (256 MiB) is sized for
 /// bulk writes; the app reads a few pages at a time all day, and on 100,000 workers the
@@ -20,6 +21,8 @@ pub const INTERACTIVE_PAGE_CACHE_MIB: u32 = 32;
 
 pub const LANGUAGES: &[&str] = &["kk", "ru", "en", "ko"];
 pub const AUTO_LOCK_MINUTES: std::ops::RangeInclusive<u32> = 1..=240;
+pub const BACKUP_REMINDER_DAYS: std::ops::RangeInclusive<u32> = 1..=90;
+const DEFAULT_BACKUP_REMINDER_DAYS: u32 = 7;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +33,14 @@ pub struct DesktopSettings {
     pub caseworker: String,
     /// Lock after this many minutes without a keystroke or a click.
     pub auto_lock_minutes: u32,
+    /// The dashboard reminds the caseworker to make a backup when the last one is older than
+    /// this. Settings saved before the reminder existed have no such field: they get 7.
+    #[serde(default = "default_backup_reminder_days")]
+    pub backup_reminder_days: u32,
+}
+
+fn default_backup_reminder_days() -> u32 {
+    DEFAULT_BACKUP_REMINDER_DAYS
 }
 
 impl Default for DesktopSettings {
@@ -38,6 +49,7 @@ impl Default for DesktopSettings {
             language: "kk".into(),
             caseworker: String::new(),
             auto_lock_minutes: 10,
+            backup_reminder_days: DEFAULT_BACKUP_REMINDER_DAYS,
         }
     }
 }
@@ -73,6 +85,17 @@ impl DesktopSettings {
                     "must be between {} and {} minutes",
                     AUTO_LOCK_MINUTES.start(),
                     AUTO_LOCK_MINUTES.end()
+                ),
+            ));
+        }
+        if !BACKUP_REMINDER_DAYS.contains(&self.backup_reminder_days) {
+            issues.push(issue(
+                "backup_reminder_days",
+                IssueCode::OutOfRange,
+                format!(
+                    "must be between {} and {} days",
+                    BACKUP_REMINDER_DAYS.start(),
+                    BACKUP_REMINDER_DAYS.end()
                 ),
             ));
         }
@@ -140,6 +163,19 @@ impl DesktopSettings {
                         "{minutes} is not between {} and {} minutes",
                         AUTO_LOCK_MINUTES.start(),
                         AUTO_LOCK_MINUTES.end()
+                    ),
+                )),
+            }
+        }
+        if let Some(days) = value.get("backup_reminder_days") {
+            match days.as_u64().and_then(|d| u32::try_from(d).ok()) {
+                Some(d) if BACKUP_REMINDER_DAYS.contains(&d) => settings.backup_reminder_days = d,
+                _ => rejected.push((
+                    "backup_reminder_days",
+                    format!(
+                        "{days} is not between {} and {} days",
+                        BACKUP_REMINDER_DAYS.start(),
+                        BACKUP_REMINDER_DAYS.end()
                     ),
                 )),
             }

@@ -876,3 +876,120 @@ fn a_lock_during_a_stalled_sync_round_answers_at_once_and_ends_the_round() {
         "{report}"
     );
 }
+
+#[test]
+fn the_backup_reminder_is_due_until_a_backup_is_made_and_again_once_it_is_old() {
+    use qorgau_core::{ErrorCode, Passphrase};
+    use qorgau_desktop::commands::backup::{backup_status_at, check_backup, write_backup};
+    let dir = tempfile::tempdir().unwrap();
+    let app = created(dir.path());
+    let status = app.ok("backup_status", json!({}));
+    assert_eq!(status["due"], true, "no backup yet");
+    assert_eq!(status["last_backup_at"], Value::Null);
+    assert_eq!(status["days_since"], Value::Null);
+    assert_eq!(status["reminder_days"], 7, "the default");
+
+    app.ok(
+        "add_worker",
+        json!({"worker": {"surname": "Жұмабаев", "given_name": "Ерлан"}}),
+    );
+    // What `create_backup` does once the save dialog has answered.
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("qorgau.qorgau-backup");
+    let state = app._app.state::<AppState>();
+    let made = write_backup(&state, &file).unwrap();
+    assert_eq!(made.workers, 1);
+    let status = app.ok("backup_status", json!({}));
+    assert_eq!(status["due"], false, "{status}");
+    assert_eq!(status["days_since"], 0);
+    assert!(status["last_backup_at"].is_string());
+    let in_a_week = chrono::Utc::now() + chrono::Duration::days(7);
+    let later = backup_status_at(&state, in_a_week).unwrap();
+    assert!(later.due, "seven days later, with a reminder every 7 days");
+    assert_eq!(later.days_since, Some(7));
+    assert!(
+        !backup_status_at(&state, in_a_week - chrono::Duration::hours(1))
+            .unwrap()
+            .due
+    );
+
+    // The file chosen is never overwritten.
+    let again = write_backup(&state, &file).unwrap_err();
+    assert!(matches!(again.code, ErrorCode::AlreadyExists), "{again}");
+
+    // What `verify_backup` does once the open dialog has answered: the backup's own
+    // passphrase opens it in a temporary folder; the open workspace goes on as it was.
+    let checked = check_backup(&file, &Passphrase::new(PASSPHRASE)).unwrap();
+    assert_eq!(checked.workers, 1);
+    assert_eq!(checked.sha256, made.sha256);
+    let wrong = check_backup(&file, &Passphrase::new("not the passphrase of it")).unwrap_err();
+    assert!(matches!(wrong.code, ErrorCode::WrongPassphrase), "{wrong}");
+    assert_eq!(
+        app.ok("list_workers", json!({"filter": {}}))
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    app.ok("lock", json!({}));
+    assert_eq!(app.err("backup_status", json!({}))["code"], "locked");
+    let locked = write_backup(&state, &out.path().join("second.qorgau-backup")).unwrap_err();
+    assert!(matches!(locked.code, ErrorCode::Locked));
+}
+
+#[test]
+fn the_backup_reminder_interval_is_validated_and_old_settings_files_get_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = created(dir.path());
+    assert_eq!(
+        app.ok("app_info", json!({}))["settings"]["backup_reminder_days"],
+        7
+    );
+    for days in [0, 1000] {
+        let bad = app.err(
+            "update_settings",
+            json!({"settings": {"language": "ru", "caseworker": "Айгерім",
+                                "auto_lock_minutes": 10, "backup_reminder_days": days}}),
+        );
+        assert_eq!(bad["code"], "invalid", "{days}");
+        assert_eq!(bad["issues"][0]["field"], "backup_reminder_days", "{days}");
+        assert_eq!(bad["issues"][0]["code"], "out_of_range", "{days}");
+    }
+    app.ok(
+        "update_settings",
+        json!({"settings": {"language": "ru", "caseworker": "Айгерім",
+                            "auto_lock_minutes": 10, "backup_reminder_days": 30}}),
+    );
+    assert_eq!(app.ok("backup_status", json!({}))["reminder_days"], 30);
+    drop(app);
+
+    // A settings file written before the reminder existed, and one edited by hand.
+    let file = dir.path().join("desktop-settings.json");
+    for (text, days) in [
+        (
+            r#"{"language": "ru", "caseworker": "Айгерім", "auto_lock_minutes": 10}"#,
+            7,
+        ),
+        (
+            r#"{"language": "ru", "caseworker": "Айгерім", "auto_lock_minutes": 10, "backup_reminder_days": 1000}"#,
+            7,
+        ),
+        (
+            r#"{"language": "ru", "caseworker": "Айгерім", "auto_lock_minutes": 10, "backup_reminder_days": 90}"#,
+            90,
+        ),
+    ] {
+        std::fs::write(&file, text).unwrap();
+        let app = TestApp::new(dir.path());
+        let settings = app.ok("app_info", json!({}))["settings"].clone();
+        assert_eq!(settings["backup_reminder_days"], days, "{text}");
+        assert_eq!(settings["caseworker"], "Айгерім", "{text}");
+    }
+    // The settings as an older UI sends them, without the field.
+    let old: qorgau_desktop::session::DesktopSettings = serde_json::from_value(
+        json!({"language": "kk", "caseworker": "A", "auto_lock_minutes": 5}),
+    )
+    .unwrap();
+    assert_eq!(old.backup_reminder_days, 7);
+}

@@ -2,6 +2,7 @@
 //! one `qorgau-core` function through [`AppState`](crate::session::AppState), return its
 //! result or its `CoreError` (`{code, message, issues}`), which the UI shows.
 
+pub mod backup;
 pub mod cases;
 pub mod casework;
 pub mod directory;
@@ -67,5 +68,8 @@ pub fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'stat
         casework::add_case_log,
         casework::case_logs,
         casework::repatriation_checklist,
+        backup::create_backup,
+        backup::verify_backup,
+        backup::backup_status,
     ]
 }

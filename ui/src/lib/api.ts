@@ -6,6 +6,8 @@ import type { AgencyRecord } from "./bindings/AgencyRecord";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { AttachmentMeta } from "./bindings/AttachmentMeta";
 import type { AttachmentOwner } from "./bindings/AttachmentOwner";
+import type { BackupInfo } from "./bindings/BackupInfo";
+import type { BackupStatus } from "./bindings/BackupStatus";
 import type { CaseDetail } from "./bindings/CaseDetail";
 import type { CaseProposals } from "./bindings/CaseProposals";
 import type { CaseFilter } from "./bindings/CaseFilter";
@@ -137,4 +139,8 @@ export const api = {
   addCaseLog: (caseId: string, entry: Json) => call<string>("add_case_log", { caseId, entry }),
   caseLogs: (caseId: string) => call<CaseLogRecord[]>("case_logs", { caseId }),
   repatriationChecklist: (caseId: string) => call<ChecklistItem[]>("repatriation_checklist", { caseId }),
+
+  createBackup: () => call<BackupInfo | null>("create_backup"),
+  verifyBackup: (passphrase: string) => call<BackupInfo | null>("verify_backup", { passphrase }),
+  backupStatus: () => call<BackupStatus>("backup_status"),
 };

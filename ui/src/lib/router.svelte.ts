@@ -11,7 +11,7 @@ export type Route =
   | { name: "case_new"; workerId?: string }
   | { name: "letter_new"; caseId: string }
   | { name: "agencies" }
-  | { name: "settings" };
+  | { name: "settings"; section?: "backup" };
 
 export const router = $state({ route: { name: "dashboard" } as Route, history: [] as Route[] });
 

@@ -12,4 +12,9 @@ caseworker: string,
 /**
  * Lock after this many minutes without a keystroke or a click.
  */
-auto_lock_minutes: number, };
+auto_lock_minutes: number, 
+/**
+ * The dashboard reminds the caseworker to make a backup when the last one is older than
+ * this. Settings saved before the reminder existed have no such field: they get 7.
+ */
+backup_reminder_days: number, };

@@ -14,6 +14,7 @@ export const SYNCED_EVENT = "qorgau://synced";
 export const BACKGROUND_SYNC_MINUTES = 5;
 export const LANGUAGES = ["kk","ru","en","ko"] as const;
 export const AUTO_LOCK_MINUTES = { min: 1, max: 240 } as const;
+export const BACKUP_REMINDER_DAYS = { min: 1, max: 90 } as const;
 export const CASE_TYPES: readonly CaseType[] = ["unpaid_wages","workplace_injury","occupational_disease","death_repatriation","detention_deportation","crime_victim","discrimination_abuse","medical_emergency","lost_documents","trafficking_forced_labour","other"];
 export const CASE_STATUSES: readonly CaseStatus[] = ["new","in_progress","waiting_on_agency","resolved","closed"];
 export const PROVINCES: readonly Province[] = ["seoul","busan","daegu","incheon","gwangju","daejeon","ulsan","sejong","gyeonggi","gangwon","chungbuk","chungnam","jeonbuk","jeonnam","gyeongbuk","gyeongnam","jeju"];
