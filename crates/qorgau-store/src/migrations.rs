@@ -534,6 +534,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER case_logs_no_delete BEFORE DELETE ON case_logs
         BEGIN SELECT RAISE(ABORT, 'case log entries are written once'); END;
     "#,
+    // 11: case lists (and the dashboard's "my cases") are newest first; without an index each
+    // list sorted every case (0.6 s for 20 of 180,000 cases).
+    r#"
+    CREATE INDEX IF NOT EXISTS cases_created ON cases(created_hlc);
+    "#,
 ];
 
 pub(crate) fn current_version(conn: &Connection) -> StoreResult<i64> {
@@ -575,6 +580,25 @@ mod tests {
             )
             .unwrap();
         assert_eq!(tables, 5);
+    }
+
+    #[test]
+    fn newest_first_case_lists_read_an_index_instead_of_sorting_every_case() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT c.id FROM cases c WHERE 1 = 1
+                 AND c.status NOT IN ('resolved', 'closed') ORDER BY c.created_hlc DESC LIMIT 20",
+            )
+            .unwrap();
+        let plan: Vec<String> = stmt
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(plan.iter().any(|p| p.contains("cases_created")), "{plan:?}");
+        assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
     }
 
     #[test]

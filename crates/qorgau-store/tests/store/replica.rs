@@ -732,7 +732,7 @@ fn a_workspace_of_schema_four_with_a_stamp_past_2_63_opens_with_its_data_and_ord
     .unwrap();
     drop(conn);
     let a = reopen(a_dir.path());
-    assert_eq!(a.stats().unwrap().schema_version, 10);
+    assert_eq!(a.stats().unwrap().schema_version, 11);
     assert_eq!(a.held_change_count().unwrap(), 0);
     assert_eq!(
         a.worker(worker).unwrap().worker.address_kr.as_deref(),
