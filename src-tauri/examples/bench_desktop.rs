@@ -224,6 +224,10 @@ fn main() {
 
     s.script("document.querySelector('#search').blur()", json!([]));
     s.click("[data-nav='cases']");
+    // The list renders its rows after the page: a click at once can land on the page still
+    // being laid out ("element click intercepted", seen once).
+    s.wait("#cases-table tbody tr.clickable button.link");
+    std::thread::sleep(Duration::from_millis(500));
     s.click("#cases-table tbody tr.clickable button.link");
     s.wait("#case-title");
     std::thread::sleep(Duration::from_secs(2));
