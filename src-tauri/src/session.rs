@@ -154,31 +154,23 @@ impl DesktopSettings {
             Some(_) => rejected.push(("caseworker", "is longer than 120 characters".to_string())),
             None => {}
         }
-        if let Some(minutes) = value.get("auto_lock_minutes") {
-            match minutes.as_u64().and_then(|m| u32::try_from(m).ok()) {
-                Some(m) if AUTO_LOCK_MINUTES.contains(&m) => settings.auto_lock_minutes = m,
-                _ => rejected.push((
-                    "auto_lock_minutes",
-                    format!(
-                        "{minutes} is not between {} and {} minutes",
-                        AUTO_LOCK_MINUTES.start(),
-                        AUTO_LOCK_MINUTES.end()
-                    ),
-                )),
-            }
+        let mut number =
+            |field: &'static str, range: &std::ops::RangeInclusive<u32>, unit: &str| {
+                let v = value.get(field)?;
+                match v.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                    Some(n) if range.contains(&n) => Some(n),
+                    _ => {
+                        let (lo, hi) = (range.start(), range.end());
+                        rejected.push((field, format!("{v} is not between {lo} and {hi} {unit}")));
+                        None
+                    }
+                }
+            };
+        if let Some(m) = number("auto_lock_minutes", &AUTO_LOCK_MINUTES, "minutes") {
+            settings.auto_lock_minutes = m;
         }
-        if let Some(days) = value.get("backup_reminder_days") {
-            match days.as_u64().and_then(|d| u32::try_from(d).ok()) {
-                Some(d) if BACKUP_REMINDER_DAYS.contains(&d) => settings.backup_reminder_days = d,
-                _ => rejected.push((
-                    "backup_reminder_days",
-                    format!(
-                        "{days} is not between {} and {} days",
-                        BACKUP_REMINDER_DAYS.start(),
-                        BACKUP_REMINDER_DAYS.end()
-                    ),
-                )),
-            }
+        if let Some(d) = number("backup_reminder_days", &BACKUP_REMINDER_DAYS, "days") {
+            settings.backup_reminder_days = d;
         }
         (settings, rejected)
     }
@@ -256,13 +248,13 @@ impl Glance {
         }
     }
 
-    /// The app's state once the workspace is locked.
-    fn locked_info(&self) -> AppInfo {
+    /// The app's state, with a workspace open or not.
+    fn info(&self, unlocked: bool) -> AppInfo {
         AppInfo {
             version: env!("CARGO_PKG_VERSION").into(),
             workspace_dir: self.dir.display().to_string(),
             workspace_exists: Workspace::exists(&self.dir),
-            unlocked: false,
+            unlocked,
             settings: self.settings.clone(),
         }
     }
@@ -287,13 +279,7 @@ impl Glance {
 
 impl Session {
     pub fn info(&self) -> AppInfo {
-        AppInfo {
-            version: env!("CARGO_PKG_VERSION").into(),
-            workspace_dir: self.dir.display().to_string(),
-            workspace_exists: Workspace::exists(&self.dir),
-            unlocked: self.workspace.is_some(),
-            settings: self.settings.clone(),
-        }
+        self.glance().info(self.workspace.is_some())
     }
 
     pub fn settings(&self) -> &DesktopSettings {
@@ -502,7 +488,7 @@ impl AppState {
                 std::thread::spawn(move || drop(state.session()));
             }
         }
-        self.glance().locked_info()
+        self.glance().info(false)
     }
 
     /// Whether a workspace is open, read without waiting for the session.
